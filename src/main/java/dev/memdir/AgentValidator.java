@@ -1,0 +1,76 @@
+package dev.memdir;
+
+import dev.memdir.archival.ArchivalStore;
+import dev.memdir.format.Layout;
+import dev.memdir.format.Problem;
+import dev.memdir.format.TextFiles;
+import dev.memdir.memory.CoreMemory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects every problem of an agent directory; one broken file never hides the others. */
+final class AgentValidator {
+  private AgentValidator() {}
+
+  static Validation validate(Layout layout) {
+    List<Problem> all = new ArrayList<>();
+    try {
+      List<Problem> warnings = new ArrayList<>();
+      Agent.readConfig(layout, warnings);
+      all.addAll(warnings);
+    } catch (FormatException e) {
+      all.add(Problem.of(e));
+    } catch (MemdirException e) {
+      all.add(Problem.error("agent.yaml", 0, e.getMessage()));
+    }
+    checkSystemPrompt(layout, all);
+    all.addAll(new CoreMemory(layout).load().problems());
+    all.addAll(new ArchivalStore(layout, Clock.systemUTC()).list().problems());
+    checkFolder(layout, layout.filesDir(), all);
+    checkFolder(layout, layout.historyDir(), all);
+    checkGitignore(layout, all);
+    List<Problem> errors = new ArrayList<>();
+    List<Problem> warnings = new ArrayList<>();
+    for (Problem p : all) {
+      (p.isError() ? errors : warnings).add(p);
+    }
+    return new Validation(errors, warnings);
+  }
+
+  private static void checkSystemPrompt(Layout layout, List<Problem> out) {
+    Path file = layout.systemPrompt();
+    if (!Files.exists(file)) {
+      out.add(Problem.warning("system.md", 0, "missing; the agent runs without a system prompt"));
+      return;
+    }
+    try {
+      TextFiles.read(file, "system.md", Agent.MAX_SETTINGS_BYTES);
+    } catch (FormatException e) {
+      out.add(Problem.of(e));
+    } catch (MemdirException e) {
+      out.add(Problem.error("system.md", 0, e.getMessage()));
+    }
+  }
+
+  private static void checkFolder(Layout layout, Path dir, List<Problem> out) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      out.add(Problem.error(layout.display(dir), 0, "is a file, expected a folder"));
+    }
+  }
+
+  private static void checkGitignore(Layout layout, List<Problem> out) {
+    Path file = layout.gitignore();
+    try {
+      if (!Files.exists(file)
+          || Files.readAllLines(file).stream().map(String::strip).noneMatch(l -> l.equals(".memdir/") || l.equals(".memdir") || l.equals("/.memdir/"))) {
+        out.add(Problem.warning(".gitignore", 0, "does not ignore .memdir/; add the line .memdir/ so derived state stays out of git"));
+      }
+    } catch (IOException e) {
+      out.add(Problem.warning(".gitignore", 0, "cannot read: " + e.getMessage()));
+    }
+  }
+}

@@ -1,0 +1,276 @@
+package dev.memdir.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.memdir.ConfigException;
+import dev.memdir.FormatException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The settings in {@code agent.yaml}, for example:
+ *
+ * <pre>
+ * name: research-assistant
+ * description: Helps a machine-learning researcher.
+ * model: openai/gpt-4o-mini        # provider/name; providers: openai, anthropic, ollama
+ * # base_url: http://localhost:11434/v1   # any OpenAI-compatible server
+ * context_window: 32000            # tokens
+ * max_steps: 20
+ * tools: [memory_replace, memory_insert, memory_rethink, archival_memory_insert]
+ * history:
+ *   durability: turn               # always | turn | never
+ * </pre>
+ *
+ * <p>Unknown keys give a warning and are kept, in their order, when the file is rewritten.
+ *
+ * @param name the agent's name
+ * @param description one line about the agent
+ * @param model {@code provider/name}
+ * @param baseUrl an OpenAI-compatible server to use instead of the provider's default
+ * @param contextWindow the model's context window in tokens
+ * @param maxSteps the most model calls in one turn
+ * @param tools the tools offered to the model
+ * @param durability when history appends are forced to disk
+ * @param extra unknown top-level keys and unknown keys under {@code history}, kept as read
+ */
+public record AgentConfig(
+    String name,
+    String description,
+    String model,
+    Optional<String> baseUrl,
+    int contextWindow,
+    int maxSteps,
+    List<String> tools,
+    Durability durability,
+    ObjectNode extra) {
+
+  /** The providers a {@code model} may name. */
+  public static final List<String> PROVIDERS = List.of("openai", "anthropic", "ollama");
+
+  /** Every tool name memdir knows, in the order the default {@code tools} list uses. */
+  public static final List<String> KNOWN_TOOLS =
+      List.of(
+          "memory_replace",
+          "memory_insert",
+          "memory_rethink",
+          "core_memory_append",
+          "core_memory_replace",
+          "archival_memory_insert",
+          "archival_memory_search",
+          "conversation_search",
+          "grep_files",
+          "open_files",
+          "close_files",
+          "search_files",
+          "send_message");
+
+  /** The tools a new agent gets. */
+  public static final List<String> DEFAULT_TOOLS =
+      List.of(
+          "memory_replace",
+          "memory_insert",
+          "memory_rethink",
+          "archival_memory_insert",
+          "archival_memory_search",
+          "conversation_search",
+          "grep_files",
+          "open_files",
+          "close_files",
+          "search_files");
+
+  public static final String DEFAULT_MODEL = "openai/gpt-4o-mini";
+  public static final int DEFAULT_CONTEXT_WINDOW = 32_000;
+  public static final int DEFAULT_MAX_STEPS = 20;
+
+  private static final String FILE = "agent.yaml";
+  private static final Set<String> KNOWN_KEYS =
+      Set.of(
+          "name",
+          "description",
+          "model",
+          "base_url",
+          "context_window",
+          "max_steps",
+          "tools",
+          "history");
+  private static final Pattern MODEL = Pattern.compile("([a-z]+)/(\\S+)");
+
+  /** Validates and copies the fields. */
+  public AgentConfig {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(description, "description");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(baseUrl, "baseUrl");
+    Objects.requireNonNull(durability, "durability");
+    tools = List.copyOf(tools);
+    extra = extra.deepCopy();
+    String modelProblem = checkModel(model);
+    if (modelProblem != null) {
+      throw new IllegalArgumentException(modelProblem);
+    }
+    if (contextWindow < 1) {
+      throw new IllegalArgumentException("context_window must be positive, got " + contextWindow);
+    }
+    if (maxSteps < 1) {
+      throw new IllegalArgumentException("max_steps must be positive, got " + maxSteps);
+    }
+  }
+
+  /** The settings of a new agent called {@code name}. */
+  public static AgentConfig defaults(String name) {
+    return new AgentConfig(
+        name,
+        "",
+        DEFAULT_MODEL,
+        Optional.empty(),
+        DEFAULT_CONTEXT_WINDOW,
+        DEFAULT_MAX_STEPS,
+        DEFAULT_TOOLS,
+        Durability.TURN,
+        JsonNodeFactory.instance.objectNode());
+  }
+
+  /** The provider part of {@code model}. */
+  public String provider() {
+    return model.substring(0, model.indexOf('/'));
+  }
+
+  /** The model name part of {@code model}. */
+  public String modelName() {
+    return model.substring(model.indexOf('/') + 1);
+  }
+
+  /** This configuration with another model. */
+  public AgentConfig withModel(String newModel) {
+    return new AgentConfig(
+        name, description, newModel, baseUrl, contextWindow, maxSteps, tools, durability, extra);
+  }
+
+  /**
+   * Parses the text of agent.yaml.
+   *
+   * @param warnings receives a warning for each unknown key or tool
+   * @throws ConfigException naming the line of the first wrong value
+   */
+  public static AgentConfig parse(String text, String dirName, List<Problem> warnings) {
+    YamlMap y;
+    try {
+      y = YamlMap.parse(text, FILE, 1);
+    } catch (ConfigException e) {
+      throw e;
+    } catch (FormatException e) {
+      throw new ConfigException(e.file(), e.line(), e.detail());
+    }
+    try {
+      return parse(y, dirName, warnings);
+    } catch (ConfigException e) {
+      throw e;
+    } catch (FormatException e) {
+      throw new ConfigException(e.file(), e.line(), e.detail());
+    }
+  }
+
+  private static AgentConfig parse(YamlMap y, String dirName, List<Problem> warnings) {
+    String model = y.string("model").orElse(DEFAULT_MODEL);
+    String modelProblem = checkModel(model);
+    if (modelProblem != null) {
+      throw new ConfigException(FILE, y.line("model"), modelProblem);
+    }
+    Optional<String> baseUrl = y.string("base_url");
+    if (baseUrl.isPresent()
+        && !(baseUrl.get().startsWith("http://") || baseUrl.get().startsWith("https://"))) {
+      throw y.error("base_url", "must start with http:// or https://, got \"" + baseUrl.get() + "\"");
+    }
+    List<String> tools = y.stringList("tools").orElse(DEFAULT_TOOLS);
+    for (String tool : tools) {
+      if (!KNOWN_TOOLS.contains(tool)) {
+        warnings.add(
+            Problem.warning(
+                FILE, y.line("tools"), "unknown tool '" + tool + "' (known: " + String.join(", ", KNOWN_TOOLS) + ")"));
+      }
+    }
+    ObjectNode extra = y.unknown(KNOWN_KEYS);
+    for (Iterator<String> it = extra.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      warnings.add(Problem.warning(FILE, y.line(key), "unknown key '" + key + "' (kept as is)"));
+    }
+    Durability durability = Durability.TURN;
+    Optional<ObjectNode> history = y.object("history");
+    if (history.isPresent()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = history.get().fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getKey().equals("durability")) {
+          JsonNode v = e.getValue();
+          try {
+            durability = Durability.parse(v.isTextual() ? v.textValue() : v.toString());
+          } catch (IllegalArgumentException ex) {
+            throw new ConfigException(FILE, y.line("history"), "'history.durability' " + ex.getMessage().substring("durability ".length()));
+          }
+        } else {
+          warnings.add(
+              Problem.warning(
+                  FILE, y.line("history"), "unknown key 'history." + e.getKey() + "' (kept as is)"));
+          ObjectNode h = extra.has("history") ? (ObjectNode) extra.get("history") : extra.putObject("history");
+          h.set(e.getKey(), e.getValue());
+        }
+      }
+    }
+    return new AgentConfig(
+        y.string("name").orElse(dirName),
+        y.string("description").orElse(""),
+        model,
+        baseUrl,
+        y.integer("context_window", 1).orElse(DEFAULT_CONTEXT_WINDOW),
+        y.integer("max_steps", 1).orElse(DEFAULT_MAX_STEPS),
+        tools,
+        durability,
+        extra);
+  }
+
+  /** Renders agent.yaml: known keys in a fixed order, then unknown keys as they were read. */
+  public String toYaml() {
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    n.put("name", name);
+    if (!description.isEmpty()) {
+      n.put("description", description);
+    }
+    n.put("model", model);
+    baseUrl.ifPresent(u -> n.put("base_url", u));
+    n.put("context_window", contextWindow);
+    n.put("max_steps", maxSteps);
+    tools.forEach(n.putArray("tools")::add);
+    ObjectNode history = n.putObject("history");
+    history.put("durability", durability.word());
+    for (Iterator<Map.Entry<String, JsonNode>> it = extra.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().equals("history") && e.getValue().isObject()) {
+        e.getValue().fields().forEachRemaining(h -> history.set(h.getKey(), h.getValue()));
+      } else {
+        n.set(e.getKey(), e.getValue());
+      }
+    }
+    return YamlMap.write(n);
+  }
+
+  private static String checkModel(String model) {
+    var m = MODEL.matcher(model);
+    if (!m.matches()) {
+      return "'model' must be provider/name, for example openai/gpt-4o-mini, got \"" + model + "\"";
+    }
+    if (!PROVIDERS.contains(m.group(1))) {
+      return "'model' names an unknown provider \""
+          + m.group(1)
+          + "\" (known: "
+          + String.join(", ", PROVIDERS)
+          + ")";
+    }
+    return null;
+  }
+}

@@ -1,0 +1,128 @@
+package dev.memdir.format;
+
+import dev.memdir.FormatException;
+import dev.memdir.MemdirException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Reads hand-edited text files strictly and normalises what editors add. */
+public final class TextFiles {
+  private TextFiles() {}
+
+  /**
+   * Reads a UTF-8 text file, drops a leading byte order mark and turns CRLF and CR into LF.
+   *
+   * @param file the file to read
+   * @param display the name used in messages, relative to the agent directory
+   * @param maxBytes files larger than this are refused before they are read
+   * @throws FormatException when the file is too large or not valid UTF-8
+   */
+  public static String read(Path file, String display, long maxBytes) {
+    return decode(readBytes(file, display, maxBytes), display);
+  }
+
+  /** Reads the raw bytes of a file, refusing files larger than {@code maxBytes} unread. */
+  public static byte[] readBytes(Path file, String display, long maxBytes) {
+    try {
+      if (Files.isDirectory(file)) {
+        throw new FormatException(display, 0, "is a directory, expected a file");
+      }
+      long size = Files.size(file);
+      if (size > maxBytes) {
+        throw new FormatException(
+            display, 0, "file is " + size + " bytes, over the limit of " + maxBytes + " bytes");
+      }
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new MemdirException(display + ": no such file", e);
+    } catch (IOException e) {
+      throw new MemdirException(display + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** Decodes strict UTF-8, drops a BOM and normalises line ends to LF. */
+  public static String decode(byte[] bytes, String display) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    String text;
+    try {
+      CharBuffer chars = decoder.decode(ByteBuffer.wrap(bytes));
+      text = chars.toString();
+    } catch (MalformedInputException e) {
+      throw invalidUtf8(bytes, display);
+    } catch (CharacterCodingException e) {
+      throw invalidUtf8(bytes, display);
+    }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1);
+    }
+    return normalizeLineEnds(text);
+  }
+
+  /** Turns CRLF and lone CR into LF. */
+  public static String normalizeLineEnds(String text) {
+    if (text.indexOf('\r') < 0) {
+      return text;
+    }
+    return text.replace("\r\n", "\n").replace('\r', '\n');
+  }
+
+  private static FormatException invalidUtf8(byte[] bytes, String display) {
+    int offset = firstInvalidUtf8Offset(bytes);
+    int line = 1;
+    for (int i = 0; i < offset; i++) {
+      if (bytes[i] == '\n') {
+        line++;
+      }
+    }
+    return new FormatException(
+        display,
+        line,
+        String.format(
+            "not valid UTF-8: byte 0x%02X at offset %d; save the file as UTF-8",
+            bytes[offset] & 0xFF, offset));
+  }
+
+  private static int firstInvalidUtf8Offset(byte[] bytes) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(Math.max(16, bytes.length));
+    var result = decoder.decode(in, out, true);
+    return result.isError() ? Math.min(in.position(), bytes.length - 1) : bytes.length - 1;
+  }
+
+  /** Hex SHA-256 of the bytes. */
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK always has SHA-256", e);
+    }
+  }
+
+  /** Hex SHA-256 of the UTF-8 bytes of the text. */
+  public static String sha256(String text) {
+    return sha256(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Counts Unicode code points, the unit of block limits. */
+  public static int codePoints(String text) {
+    return text.codePointCount(0, text.length());
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * The bottom layer: how files of the agent directory are laid out, read and written.
+ *
+ * <p>Reading tolerates what text editors produce (a UTF-8 byte order mark, CRLF line ends) and
+ * reports anything else with file and line; writing is LF, UTF-8 without a BOM, and atomic. This
+ * package imports nothing of memdir but the exception types in {@code dev.memdir}.
+ */
+package dev.memdir.format;

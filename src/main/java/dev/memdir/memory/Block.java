@@ -1,0 +1,127 @@
+package dev.memdir.memory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.memdir.format.FrontMatterDocument;
+import dev.memdir.format.TextFiles;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One core-memory block, stored as {@code memory/<label>.md}:
+ *
+ * <pre>
+ * ---
+ * description: What the agent knows about the person it talks to.
+ * limit: 5000
+ * read_only: false
+ * ---
+ * Name: Ada Lovelace.
+ * Prefers short answers.
+ * </pre>
+ *
+ * <p>The value is the body with one trailing newline removed; {@code limit} counts its Unicode code
+ * points. A file without front matter is a block whose whole text is the value.
+ *
+ * @param label the file name without {@code .md}
+ * @param description what the block is for, shown to the model
+ * @param limit the most code points the value may hold
+ * @param readOnly whether the agent may not edit it (a person still may)
+ * @param metadata free-form metadata, kept as is
+ * @param value the block's text
+ * @param extra unknown front-matter keys, kept as is
+ * @param hasFrontMatter whether the file had front matter (kept that way when rewritten)
+ */
+public record Block(
+    String label,
+    String description,
+    int limit,
+    boolean readOnly,
+    ObjectNode metadata,
+    String value,
+    ObjectNode extra,
+    boolean hasFrontMatter) {
+
+  /** The limit of a block whose file does not set one. */
+  public static final int DEFAULT_LIMIT = 5_000;
+
+  private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+
+  /** Validates the fields and copies the JSON nodes. */
+  public Block {
+    checkLabel(label);
+    Objects.requireNonNull(description, "description");
+    Objects.requireNonNull(value, "value");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    metadata = metadata.deepCopy();
+    extra = extra.deepCopy();
+  }
+
+  /** A new block with front matter, no metadata. */
+  public static Block create(String label, String description, int limit, String value) {
+    ObjectNode empty = JsonNodeFactory.instance.objectNode();
+    return new Block(label, description, limit, false, empty, value, empty, true);
+  }
+
+  /**
+   * Checks that a label is a safe file name: letters, digits, '_' and '-', at most 64, starting
+   * with a letter or digit.
+   *
+   * @throws IllegalArgumentException naming the label and the rule
+   */
+  public static String checkLabel(String label) {
+    Objects.requireNonNull(label, "label");
+    if (!LABEL.matcher(label).matches()) {
+      throw new IllegalArgumentException(
+          "invalid block label \""
+              + label.replace("\0", "\\0")
+              + "\": use 1 to 64 letters, digits, '_' or '-', starting with a letter or digit");
+    }
+    return label;
+  }
+
+  /** The number of code points in the value. */
+  public int chars() {
+    return TextFiles.codePoints(value);
+  }
+
+  /** Whether the value is over its limit (possible after a hand edit). */
+  public boolean overLimit() {
+    return chars() > limit;
+  }
+
+  /** This block with another value. */
+  public Block withValue(String newValue) {
+    return new Block(
+        label, description, limit, readOnly, metadata, newValue, extra, hasFrontMatter);
+  }
+
+  /** The file text: front matter (if the block has one), the value, a trailing newline. */
+  public String render() {
+    String body = value.isEmpty() ? "" : value + "\n";
+    if (!hasFrontMatter) {
+      return body;
+    }
+    ObjectNode fm = JsonNodeFactory.instance.objectNode();
+    if (!description.isEmpty()) {
+      fm.put("description", description);
+    }
+    fm.put("limit", limit);
+    if (readOnly) {
+      fm.put("read_only", true);
+    }
+    if (!metadata.isEmpty()) {
+      fm.set("metadata", metadata);
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = extra.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      fm.set(e.getKey(), e.getValue());
+    }
+    return FrontMatterDocument.render(fm, body);
+  }
+}
