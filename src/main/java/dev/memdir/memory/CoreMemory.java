@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -86,6 +87,7 @@ public final class CoreMemory {
         problems.add(Problem.error(display, 0, e.getMessage()));
       }
     }
+    problems.sort(Comparator.comparing(Problem::file).thenComparing(Problem::line));
     return new Snapshot(blocks, problems);
   }
 
