@@ -107,7 +107,8 @@ final class Http {
                 + " s, past the retry budget"
             : attempt + " tries, retry budget of " + policy.budget().toSeconds() + " s spent");
       }
-      LOG.log(Level.DEBUG, () -> "retry " + attempt + " in " + delay.get().toMillis() + " ms: "
+      int retry = attempt;
+      LOG.log(Level.DEBUG, () -> "retry " + retry + " in " + delay.get().toMillis() + " ms: "
           + e.getMessage());
       try {
         policy.sleeper().sleep(delay.get());

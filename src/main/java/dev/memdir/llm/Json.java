@@ -49,6 +49,43 @@ final class Json {
     return reason;
   }
 
+  /**
+   * Parses a whole reply body; a body that ends mid-JSON is an I/O error (the transfer was cut),
+   * anything else that does not parse is a {@code BAD_RESPONSE}.
+   */
+  static JsonNode readReply(ModelConfig config, byte[] body) throws java.io.IOException {
+    try {
+      JsonNode root = MAPPER.readTree(body);
+      if (root == null || !root.isObject()) {
+        throw badResponse(config, "the reply is not a JSON object");
+      }
+      return root;
+    } catch (com.fasterxml.jackson.core.io.JsonEOFException e) {
+      throw new java.io.IOException("the JSON body ends early", e);
+    } catch (JsonProcessingException e) {
+      throw badResponse(config, "the reply is not JSON (" + describe(e) + ")");
+    }
+  }
+
+  /** Parses one event of a stream, which must be a JSON object. */
+  static JsonNode readEvent(ModelConfig config, String data) {
+    try {
+      JsonNode node = MAPPER.readTree(data);
+      if (node == null || !node.isObject()) {
+        throw badResponse(config, "a stream event is not a JSON object");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw badResponse(config, "a stream event is not JSON (" + describe(e) + ")");
+    }
+  }
+
+  static dev.memdir.LlmException badResponse(ModelConfig config, String what) {
+    return Errors.error(config, dev.memdir.LlmException.Kind.BAD_RESPONSE, 0, what,
+        "check that base_url points at a " + (config.provider().openAiCompatible()
+            ? "OpenAI-compatible" : "Anthropic") + " server");
+  }
+
   /** The text of {@code node.get(field)}, or empty when absent or null. */
   static String text(JsonNode node, String field) {
     JsonNode v = node == null ? null : node.get(field);
