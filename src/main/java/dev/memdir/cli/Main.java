@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       MemoryCommand.class,
       ArchivalCommand.class,
+      DoctorCommand.class,
     })
 public final class Main implements Runnable {
   final InputStream in;
