@@ -199,7 +199,8 @@ public record ModelConfig(
   }
 
   private static String ollamaUrl(String host) {
-    String u = host.contains("://") ? host : "http://" + host;
+    boolean hasScheme = host.contains("://");
+    String u = hasScheme ? host : "http://" + host;
     URI uri;
     try {
       uri = new URI(u);
@@ -210,7 +211,9 @@ public record ModelConfig(
     if ("0.0.0.0".equals(hostPart)) {
       hostPart = "127.0.0.1"; // the bind-all address the server uses is not one to connect to
     }
-    int port = uri.getPort() < 0 ? 11434 : uri.getPort();
+    // As Ollama reads it: a bare host gets port 11434, an explicit scheme its usual port.
+    int port = uri.getPort() >= 0 ? uri.getPort()
+        : !hasScheme ? 11434 : "https".equals(uri.getScheme()) ? 443 : 80;
     String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("/+$", "");
     return uri.getScheme() + "://" + hostPart + ":" + port + path + "/v1";
   }
