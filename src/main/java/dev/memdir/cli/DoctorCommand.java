@@ -83,7 +83,12 @@ final class DoctorCommand implements Callable<Integer> {
   }
 
   private Finding agent() {
-    Validation v = Agent.validate(dir);
+    Validation v;
+    try {
+      v = Agent.validate(dir);
+    } catch (MemdirException e) {
+      return new Finding(Status.PROBLEM, "agent", e.getMessage());
+    }
     String counts = v.errors().size() + " error(s), " + v.warnings().size() + " warning(s)";
     if (v.ok()) {
       return new Finding(Status.OK, "agent", dir + " is valid (" + counts + ")");
