@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.memdir.LlmException;
 import dev.memdir.LlmException.Kind;
 import dev.memdir.MemdirException;
-import dev.memdir.Version;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
@@ -33,6 +32,8 @@ final class Http {
   static final long MAX_REPLY_BYTES = 32L << 20;
 
   private static final long MAX_ERROR_BYTES = 64 << 10;
+  private static final String USER_AGENT = "memdir/" + java.util.Objects.requireNonNullElse(
+      Http.class.getPackage().getImplementationVersion(), "dev");
   private static final System.Logger LOG = System.getLogger(Http.class.getName());
 
   private final ModelConfig config;
@@ -125,7 +126,7 @@ final class Http {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(config.baseUrl() + path))
             .timeout(config.timeout())
-            .header("User-Agent", "memdir/" + Version.get())
+            .header("User-Agent", USER_AGENT)
             .header("Accept", streaming ? "text/event-stream" : "application/json");
     headers.forEach(b::header);
     if (body.isPresent()) {
