@@ -20,7 +20,8 @@ final class Errors {
   static LlmException fromStatus(ModelConfig config, int status, String body) {
     JsonNode error = errorNode(body);
     String detail = detail(config, error, body);
-    String type = (Json.text(error, "type") + " " + Json.text(error, "code")).toLowerCase(Locale.ROOT);
+    String type =
+        (Json.text(error, "type") + " " + Json.text(error, "code")).toLowerCase(Locale.ROOT);
     String lower = detail.toLowerCase(Locale.ROOT);
     String http = "HTTP " + status + (detail.isEmpty() ? "" : ": " + detail);
     String keyVar = config.provider().keyVariable().orElse("the API key variable");
@@ -29,7 +30,8 @@ final class Errors {
       return error(config, Kind.QUOTA, status, "the account has no quota or credit left (" + http
           + ")", "check billing for the key in " + keyVar);
     }
-    if (status == 401 || type.contains("authentication_error") || type.contains("invalid_api_key")) {
+    if (status == 401 || type.contains("authentication_error")
+        || type.contains("invalid_api_key")) {
       String what = config.apiKey().isPresent()
           ? "the API key was rejected (" + http + ")"
           : "the server wants an API key and none was sent (" + http + ")";
@@ -52,7 +54,8 @@ final class Errors {
       return error(config, Kind.UNKNOWN_MODEL, status,
           "the server does not know model '" + config.model() + "' (" + http + ")",
           config.provider() == Provider.OLLAMA
-              ? "pull it with `ollama pull " + config.model() + "` or fix the name in --model / agent.yaml"
+              ? "pull it with `ollama pull " + config.model()
+                  + "` or fix the name in --model / agent.yaml"
               : "check the name after '" + config.provider().word()
                   + "/' in --model / agent.yaml; `memdir doctor` lists what the server has");
     }

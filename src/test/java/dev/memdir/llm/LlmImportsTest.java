@@ -25,7 +25,8 @@ class LlmImportsTest {
     for (Path p : sources(MAIN.resolve("llm"))) {
       for (String line : Files.readAllLines(p)) {
         if (line.startsWith("import dev.memdir.")
-            && !line.matches("import dev\\.memdir\\.(llm\\..*|format\\..*|\\w+Exception(\\..*)?);")) {
+            && !line.matches(
+                "import dev\\.memdir\\.(llm\\..*|format\\..*|\\w+Exception(\\..*)?);")) {
           bad.add(MAIN.relativize(p) + ": " + line);
         }
       }

@@ -77,7 +77,8 @@ class ModelConfigTest {
 
     assertThat(c.toString()).doesNotContain(key).contains("OPENAI_API_KEY set");
     assertThat(c.apiKey().orElseThrow().toString()).isEqualTo("OPENAI_API_KEY=***");
-    assertThat(c.mask("echo " + key + " and sk-other-1234567890123")).isEqualTo("echo *** and sk-***");
+    assertThat(c.mask("echo " + key + " and sk-other-1234567890123"))
+        .isEqualTo("echo *** and sk-***");
   }
 
   @Test

@@ -314,7 +314,8 @@ class OpenAiChatModelTest {
   void aWrongKeyIsReportedWithoutTheKeyAndSaysWhichVariableToSet() {
     String wrong = "sk-wrong-99999999999999999999";
     ChatModel bad = ChatModels.open(
-        Fixtures.openAi(server, RetryPolicy.DEFAULT).withApiKey(ApiKey.of(wrong, "OPENAI_API_KEY")));
+        Fixtures.openAi(server, RetryPolicy.DEFAULT)
+            .withApiKey(ApiKey.of(wrong, "OPENAI_API_KEY")));
 
     assertThatThrownBy(() -> bad.chat(hello()))
         .isInstanceOfSatisfying(LlmException.class, e -> {
