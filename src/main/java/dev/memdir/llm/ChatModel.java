@@ -7,7 +7,8 @@ import java.util.List;
  * failures (429, 5xx, resets, timeouts) within their {@link RetryPolicy}.
  *
  * <pre>
- * ChatModel model = ChatModels.open(ModelConfig.resolve(agentConfig, overrides, System.getenv()));
+ * ChatModel model = ChatModels.open(ModelConfig.resolve(agentConfig, modelFlag, baseUrlFlag,
+ *     System.getenv()));
  * ChatResponse r = model.chat(ChatRequest.of(List.of(new UserMessage("Hello")), List.of()));
  * </pre>
  *

@@ -136,6 +136,7 @@ final class Errors {
         || lower.contains("maximum context length")
         || lower.contains("context length")
         || lower.contains("context window")
+        || lower.contains("context size")
         || lower.contains("prompt is too long")
         || lower.contains("too many tokens");
   }

@@ -104,6 +104,8 @@ final class OpenAiChatModel implements ChatModel {
         ArrayNode calls = o.putArray("tool_calls");
         for (ToolCall c : a.toolCalls()) {
           ObjectNode call = calls.addObject().put("id", c.id()).put("type", "function");
+          // Broken arguments go back as {}: servers that render chat templates (vLLM) parse
+          // them and would refuse the whole request; the tool result carries the error.
           call.putObject("function").put("name", c.name())
               .put("arguments", c.argumentsValid() ? c.rawArguments() : "{}");
         }

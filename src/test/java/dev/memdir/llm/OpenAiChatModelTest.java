@@ -284,6 +284,25 @@ class OpenAiChatModelTest {
   }
 
   @Test
+  void aCallWithBrokenArgumentsIsReplayedWithEmptyArgumentsTheServerAccepts() {
+    server.enqueue(OpenAiReplies.text("Sorry."));
+    ToolCall broken = ToolCall.of("call_1", "get_weather", "{\"city\": \"Par");
+    List<Message> conversation = List.of(new UserMessage("Paris?"),
+        new AssistantMessage("", List.of(broken)),
+        new ToolResultMessage("call_1", "get_weather", broken.argumentsError().orElseThrow(),
+            true));
+
+    model.chat(ChatRequest.of(conversation, List.of(Fixtures.weatherTool()))
+        .withToolChoice(ToolChoice.REQUIRED));
+
+    RecordedRequest sent = server.takeRequest();
+    assertThat(sent.rejection()).isEmpty();
+    assertThat(sent.json().path("tool_choice").asText()).isEqualTo("required");
+    assertThat(sent.json().path("messages").get(1).path("tool_calls").get(0).path("function")
+        .path("arguments").asText()).isEqualTo("{}");
+  }
+
+  @Test
   void malformedArgumentsInAStreamAlsoArriveAsAStructuredError() {
     server.enqueue(OpenAiReplies.streamToolCalls(
         new ScriptedToolCall("call_1", "get_weather", "{\"city\": ")));
@@ -363,6 +382,8 @@ class OpenAiChatModelTest {
         + " --enable-auto-tool-choice and --tool-call-parser to be set", "BadRequestError", null));
     server.enqueue(OpenAiReplies.error(429, "You exceeded your current quota, please check your"
         + " plan and billing details.", "insufficient_quota", "insufficient_quota"));
+    server.enqueue(OpenAiReplies.error(400, "the request exceeds the available context size,"
+        + " try increasing it", "exceed_context_size_error", null));
     server.enqueue(OpenAiReplies.error(400, "invalid key " + Fixtures.KEY + " echoed",
         "invalid_request_error", null));
 
@@ -377,9 +398,10 @@ class OpenAiChatModelTest {
       assertThat(e.kind()).isEqualTo(Kind.QUOTA);
       assertThat(e.retryable()).isFalse();
     });
+    assertThat(failure(hello()).kind()).isEqualTo(Kind.CONTEXT_TOO_LONG);
     assertThat(failure(hello()).getMessage()).contains("invalid key *** echoed")
         .doesNotContain(Fixtures.KEY);
-    assertThat(server.requestCount()).isEqualTo(4);
+    assertThat(server.requestCount()).isEqualTo(5);
   }
 
   @Test
