@@ -1,7 +1,6 @@
 package dev.memdir.llm.scripted;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -71,8 +70,7 @@ final class SchemaCheck {
     if (en != null && (!en.isArray() || en.isEmpty())) {
       return Optional.of("In context=(" + path + "), 'enum' must be a non-empty array");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : s.properties()) {
       String key = e.getKey();
       JsonNode v = e.getValue();
       Optional<String> p = Optional.empty();
@@ -81,9 +79,9 @@ final class SchemaCheck {
           return Optional.of("In context=(" + path + "), '" + key + "' must be an object, got "
               + Wire.type(v));
         }
-        for (Iterator<Map.Entry<String, JsonNode>> f = v.fields(); f.hasNext() && p.isEmpty(); ) {
-          Map.Entry<String, JsonNode> sub = f.next();
-          p = check(sub.getValue(), path(path, key + "', '" + sub.getKey()), depth + 1);
+        for (Map.Entry<String, JsonNode> sub : v.properties()) {
+          p = p.isPresent() ? p
+              : check(sub.getValue(), path(path, key + "', '" + sub.getKey()), depth + 1);
         }
       } else if (SCHEMA_LISTS.contains(key)) {
         if (!v.isArray() || v.isEmpty()) {
