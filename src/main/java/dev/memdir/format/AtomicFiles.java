@@ -280,7 +280,12 @@ public final class AtomicFiles {
     }
   }
 
-  private static boolean mayBeMidWrite(byte[] expected) {
+  /**
+   * Whether bytes just read may be a file caught between a person's truncating open and their
+   * writes: empty, or a multiple of a write chunk. Such a read is worth repeating after {@link
+   * #settle()}.
+   */
+  public static boolean mayBeMidWrite(byte[] expected) {
     // Between a truncating open and its writes a file is empty, or a multiple of a write chunk.
     return expected.length % 4096 == 0;
   }
@@ -300,6 +305,36 @@ public final class AtomicFiles {
       pos += n;
     }
     return buf.position() == buf.capacity() ? buf.array() : Arrays.copyOf(buf.array(), buf.position());
+  }
+
+  /** Waits long enough for a person's truncate-then-write to finish. */
+  public static void settle() {
+    sleep(SETTLE_MILLIS);
+  }
+
+  /**
+   * Creates {@code file} with {@code bytes} only if no file has that name; never replaces one.
+   *
+   * @return whether the file was created
+   */
+  public static boolean createNew(Path file, byte[] bytes) {
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      tmp = writeTemp(dir, file, bytes);
+      boolean created = linkIfAbsent(tmp, file);
+      if (created) {
+        fsyncDirectory(dir);
+      }
+      return created;
+    } catch (FileSystemException e) {
+      throw new MemdirException("cannot write " + file + ": " + reason(e), e);
+    } catch (IOException e) {
+      throw new MemdirException("cannot write " + file + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(tmp);
+    }
   }
 
   private static void sleep(long millis) {
