@@ -96,7 +96,7 @@ public final class WriteLock {
         if (fail) {
           long self = ProcessHandle.current().pid();
           throw new AgentBusyException(
-              "agent is in use by process " + self + " (another thread of this process)" + waited(timeout), self);
+              "agent is in use by process " + self + ", another thread of this one" + waited(timeout), self);
         }
         return Optional.empty();
       }

@@ -147,10 +147,12 @@ public final class HistoryLog implements AutoCloseable {
   /** Forces appended records to disk (the end of a turn under {@code durability: turn}). */
   public void sync() {
     for (Path seg : List.copyOf(unsynced)) {
-      try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.READ)) {
+      if (!Files.isRegularFile(seg)) {
+        unsynced.remove(seg); // moved away by a person; nothing of ours left to force
+        continue;
+      }
+      try (FileChannel ch = opener.open(seg)) {
         ch.force(false);
-      } catch (NoSuchFileException e) {
-        // Moved away by a person; nothing of ours left to force.
       } catch (IOException e) {
         throw new MemdirException("cannot sync " + layout.display(seg) + ": " + e.getMessage(), e);
       }
