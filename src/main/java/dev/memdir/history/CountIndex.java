@@ -145,7 +145,8 @@ final class CountIndex {
       }
       out.values().removeIf(e -> e.end() < 0 || e.lines() < 0);
     } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, layout.display(file) + ": unreadable, counting history again (" + e.getMessage() + ")");
+      String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      LOG.log(System.Logger.Level.WARNING, layout.display(file) + ": unreadable, counting history again (" + why + ")");
       return new HashMap<>();
     }
     return out;
