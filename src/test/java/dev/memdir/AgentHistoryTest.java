@@ -42,27 +42,31 @@ class AgentHistoryTest {
       try (Agent.Turn turn = chat.turn()) {
         chat.history().append(Message.user("Hi"));
         chat.memory().append(Actor.AGENT, "human", "Says hi."); // the turn's own writes go through
-        CompletableFuture<Throwable> other = CompletableFuture.supplyAsync(() -> {
-          try (Agent cli = Agent.open(dir, Duration.ofMillis(150))) {
-            cli.memory().append(Actor.PERSON, "human", "From the command line.");
-            return null;
-          } catch (Throwable e) {
-            return e;
-          }
-        });
+        CompletableFuture<Throwable> other =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try (Agent cli = Agent.open(dir, Duration.ofMillis(150))) {
+                    cli.memory().append(Actor.PERSON, "human", "From the command line.");
+                    return null;
+                  } catch (Throwable e) {
+                    return e;
+                  }
+                });
         assertThat(other.get())
             .isInstanceOf(AgentBusyException.class)
             .hasMessageStartingWith("agent is in use by process " + ProcessHandle.current().pid());
       }
       // Between turns (the chat waits for the user) another writer gets in at once.
-      CompletableFuture<Throwable> other = CompletableFuture.supplyAsync(() -> {
-        try (Agent cli = Agent.open(dir, Duration.ZERO)) {
-          cli.memory().append(Actor.PERSON, "human", "From the command line.");
-          return null;
-        } catch (Throwable e) {
-          return e;
-        }
-      });
+      CompletableFuture<Throwable> other =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (Agent cli = Agent.open(dir, Duration.ZERO)) {
+                  cli.memory().append(Actor.PERSON, "human", "From the command line.");
+                  return null;
+                } catch (Throwable e) {
+                  return e;
+                }
+              });
       assertThat(other.get()).isNull();
       assertThat(chat.memory().get("human").value()).endsWith("Says hi.\nFrom the command line.");
     }

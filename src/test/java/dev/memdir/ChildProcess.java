@@ -34,7 +34,8 @@ public final class ChildProcess {
             .info()
             .command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    List<String> cmd =
+        new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ChildProcess.class.getName()));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -80,7 +81,8 @@ public final class ChildProcess {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!lines().contains(line)) {
         if (System.nanoTime() > deadline) {
-          throw new AssertionError("the child did not print '" + line + "' in " + timeout + "; it printed " + lines());
+          throw new AssertionError(
+              "the child did not print '" + line + "' in " + timeout + "; it printed " + lines());
         }
         Thread.sleep(5);
       }
@@ -96,7 +98,8 @@ public final class ChildProcess {
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
     Path dir = Path.of(args[1]);
     switch (args[0]) {
-      case "append" -> append(dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4], out);
+      case "append" ->
+          append(dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4], out);
       case "crash" -> crash(dir, Long.parseLong(args[2]), out);
       case "hold" -> hold(dir, Long.parseLong(args[2]), out);
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);

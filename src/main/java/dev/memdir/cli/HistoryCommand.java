@@ -34,7 +34,11 @@ final class HistoryCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "The agent directory.")
   Path dir;
 
-  @Option(names = "--tail", paramLabel = "N", defaultValue = "20", description = "How many of the last records (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--tail",
+      paramLabel = "N",
+      defaultValue = "20",
+      description = "How many of the last records (default: ${DEFAULT-VALUE}).")
   int tail;
 
   @Option(names = "--json", description = "Print the records as a JSON array.")
@@ -103,10 +107,19 @@ final class HistoryCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "TEXT", description = "The content ('-' reads stdin).")
     String text;
 
-    @Option(names = "--role", required = true, paramLabel = "ROLE", description = "system, user, assistant, tool, summary or event (others are kept, with a warning).")
+    @Option(
+        names = "--role",
+        required = true,
+        paramLabel = "ROLE",
+        description =
+            "system, user, assistant, tool, summary or event (others are kept, with a warning).")
     String role;
 
-    @Option(names = "--ts", paramLabel = "ISO", description = "The record's time, ISO-8601, for example 2026-11-26T08:30:00Z (default: now).")
+    @Option(
+        names = "--ts",
+        paramLabel = "ISO",
+        description =
+            "The record's time, ISO-8601, for example 2026-11-26T08:30:00Z (default: now).")
     String ts;
 
     @Mixin WaitOption wait;
@@ -120,11 +133,19 @@ final class HistoryCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--role: " + e.getMessage());
       }
       if (Role.of(role).isEmpty()) {
-        spec.commandLine().getErr().println("memdir: warning: unknown role '" + role + "' (known: " + Role.known() + "); appended as is");
+        spec.commandLine()
+            .getErr()
+            .println(
+                "memdir: warning: unknown role '"
+                    + role
+                    + "' (known: "
+                    + Role.known()
+                    + "); appended as is");
       }
       Instant time = ts == null ? null : parseTime(ts);
       try (Agent agent = Agent.open(dir, wait.duration())) {
-        Record r = time == null ? agent.history().append(message) : agent.history().append(message, time);
+        Record r =
+            time == null ? agent.history().append(message) : agent.history().append(message, time);
         Cli.out(spec).println(r.id());
       }
       return 0;
@@ -135,7 +156,8 @@ final class HistoryCommand implements Callable<Integer> {
         return OffsetDateTime.parse(s).toInstant();
       } catch (DateTimeParseException e) {
         throw new ParameterException(
-            spec.commandLine(), "--ts must be an ISO-8601 time like 2026-11-26T08:30:00Z, got \"" + s + "\"");
+            spec.commandLine(),
+            "--ts must be an ISO-8601 time like 2026-11-26T08:30:00Z, got \"" + s + "\"");
       }
     }
   }

@@ -170,14 +170,15 @@ public final class AtomicFiles {
         try {
           Files.createLink(file, newest.get());
         } catch (IOException | UnsupportedOperationException e) {
-          throw new MemdirException("cannot restore " + file + " from " + newest.get() + ": " + e, e);
+          throw new MemdirException(
+              "cannot restore " + file + " from " + newest.get() + ": " + e, e);
         }
       }
     }
     asides.forEach(AtomicFiles::deleteQuietly);
   }
 
-  /** The names {@code .<name>.*.aside} beside {@code file} that {@link #compareAndSwap} may leave. */
+  /** Whether a file name is an aside copy ({@code .<name>.<random>.aside}). */
   public static boolean isAside(String fileName) {
     return fileName.startsWith(".") && fileName.endsWith(ASIDE);
   }
@@ -304,7 +305,7 @@ public final class AtomicFiles {
       }
       pos += n;
     }
-    return buf.position() == buf.capacity() ? buf.array() : Arrays.copyOf(buf.array(), buf.position());
+    return Arrays.copyOf(buf.array(), buf.position());
   }
 
   /** Waits long enough for a person's truncate-then-write to finish. */

@@ -96,7 +96,11 @@ public final class WriteLock {
         if (fail) {
           long self = ProcessHandle.current().pid();
           throw new AgentBusyException(
-              "agent is in use by process " + self + ", another thread of this one" + waited(timeout), self);
+              "agent is in use by process "
+                  + self
+                  + ", another thread of this one"
+                  + waited(timeout),
+              self);
         }
         return Optional.empty();
       }
@@ -113,7 +117,10 @@ public final class WriteLock {
       if (!locked && fail) {
         long pid = holderPid();
         throw new AgentBusyException(
-            "agent is in use by " + (pid < 0 ? "another process" : "process " + pid) + waited(timeout), pid);
+            "agent is in use by "
+                + (pid < 0 ? "another process" : "process " + pid)
+                + waited(timeout),
+            pid);
       }
       return locked ? Optional.of(new Hold(s)) : Optional.empty();
     } finally {
@@ -126,12 +133,17 @@ public final class WriteLock {
   private boolean lockFile(Shared s, long deadline) {
     FileChannel ch = null;
     try {
-      ch = FileChannel.open(file(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      ch =
+          FileChannel.open(
+              file(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       while (true) {
         FileLock fl = tryLock(ch);
         if (fl != null) {
           ch.truncate(0);
-          ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+          ch.write(
+              ByteBuffer.wrap(
+                  (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
+              0);
           s.channel = ch;
           s.fileLock = fl;
           ch = null;
@@ -147,7 +159,8 @@ public final class WriteLock {
       Thread.currentThread().interrupt();
       throw new MemdirException("interrupted while waiting for " + layout.display(file()), e);
     } catch (IOException e) {
-      throw new MemdirException("cannot lock the agent for writing: " + layout.display(file()) + ": " + e, e);
+      throw new MemdirException(
+          "cannot lock the agent for writing: " + layout.display(file()) + ": " + e, e);
     } finally {
       closeQuietly(ch);
     }
@@ -170,7 +183,10 @@ public final class WriteLock {
       return dir.toRealPath().resolve("lock");
     } catch (FileAlreadyExistsException e) {
       throw new MemdirException(
-          "cannot lock the agent for writing: " + layout.display(dir) + " is a file, expected a folder", e);
+          "cannot lock the agent for writing: "
+              + layout.display(dir)
+              + " is a file, expected a folder",
+          e);
     } catch (IOException e) {
       throw new MemdirException(
           "cannot lock the agent for writing: cannot create " + layout.display(dir) + ": " + e, e);

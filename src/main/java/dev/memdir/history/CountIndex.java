@@ -60,7 +60,8 @@ final class CountIndex {
       } catch (NoSuchFileException gone) {
         continue;
       } catch (IOException ex) {
-        throw new MemdirException("cannot read " + layout.display(seg) + ": " + ex.getMessage(), ex);
+        throw new MemdirException(
+            "cannot read " + layout.display(seg) + ": " + ex.getMessage(), ex);
       }
       next.put(name, e);
       total += e.lines();
@@ -75,7 +76,9 @@ final class CountIndex {
   private Entry update(Path seg, Entry old) throws IOException {
     try (FileChannel ch = Segments.read(seg)) {
       long size = ch.size();
-      if (old != null && old.end() <= size && old.head().equals(hash(ch, 0, Math.min(EDGE, old.end())))
+      if (old != null
+          && old.end() <= size
+          && old.head().equals(hash(ch, 0, Math.min(EDGE, old.end())))
           && old.tail().equals(hash(ch, Math.max(0, old.end() - EDGE), old.end()))) {
         return countFrom(ch, old.end(), old.lines(), size);
       }
@@ -109,7 +112,8 @@ final class CountIndex {
       }
       pos += n;
     }
-    return new Entry(end, count, hash(ch, 0, Math.min(EDGE, end)), hash(ch, Math.max(0, end - EDGE), end));
+    return new Entry(
+        end, count, hash(ch, 0, Math.min(EDGE, end)), hash(ch, Math.max(0, end - EDGE), end));
   }
 
   private static String hash(FileChannel ch, long from, long to) throws IOException {
@@ -136,17 +140,24 @@ final class CountIndex {
       if (root.path("v").asInt() != 1) {
         return out;
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("segments").fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("segments").fields();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> f = it.next();
         JsonNode e = f.getValue();
         out.put(
             f.getKey(),
-            new Entry(e.path("end").asLong(-1), e.path("lines").asLong(-1), e.path("head").asText(), e.path("tail").asText()));
+            new Entry(
+                e.path("end").asLong(-1),
+                e.path("lines").asLong(-1),
+                e.path("head").asText(),
+                e.path("tail").asText()));
       }
       out.values().removeIf(e -> e.end() < 0 || e.lines() < 0);
     } catch (IOException | RuntimeException e) {
       String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-      LOG.log(System.Logger.Level.WARNING, layout.display(file) + ": unreadable, counting history again (" + why + ")");
+      LOG.log(
+          System.Logger.Level.WARNING,
+          layout.display(file) + ": unreadable, counting history again (" + why + ")");
       return new HashMap<>();
     }
     return out;
@@ -156,14 +167,17 @@ final class CountIndex {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("v", 1);
     ObjectNode segs = root.putObject("segments");
-    map.keySet().stream().sorted().forEach(name -> {
-      Entry e = map.get(name);
-      ObjectNode o = segs.putObject(name);
-      o.put("end", e.end());
-      o.put("lines", e.lines());
-      o.put("head", e.head());
-      o.put("tail", e.tail());
-    });
+    map.keySet().stream()
+        .sorted()
+        .forEach(
+            name -> {
+              Entry e = map.get(name);
+              ObjectNode o = segs.putObject(name);
+              o.put("end", e.end());
+              o.put("lines", e.lines());
+              o.put("head", e.head());
+              o.put("tail", e.tail());
+            });
     try {
       if (!Files.isDirectory(layout.derivedDir())) {
         Files.createDirectories(layout.derivedDir());

@@ -42,15 +42,15 @@ import java.util.stream.StreamSupport;
  * The conversation: append-only JSONL in {@code history/YYYY-MM.jsonl}, one {@link Record} per
  * line, the month chosen by the record's {@code ts}.
  *
- * <p>Nothing here rewrites or deletes a line, with one exception: a torn last line (no newline,
- * not a record, left by a crash) is copied to {@code history/quarantine/<month>-<offset>.txt} and
- * cut off, with a warning naming the file and line. Opening checks only the last line of the
- * newest (and of the last modified) segment; an append checks the segment it writes to.
+ * <p>Nothing here rewrites or deletes a line, with one exception: a torn last line (no newline, not
+ * a record, left by a crash) is copied to {@code history/quarantine/<month>-<offset>.txt} and cut
+ * off, with a warning naming the file and line. Opening checks only the last line of the newest
+ * (and of the last modified) segment; an append checks the segment it writes to.
  *
  * <p>Appends take the agent's {@link WriteLock} for the one write, and are forced to disk as the
  * {@link Durability} says: {@code always} before {@code append} returns, {@code turn} at {@link
- * #sync()} (the end of a turn, or {@link #close()}), {@code never} by the operating system.
- * Readers take no lock and skip corrupt lines and an unfinished last line.
+ * #sync()} (the end of a turn, or {@link #close()}), {@code never} by the operating system. Readers
+ * take no lock and skip corrupt lines and an unfinished last line.
  */
 public final class HistoryLog implements AutoCloseable {
   /** The longest line (record) read or written. */
@@ -67,7 +67,9 @@ public final class HistoryLog implements AutoCloseable {
   }
 
   private static final ChannelOpener APPEND =
-      p -> FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      p ->
+          FileChannel.open(
+              p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
 
   private final Layout layout;
   private final Durability durability;
@@ -91,8 +93,8 @@ public final class HistoryLog implements AutoCloseable {
   }
 
   /**
-   * Opens the history of the agent at {@code layout}, setting aside a torn last line if the lock
-   * is free (a writer holding it repairs the tail itself before its next append).
+   * Opens the history of the agent at {@code layout}, setting aside a torn last line if the lock is
+   * free (a writer holding it repairs the tail itself before its next append).
    */
   public static HistoryLog open(Layout layout, Durability durability, WriteLock lock, Clock clock) {
     return open(layout, durability, lock, clock, APPEND);
@@ -137,7 +139,10 @@ public final class HistoryLog implements AutoCloseable {
       byte[] line = r.toLine();
       if (line.length > MAX_LINE_BYTES) {
         throw new MemdirException(
-            "a history record may be at most " + MAX_LINE_BYTES + " bytes of JSON, got " + line.length);
+            "a history record may be at most "
+                + MAX_LINE_BYTES
+                + " bytes of JSON, got "
+                + line.length);
       }
       write(seg, line);
       return r;
@@ -182,7 +187,8 @@ public final class HistoryLog implements AutoCloseable {
       } catch (NoSuchFileException e) {
         // Moved away meanwhile.
       } catch (IOException e) {
-        throw new MemdirException("cannot read " + layout.display(segs.get(i)) + ": " + e.getMessage(), e);
+        throw new MemdirException(
+            "cannot read " + layout.display(segs.get(i)) + ": " + e.getMessage(), e);
       }
     }
     return List.copyOf(out);
@@ -200,14 +206,16 @@ public final class HistoryLog implements AutoCloseable {
    */
   public Stream<Record> streamAfter(String id) {
     List<Path> segs = Segments.list(layout);
-    long[] at = locate(segs, id).orElseThrow(() -> new MemdirException("no history record with id '" + id + "'"));
+    long[] at =
+        locate(segs, id)
+            .orElseThrow(() -> new MemdirException("no history record with id '" + id + "'"));
     return stream(segs, (int) at[0], at[1]);
   }
 
   /**
-   * The number of records: non-blank complete lines, counted without parsing (a corrupt line
-   * counts too; {@code validate} reports it). Remembered in {@code .memdir/} so later counts read
-   * only what was appended since.
+   * The number of records: non-blank complete lines, counted without parsing (a corrupt line counts
+   * too; {@code validate} reports it). Remembered in {@code .memdir/} so later counts read only
+   * what was appended since.
    */
   public long count() {
     return counts.count(Segments.list(layout));
@@ -240,7 +248,8 @@ public final class HistoryLog implements AutoCloseable {
     Path dir = layout.historyDir();
     String display = layout.display(seg);
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new MemdirException("cannot append to " + display + ": history is a file, expected a folder");
+      throw new MemdirException(
+          "cannot append to " + display + ": history is a file, expected a folder");
     }
     if (Files.isDirectory(seg)) {
       throw new MemdirException(
@@ -271,7 +280,8 @@ public final class HistoryLog implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      throw new MemdirException("cannot append to " + display + ": " + reason(e) + "; the record was not written", e);
+      throw new MemdirException(
+          "cannot append to " + display + ": " + reason(e) + "; the record was not written", e);
     }
     if (created && durability != Durability.NEVER) {
       AtomicFiles.fsyncDirectory(dir);
@@ -327,7 +337,8 @@ public final class HistoryLog implements AutoCloseable {
 
   /** With the lock held: adds a missing newline after a whole record, or sets a torn line aside. */
   private void repairTail(Path seg) throws IOException {
-    try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(seg, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long size = ch.size();
       int last = Segments.lastByte(ch);
       if (last < 0 || last == '\n') {
@@ -337,7 +348,10 @@ public final class HistoryLog implements AutoCloseable {
       long len = size - start;
       if (len > MAX_QUARANTINE_BYTES) {
         throw new MemdirException(
-            layout.display(seg) + ": the last line is " + len + " bytes without a newline; too large to set aside, fix it by hand");
+            layout.display(seg)
+                + ": the last line is "
+                + len
+                + " bytes without a newline; too large to set aside, fix it by hand");
       }
       byte[] tail = new byte[(int) len];
       readFully(ch, ByteBuffer.wrap(tail), start);
@@ -368,7 +382,10 @@ public final class HistoryLog implements AutoCloseable {
     try {
       Files.createDirectories(dir);
     } catch (FileAlreadyExistsException e) {
-      throw new MemdirException(layout.display(dir) + " is a file, expected a folder: cannot set aside the torn last line of " + layout.display(seg));
+      throw new MemdirException(
+          layout.display(dir)
+              + " is a file, expected a folder: cannot set aside the torn last line of "
+              + layout.display(seg));
     }
     for (int n = 1; ; n++) {
       Path q = dir.resolve(stem + "-" + offset + (n == 1 ? "" : "-" + n) + ".txt");
@@ -462,7 +479,8 @@ public final class HistoryLog implements AutoCloseable {
       } catch (NoSuchFileException e) {
         // Moved away meanwhile.
       } catch (IOException e) {
-        throw new MemdirException("cannot read " + layout.display(segs.get(i)) + ": " + e.getMessage(), e);
+        throw new MemdirException(
+            "cannot read " + layout.display(segs.get(i)) + ": " + e.getMessage(), e);
       }
     }
     return Optional.empty();
@@ -484,7 +502,8 @@ public final class HistoryLog implements AutoCloseable {
   private Stream<Record> stream(List<Path> segs, int firstSegment, long offset) {
     RecordIterator it = new RecordIterator(segs, firstSegment, offset);
     return StreamSupport.stream(
-            Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false)
+            Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL),
+            false)
         .onClose(it::close);
   }
 
@@ -564,7 +583,8 @@ public final class HistoryLog implements AutoCloseable {
         } catch (NoSuchFileException e) {
           startOffset = 0;
         } catch (IOException e) {
-          throw new MemdirException("cannot read " + layout.display(seg) + ": " + e.getMessage(), e);
+          throw new MemdirException(
+              "cannot read " + layout.display(seg) + ": " + e.getMessage(), e);
         }
       }
       return false;

@@ -39,9 +39,15 @@ final class HistoryValidator {
       } else if (name.equals(Segments.QUARANTINE)) {
         quarantine(layout, p, out);
       } else if (!Segments.NAME.matcher(name).matches()) {
-        out.add(Problem.warning(display, 0, "not a history segment (segments are YYYY-MM.jsonl); ignored"));
+        out.add(
+            Problem.warning(
+                display, 0, "not a history segment (segments are YYYY-MM.jsonl); ignored"));
       } else if (Files.isDirectory(p)) {
-        out.add(Problem.error(display, 0, "is a directory, expected a file; its month cannot be read or appended to"));
+        out.add(
+            Problem.error(
+                display,
+                0,
+                "is a directory, expected a file; its month cannot be read or appended to"));
       } else {
         segment(layout, p, ids, out);
       }
@@ -51,7 +57,9 @@ final class HistoryValidator {
 
   private static void quarantine(Layout layout, Path dir, List<Problem> out) {
     if (!Files.isDirectory(dir)) {
-      out.add(Problem.warning(layout.display(dir), 0, "is a file, expected a folder for torn lines set aside"));
+      out.add(
+          Problem.warning(
+              layout.display(dir), 0, "is a file, expected a folder for torn lines set aside"));
       return;
     }
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
@@ -61,7 +69,9 @@ final class HistoryValidator {
       for (Path q : files) {
         out.add(
             Problem.warning(
-                layout.display(q), 0, "a torn line set aside after a crash; look at it, then delete it"));
+                layout.display(q),
+                0,
+                "a torn line set aside after a crash; look at it, then delete it"));
       }
     } catch (IOException e) {
       out.add(Problem.warning(layout.display(dir), 0, "cannot list: " + e.getMessage()));
@@ -77,7 +87,11 @@ final class HistoryValidator {
       for (LineReader.Line l = r.next(); l != null; l = r.next()) {
         lineNo++;
         if (l.overLimit) {
-          out.add(Problem.error(display, lineNo, "line is over " + HistoryLog.MAX_LINE_BYTES + " bytes; readers skip it"));
+          out.add(
+              Problem.error(
+                  display,
+                  lineNo,
+                  "line is over " + HistoryLog.MAX_LINE_BYTES + " bytes; readers skip it"));
           continue;
         }
         if (LineReader.isBlank(l.bytes, 0, l.length)) {
@@ -91,7 +105,11 @@ final class HistoryValidator {
         try {
           rec = Record.parse(l.bytes, 0, l.length, warnings);
         } catch (IllegalArgumentException e) {
-          String torn = l.terminated ? "" : " (the last line has no newline: a torn write, set aside in history/quarantine/ at the next open)";
+          String torn =
+              l.terminated
+                  ? ""
+                  : " (the last line has no newline: a torn write, set aside in history/quarantine/"
+                        + " at the next open)";
           out.add(Problem.error(display, lineNo, e.getMessage() + torn));
           continue;
         }
@@ -100,7 +118,8 @@ final class HistoryValidator {
         }
         String recMonth = Segments.nameFor(rec.ts()).substring(0, 7);
         if (!recMonth.equals(month)) {
-          warnings.add("'ts' " + Record.format(rec.ts()) + " belongs in history/" + recMonth + ".jsonl");
+          warnings.add(
+              "'ts' " + Record.format(rec.ts()) + " belongs in history/" + recMonth + ".jsonl");
         }
         if (!ids.add(rec.id())) {
           warnings.add("duplicate id " + rec.id() + "; readers return both records");

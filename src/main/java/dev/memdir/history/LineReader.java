@@ -6,8 +6,8 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * Reads the lines of a segment forward as bytes, without decoding, so that counting and finding
- * an id need not parse. A line longer than the cap is reported, not buffered.
+ * Reads the lines of a segment forward as bytes, without decoding, so that counting and finding an
+ * id need not parse. A line longer than the cap is reported, not buffered.
  */
 final class LineReader implements Closeable {
   /** One line: {@code bytes[0, length)} without its newline. */

@@ -81,8 +81,8 @@ public final class Message {
   }
 
   /**
-   * A message from a JSON object that has at least a {@code role}; {@code v}, {@code id} and
-   * {@code ts} are dropped, everything else kept.
+   * A message from a JSON object that has at least a {@code role}; {@code v}, {@code id} and {@code
+   * ts} are dropped, everything else kept.
    */
   public static Message fromJson(ObjectNode json) {
     JsonNode role = json.get("role");
@@ -104,7 +104,10 @@ public final class Message {
     return new Message(n);
   }
 
-  /** This message with one more field (or a field replaced); not {@code v}, {@code id}, {@code ts}, {@code role}. */
+  /**
+   * This message with one more field (or a field replaced); not {@code v}, {@code id}, {@code ts},
+   * {@code role}.
+   */
   public Message with(String field, JsonNode value) {
     if (RESERVED.contains(field) || field.equals("role")) {
       throw new IllegalArgumentException("'" + field + "' is set by the log, not by a message");

@@ -26,8 +26,8 @@ import java.util.Optional;
  * </pre>
  *
  * <p>{@code v}, {@code id}, {@code ts} and {@code role} are required; every other field, known
- * ({@code content}, {@code tool_calls}, {@code tool_call_id}, {@code name}, {@code covers}) or
- * not, is kept as written and written back unchanged.
+ * ({@code content}, {@code tool_calls}, {@code tool_call_id}, {@code name}, {@code covers}) or not,
+ * is kept as written and written back unchanged.
  */
 public final class Record {
   /** The format version this memdir writes. */
@@ -90,7 +90,9 @@ public final class Record {
       throw new IllegalArgumentException("blank line");
     }
     if (!n.isObject()) {
-      throw new IllegalArgumentException("expected a JSON object, got " + n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+      throw new IllegalArgumentException(
+          "expected a JSON object, got "
+              + n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
     }
     ObjectNode o = (ObjectNode) n;
     JsonNode v = o.get("v");
@@ -101,7 +103,13 @@ public final class Record {
       throw new IllegalArgumentException("'v' must be a positive integer, got " + v);
     }
     if (v.intValue() > VERSION) {
-      warnings.add("format version " + v.intValue() + " is newer than this memdir's (" + VERSION + "); read as version " + VERSION);
+      warnings.add(
+          "format version "
+              + v.intValue()
+              + " is newer than this memdir's ("
+              + VERSION
+              + "); read as version "
+              + VERSION);
     }
     String id = text(o, "id");
     if (id.isBlank() || id.length() > 128) {
@@ -129,7 +137,9 @@ public final class Record {
   private static void checkKnownFields(ObjectNode o, String role, List<String> warnings) {
     JsonNode calls = o.get("tool_calls");
     if (calls != null && !calls.isNull() && !calls.isArray()) {
-      throw new IllegalArgumentException("'tool_calls' must be a list, got " + calls.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+      throw new IllegalArgumentException(
+          "'tool_calls' must be a list, got "
+              + calls.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
     }
     for (String f : new String[] {"tool_call_id", "name"}) {
       JsonNode x = o.get(f);
@@ -139,8 +149,11 @@ public final class Record {
     }
     JsonNode covers = o.get("covers");
     if (covers != null) {
-      if (!covers.isObject() || !covers.path("from").isTextual() || !covers.path("to").isTextual()) {
-        throw new IllegalArgumentException("'covers' must be {\"from\": ID, \"to\": ID}, got " + covers);
+      if (!covers.isObject()
+          || !covers.path("from").isTextual()
+          || !covers.path("to").isTextual()) {
+        throw new IllegalArgumentException(
+            "'covers' must be {\"from\": ID, \"to\": ID}, got " + covers);
       }
     } else if (role.equals(Role.SUMMARY.word())) {
       warnings.add("a summary without 'covers' does not say which records it stands for");

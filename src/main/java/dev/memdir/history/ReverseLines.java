@@ -21,9 +21,7 @@ final class ReverseLines {
   private long chunkStart;
   private int chunkLen;
 
-  /**
-   * Starts at {@code end}, which must be 0 or just after a newline.
-   */
+  /** Starts at {@code end}, which must be 0 or just after a newline. */
   ReverseLines(FileChannel ch, long end, int maxLine) {
     this.ch = ch;
     this.pos = end;

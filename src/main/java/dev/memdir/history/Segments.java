@@ -27,7 +27,8 @@ final class Segments {
   static String nameFor(Instant ts) {
     YearMonth ym = YearMonth.from(ts.atOffset(ZoneOffset.UTC));
     if (ym.getYear() < 0 || ym.getYear() > 9999) {
-      throw new IllegalArgumentException("a history time must be in the years 0000 to 9999, got " + ts);
+      throw new IllegalArgumentException(
+          "a history time must be in the years 0000 to 9999, got " + ts);
     }
     return String.format("%04d-%02d.jsonl", ym.getYear(), ym.getMonthValue());
   }

@@ -6,9 +6,9 @@ import java.util.Optional;
 
 /**
  * ULIDs (ulid/spec): 48 bits of Unix milliseconds and 80 random bits, written as 26 characters of
- * Crockford base32, for example {@code 01JDX3M8Q4ZK6Y5W2R9T7C1B0A}. They sort by time as text,
- * and clones or branches appending at once do not collide. Ids made in the same millisecond by
- * one generator increase by one, so they keep their order.
+ * Crockford base32, for example {@code 01JDX3M8Q4ZK6Y5W2R9T7C1B0A}. They sort by time as text, and
+ * clones or branches appending at once do not collide. Ids made in the same millisecond by one
+ * generator increase by one, so they keep their order.
  */
 public final class Ulid {
   /** The length of a ULID. */

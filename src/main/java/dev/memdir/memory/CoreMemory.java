@@ -140,7 +140,8 @@ public final class CoreMemory {
       AtomicFiles.recoverAsides(file);
       if (Files.exists(file)
           || !AtomicFiles.createNew(file, b.render().getBytes(StandardCharsets.UTF_8))) {
-        throw new EditException("block '" + label + "' already exists (" + layout.display(file) + ")");
+        throw new EditException(
+            "block '" + label + "' already exists (" + layout.display(file) + ")");
       }
     }
     return b;
@@ -277,7 +278,8 @@ public final class CoreMemory {
         boolean stale = basedOn.isPresent() && !basedOn.get().equals(current.valueHash());
         Block next = current.withValue(change.apply(current, stale));
         checkLimit(next, next.value());
-        if (AtomicFiles.compareAndSwap(file, before, next.render().getBytes(StandardCharsets.UTF_8))) {
+        byte[] after = next.render().getBytes(StandardCharsets.UTF_8);
+        if (AtomicFiles.compareAndSwap(file, before, after)) {
           return next;
         }
         // A person saved the file meanwhile: apply the edit to their text.
@@ -336,7 +338,8 @@ public final class CoreMemory {
   private String read(Path file) {
     String display = layout.display(file);
     String name = file.getFileName().toString();
-    return TextFiles.decode(readBytesOrMissing(file, name.substring(0, name.length() - 3)), display);
+    String label = name.substring(0, name.length() - 3);
+    return TextFiles.decode(readBytesOrMissing(file, label), display);
   }
 
   private Path fileOf(String label) {

@@ -39,7 +39,9 @@ public final class HistoryOpenBenchmark {
   public static void main(String[] args) throws Exception {
     int[] sizes = {1_000, 100_000, 1_000_000};
     Path root = Files.createTempDirectory("memdir-history-bench");
-    System.out.println("| records | segment size | open p50 | open p95 | open + tail(20) p50 | count, index warm p50 | count, index deleted p50 | full scan p50 (baseline) |");
+    System.out.println(
+        "| records | segment size | open p50 | open p95 | open + tail(20) p50 | count, index warm"
+            + " p50 | count, index deleted p50 | full scan p50 (baseline) |");
     System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
     try {
       for (int n : sizes) {
@@ -50,31 +52,43 @@ public final class HistoryOpenBenchmark {
         Path seg = dir.resolve("history/2026-11.jsonl");
         generate(seg, n);
         int runs = n >= 1_000_000 ? 15 : 31;
-        double[] open = time(runs, () -> {
-          try (Agent a = Agent.open(dir)) {
-            return a.config().name().length();
-          }
-        });
-        double[] tail = time(runs, () -> {
-          try (Agent a = Agent.open(dir)) {
-            return a.history().tail(20).size();
-          }
-        });
+        double[] open =
+            time(
+                runs,
+                () -> {
+                  try (Agent a = Agent.open(dir)) {
+                    return a.config().name().length();
+                  }
+                });
+        double[] tail =
+            time(
+                runs,
+                () -> {
+                  try (Agent a = Agent.open(dir)) {
+                    return a.history().tail(20).size();
+                  }
+                });
         try (Agent a = Agent.open(dir)) {
           check(a.messageCount() == n, "count " + a.messageCount() + " != " + n);
         }
-        double[] warm = time(runs, () -> {
-          try (Agent a = Agent.open(dir)) {
-            return (int) a.messageCount();
-          }
-        });
+        double[] warm =
+            time(
+                runs,
+                () -> {
+                  try (Agent a = Agent.open(dir)) {
+                    return (int) a.messageCount();
+                  }
+                });
         Path index = dir.resolve(".memdir/history-count.json");
-        double[] cold = time(5, () -> {
-          Files.deleteIfExists(index);
-          try (Agent a = Agent.open(dir)) {
-            return (int) a.messageCount();
-          }
-        });
+        double[] cold =
+            time(
+                5,
+                () -> {
+                  Files.deleteIfExists(index);
+                  try (Agent a = Agent.open(dir)) {
+                    return (int) a.messageCount();
+                  }
+                });
         double[] scan = time(5, () -> scanLines(seg));
         System.out.printf(
             Locale.ROOT,
@@ -96,7 +110,12 @@ public final class HistoryOpenBenchmark {
       }
     }
     System.out.println();
-    System.out.println("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+    System.out.println(
+        "java "
+            + System.getProperty("java.version")
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores");
   }
 
   /** Writes n realistic records directly, as the log would, without going through the log. */
@@ -108,10 +127,18 @@ public final class HistoryOpenBenchmark {
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(seg), 1 << 20)) {
       for (int i = 0; i < n; i++) {
         t = t.plusMillis(1 + r.nextInt(2000));
-        String content = "message " + i + " " + "lorem ipsum dolor sit amet ".repeat(1 + r.nextInt(6));
+        String content =
+            "message " + i + " " + "lorem ipsum dolor sit amet ".repeat(1 + r.nextInt(6));
         String line =
-            "{\"v\":1,\"id\":\"" + ulid.next(t) + "\",\"ts\":\"" + t + "\",\"role\":\""
-                + roles[i % roles.length] + "\",\"content\":\"" + content + "\"}\n";
+            "{\"v\":1,\"id\":\""
+                + ulid.next(t)
+                + "\",\"ts\":\""
+                + t
+                + "\",\"role\":\""
+                + roles[i % roles.length]
+                + "\",\"content\":\""
+                + content
+                + "\"}\n";
         out.write(line.getBytes(StandardCharsets.UTF_8));
       }
     }

@@ -24,7 +24,12 @@ class HistoryCommandTest {
   static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintWriter(out), new PrintWriter(err));
+    int code =
+        Main.run(
+            args,
+            new ByteArrayInputStream(new byte[0]),
+            new PrintWriter(out),
+            new PrintWriter(err));
     return new Result(code, out.toString(), err.toString());
   }
 
@@ -36,35 +41,78 @@ class HistoryCommandTest {
 
   @Test
   void appendPrintsTheNewIdAndHistoryPrintsTheLastRecords() {
-    Result a = run("history", "append", dir.toString(), "--role", "user", "--ts", "2026-11-26T08:30:00Z", "Hi there");
+    Result a =
+        run(
+            "history",
+            "append",
+            dir.toString(),
+            "--role",
+            "user",
+            "--ts",
+            "2026-11-26T08:30:00Z",
+            "Hi there");
     assertThat(a.code()).as(a.err()).isZero();
     assertThat(a.out()).matches("[0-9A-HJKMNP-TV-Z]{26}\n");
-    run("history", "append", dir.toString(), "--role", "assistant", "--ts", "2026-11-26T08:30:02Z", "Hello!\nHow can I help?");
-    run("history", "append", dir.toString(), "--role", "user", "--ts", "2026-11-26T08:31:00Z", "Tea?");
+    run(
+        "history",
+        "append",
+        dir.toString(),
+        "--role",
+        "assistant",
+        "--ts",
+        "2026-11-26T08:30:02Z",
+        "Hello!\nHow can I help?");
+    run(
+        "history",
+        "append",
+        dir.toString(),
+        "--role",
+        "user",
+        "--ts",
+        "2026-11-26T08:31:00Z",
+        "Tea?");
     assertThat(run("history", dir.toString()).out())
         .isEqualTo(
             "2026-11-26T08:30:00Z      user       Hi there\n"
                 + "2026-11-26T08:30:02Z      assistant  Hello!\n"
                 + "                                     How can I help?\n"
                 + "2026-11-26T08:31:00Z      user       Tea?\n");
-    assertThat(run("history", dir.toString(), "--tail", "1").out()).isEqualTo("2026-11-26T08:31:00Z      user       Tea?\n");
+    assertThat(run("history", dir.toString(), "--tail", "1").out())
+        .isEqualTo("2026-11-26T08:31:00Z      user       Tea?\n");
     Result json = run("history", dir.toString(), "--tail", "1", "--json");
-    assertThat(json.out()).contains("\"role\" : \"user\"").contains("\"content\" : \"Tea?\"").contains("\"id\" : \"");
+    assertThat(json.out())
+        .contains("\"role\" : \"user\"")
+        .contains("\"content\" : \"Tea?\"")
+        .contains("\"id\" : \"");
     assertThat(run("show", dir.toString()).out()).contains("messages: 3");
   }
 
   @Test
   void anOldTimeGoesToItsMonthAndOffsetsBecomeUtc() {
-    assertThat(run("history", "append", dir.toString(), "--role", "user", "--ts", "2024-03-01T00:30:00+02:00", "old").code()).isZero();
+    assertThat(
+            run(
+                    "history",
+                    "append",
+                    dir.toString(),
+                    "--role",
+                    "user",
+                    "--ts",
+                    "2024-03-01T00:30:00+02:00",
+                    "old")
+                .code())
+        .isZero();
     assertThat(dir.resolve("history/2024-02.jsonl")).exists();
-    assertThat(run("history", dir.toString(), "--json").out()).contains("\"ts\" : \"2024-02-29T22:30:00Z\"");
+    assertThat(run("history", dir.toString(), "--json").out())
+        .contains("\"ts\" : \"2024-02-29T22:30:00Z\"");
   }
 
   @Test
   void badArgumentsAreUsageErrors() {
-    Result ts = run("history", "append", dir.toString(), "--role", "user", "--ts", "yesterday", "x");
+    Result ts =
+        run("history", "append", dir.toString(), "--role", "user", "--ts", "yesterday", "x");
     assertThat(ts.code()).isEqualTo(2);
-    assertThat(ts.err()).contains("--ts must be an ISO-8601 time like 2026-11-26T08:30:00Z, got \"yesterday\"");
+    assertThat(ts.err())
+        .contains("--ts must be an ISO-8601 time like 2026-11-26T08:30:00Z, got \"yesterday\"");
     Result role = run("history", "append", dir.toString(), "--role", "User!", "x");
     assertThat(role.code()).isEqualTo(2);
     assertThat(role.err()).contains("--role: invalid role \"User!\"");
@@ -80,7 +128,10 @@ class HistoryCommandTest {
   void anUnknownRoleIsAppendedWithAWarning() {
     Result r = run("history", "append", dir.toString(), "--role", "narrator", "Once upon a time");
     assertThat(r.code()).isZero();
-    assertThat(r.err()).isEqualTo("memdir: warning: unknown role 'narrator' (known: system, user, assistant, tool, summary, event); appended as is\n");
+    assertThat(r.err())
+        .isEqualTo(
+            "memdir: warning: unknown role 'narrator' (known: system, user, assistant, tool,"
+                + " summary, event); appended as is\n");
     assertThat(run("validate", dir.toString()).out()).contains("warning: unknown role 'narrator'");
   }
 
@@ -88,19 +139,23 @@ class HistoryCommandTest {
   void everyWriteCommandWaitsThenFailsWhileAnotherWriterHoldsTheAgent() throws Exception {
     CountDownLatch held = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Thread holder = new Thread(() -> {
-      try (WriteLock.Hold h = WriteLock.of(Layout.of(dir), Duration.ZERO).acquire()) {
-        held.countDown();
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread holder =
+        new Thread(
+            () -> {
+              try (WriteLock.Hold h = WriteLock.of(Layout.of(dir), Duration.ZERO).acquire()) {
+                held.countDown();
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     holder.start();
     held.await();
     try {
-      String busy = "memdir: agent is in use by process " + ProcessHandle.current().pid()
-          + ", another thread of this one (waited 0.100 s for .memdir/lock)\n";
+      String busy =
+          "memdir: agent is in use by process "
+              + ProcessHandle.current().pid()
+              + ", another thread of this one (waited 0.100 s for .memdir/lock)\n";
       String[][] writes = {
         {"memory", "append", dir.toString(), "human", "x"},
         {"memory", "replace", dir.toString(), "human", "Nothing", "x"},
@@ -133,6 +188,8 @@ class HistoryCommandTest {
   @Test
   void helpDescribesTheHistoryCommands() {
     assertThat(run("history", "--help").out()).contains("Usage: memdir history").contains("--tail");
-    assertThat(run("history", "append", "--help").out()).contains("Usage: memdir history append").contains("--wait=SECONDS");
+    assertThat(run("history", "append", "--help").out())
+        .contains("Usage: memdir history append")
+        .contains("--wait=SECONDS");
   }
 }

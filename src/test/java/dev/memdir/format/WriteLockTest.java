@@ -77,7 +77,8 @@ class WriteLockTest {
             "agent is in use by process "
                 + ProcessHandle.current().pid()
                 + ", another thread of this one (waited 0.200 s for .memdir/lock)");
-    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
+    assertThat(System.nanoTime() - start)
+        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
     assertThat(WriteLock.of(layout, Duration.ZERO).tryAcquire()).isEmpty();
     release.countDown();
     holder.join();
@@ -99,7 +100,8 @@ class WriteLockTest {
                 try {
                   for (int i = 0; i < 50; i++) {
                     // A lock object per use, as separate writers of one agent would have.
-                    try (WriteLock.Hold h = WriteLock.of(layout, Duration.ofSeconds(30)).acquire()) {
+                    try (WriteLock.Hold h =
+                        WriteLock.of(layout, Duration.ofSeconds(30)).acquire()) {
                       maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
                       Thread.yield();
                       inside.decrementAndGet();
@@ -126,7 +128,8 @@ class WriteLockTest {
     out.await("locked", Duration.ofSeconds(30));
     assertThatThrownBy(() -> WriteLock.of(layout, Duration.ofMillis(100)).acquire())
         .isInstanceOf(AgentBusyException.class)
-        .hasMessage("agent is in use by process " + child.pid() + " (waited 0.100 s for .memdir/lock)")
+        .hasMessage(
+            "agent is in use by process " + child.pid() + " (waited 0.100 s for .memdir/lock)")
         .satisfies(e -> assertThat(((AgentBusyException) e).holderPid()).hasValue(child.pid()));
     // A longer wait outlasts the holder.
     try (WriteLock.Hold h = WriteLock.of(layout, Duration.ofSeconds(30)).acquire()) {

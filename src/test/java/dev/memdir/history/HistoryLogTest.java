@@ -16,7 +16,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -66,7 +65,13 @@ class HistoryLogTest {
   }
 
   static String record(String id, String ts, String content) {
-    return "{\"v\":1,\"id\":\"" + id + "\",\"ts\":\"" + ts + "\",\"role\":\"user\",\"content\":\"" + content + "\"}";
+    return "{\"v\":1,\"id\":\""
+        + id
+        + "\",\"ts\":\""
+        + ts
+        + "\",\"role\":\"user\",\"content\":\""
+        + content
+        + "\"}";
   }
 
   List<Problem> validate() {
@@ -104,7 +109,12 @@ class HistoryLogTest {
   @Test
   void unknownFieldsAndRolesRoundTripThroughTheLog() {
     try (HistoryLog log = open()) {
-      var json = Record.JSON.createObjectNode().put("role", "narrator").put("content", "Once").put("x_mood", "calm");
+      var json =
+          Record.JSON
+              .createObjectNode()
+              .put("role", "narrator")
+              .put("content", "Once")
+              .put("x_mood", "calm");
       log.append(Message.fromJson(json));
       Record r = log.tail(1).get(0);
       assertThat(r.role()).isEqualTo("narrator");
@@ -113,7 +123,8 @@ class HistoryLogTest {
     assertThat(validate())
         .extracting(Problem::toString)
         .containsExactly(
-            "history/2026-11.jsonl:1: unknown role 'narrator' (known: system, user, assistant, tool, summary, event); kept as is");
+            "history/2026-11.jsonl:1: unknown role 'narrator' (known: system, user, assistant,"
+                + " tool, summary, event); kept as is");
   }
 
   @Test
@@ -125,7 +136,9 @@ class HistoryLogTest {
       log.append(Message.user("new-0"));
       Files.writeString(seg, "not json\n\n", StandardOpenOption.APPEND);
       log.append(Message.user("new-1"));
-      assertThat(log.tail(4)).extracting(Record::content).containsExactly("old-3", "old-4", "new-0", "new-1");
+      assertThat(log.tail(4))
+          .extracting(Record::content)
+          .containsExactly("old-3", "old-4", "new-0", "new-1");
       assertThat(log.tail(100)).hasSize(7);
       assertThat(log.tail(0)).isEmpty();
     }
@@ -168,7 +181,10 @@ class HistoryLogTest {
       }
       assertThat(log.count()).isEqualTo(10);
       assertThat(dir.resolve(".memdir/history-count.json")).exists();
-      Files.writeString(seg, record("01JDX3M8Q4ZK6Y5W2R9T7C1B0A", "2026-11-26T09:00:00Z", "by hand") + "\n", StandardOpenOption.APPEND);
+      Files.writeString(
+          seg,
+          record("01JDX3M8Q4ZK6Y5W2R9T7C1B0A", "2026-11-26T09:00:00Z", "by hand") + "\n",
+          StandardOpenOption.APPEND);
       assertThat(log.count()).isEqualTo(11);
     }
     try (HistoryLog log = open()) {
@@ -197,7 +213,10 @@ class HistoryLogTest {
       log.append(Message.user("b"));
       assertThat(contents(log)).containsExactly("a", "b");
     }
-    assertThat(validate()).extracting(Problem::toString).singleElement().asString()
+    assertThat(validate())
+        .extracting(Problem::toString)
+        .singleElement()
+        .asString()
         .startsWith("history/2026-11.jsonl:2: not JSON: ");
     assertThat(validate().get(0).isError()).isTrue();
     assertThat(Files.readAllLines(seg).get(1)).isEqualTo("{\"v\":1, oops");
@@ -208,15 +227,18 @@ class HistoryLogTest {
     Files.writeString(
         seg,
         "{\"v\":1,\"ts\":\"2026-11-26T08:30:00Z\",\"role\":\"user\",\"content\":\"no id\"}\n"
-            + "{\"v\":1,\"id\":\"01JDX3M8Q4ZK6Y5W2R9T7C1B0A\",\"role\":\"user\",\"content\":\"no ts\"}\n"
-            + record("01JDX3M8Q4ZK6Y5W2R9T7C1B0B", "2026-11-26T08:30:00Z", "fine") + "\n");
+            + "{\"v\":1,\"id\":\"01JDX3M8Q4ZK6Y5W2R9T7C1B0A\",\"role\":\"user\",\"content\":\"no"
+            + " ts\"}\n"
+            + record("01JDX3M8Q4ZK6Y5W2R9T7C1B0B", "2026-11-26T08:30:00Z", "fine")
+            + "\n");
     try (HistoryLog log = open()) {
       assertThat(contents(log)).containsExactly("fine");
       assertThat(log.tail(10)).extracting(Record::content).containsExactly("fine");
     }
     assertThat(validate())
         .extracting(Problem::toString)
-        .containsExactly("history/2026-11.jsonl:1: missing 'id'", "history/2026-11.jsonl:2: missing 'ts'");
+        .containsExactly(
+            "history/2026-11.jsonl:1: missing 'id'", "history/2026-11.jsonl:2: missing 'ts'");
   }
 
   @Test
@@ -227,15 +249,22 @@ class HistoryLogTest {
     }
     long good = Files.size(seg);
     Files.writeString(seg, "{\"v\":1,\"id\":\"01JDX3", StandardOpenOption.APPEND);
-    assertThat(validate()).extracting(Problem::toString).singleElement().asString()
+    assertThat(validate())
+        .extracting(Problem::toString)
+        .singleElement()
+        .asString()
         .startsWith("history/2026-11.jsonl:3: not JSON: ")
-        .endsWith("(the last line has no newline: a torn write, set aside in history/quarantine/ at the next open)");
+        .endsWith(
+            "(the last line has no newline: a torn write, set aside in history/quarantine/ at the"
+                + " next open)");
     try (HistoryLog log = open()) {
       assertThat(log.warnings())
           .extracting(Problem::toString)
           .containsExactly(
-              "history/2026-11.jsonl:3: torn last line (19 bytes, no newline) set aside in history/quarantine/2026-11-"
-                  + good + ".txt and cut off");
+              "history/2026-11.jsonl:3: torn last line (19 bytes, no newline) set aside in"
+                  + " history/quarantine/2026-11-"
+                  + good
+                  + ".txt and cut off");
       assertThat(contents(log)).containsExactly("a", "b");
       log.append(Message.user("c"));
     }
@@ -245,19 +274,25 @@ class HistoryLogTest {
     assertThat(validate())
         .extracting(Problem::toString)
         .containsExactly(
-            "history/quarantine/2026-11-" + good + ".txt: a torn line set aside after a crash; look at it, then delete it");
+            "history/quarantine/2026-11-"
+                + good
+                + ".txt: a torn line set aside after a crash; look at it, then delete it");
   }
 
   @Test
   void aWholeLastRecordWithoutItsNewlineGetsOneInsteadOfBeingSetAside() throws Exception {
-    Files.writeString(seg, record("01JDX3M8Q4ZK6Y5W2R9T7C1B0A", "2026-11-26T08:00:00Z", "saved by an editor"));
+    Files.writeString(
+        seg, record("01JDX3M8Q4ZK6Y5W2R9T7C1B0A", "2026-11-26T08:00:00Z", "saved by an editor"));
     assertThat(validate())
         .extracting(Problem::toString)
         .containsExactly(
-            "history/2026-11.jsonl:1: no newline at the end of the file; one is added before the next append");
+            "history/2026-11.jsonl:1: no newline at the end of the file; one is added before the"
+                + " next append");
     try (HistoryLog log = open()) {
-      assertThat(log.warnings()).extracting(Problem::toString)
-          .containsExactly("history/2026-11.jsonl:1: the last record had no newline at the end; added one");
+      assertThat(log.warnings())
+          .extracting(Problem::toString)
+          .containsExactly(
+              "history/2026-11.jsonl:1: the last record had no newline at the end; added one");
       log.append(Message.user("next"));
       assertThat(contents(log)).containsExactly("saved by an editor", "next");
     }
@@ -267,34 +302,43 @@ class HistoryLogTest {
   @Test
   void aTornTailInAnOlderSegmentIsRepairedBeforeAnAppendToIt() throws Exception {
     Path old = dir.resolve("history/2024-01.jsonl");
-    Files.writeString(old, record("01HKZ1B2C3D4E5F6G7H8J9K0M1", "2024-01-02T00:00:00Z", "old") + "\n{\"v\":1,");
+    Files.writeString(
+        old, record("01HKZ1B2C3D4E5F6G7H8J9K0M1", "2024-01-02T00:00:00Z", "old") + "\n{\"v\":1,");
     Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(NOW.minusSeconds(86_400)));
-    Files.writeString(seg, record("01JDX3M8Q4ZK6Y5W2R9T7C1B0A", "2026-11-26T08:00:00Z", "new") + "\n");
+    Files.writeString(
+        seg, record("01JDX3M8Q4ZK6Y5W2R9T7C1B0A", "2026-11-26T08:00:00Z", "new") + "\n");
     try (HistoryLog log = open()) {
       assertThat(log.warnings()).isEmpty(); // only the newest segments are checked on open
       log.append(Message.user("older"), Instant.parse("2024-01-03T00:00:00Z"));
-      assertThat(log.warnings()).extracting(Problem::toString)
-          .containsExactly("history/2024-01.jsonl:2: torn last line (7 bytes, no newline) set aside in history/quarantine/2024-01-"
-              + (Files.readAllLines(old).get(0).length() + 1) + ".txt and cut off");
+      assertThat(log.warnings())
+          .extracting(Problem::toString)
+          .containsExactly(
+              "history/2024-01.jsonl:2: torn last line (7 bytes, no newline) set aside in"
+                  + " history/quarantine/2024-01-"
+                  + (Files.readAllLines(old).get(0).length() + 1)
+                  + ".txt and cut off");
       assertThat(contents(log)).containsExactly("old", "older", "new");
     }
   }
 
   @Test
   void aTornTailIsLeftAloneWhileAnotherWriterHoldsTheLock() throws Exception {
-    Files.writeString(seg, record("01JDX3M8Q4ZK6Y5W2R9T7C1B0A", "2026-11-26T08:00:00Z", "a") + "\n{\"v\":");
+    Files.writeString(
+        seg, record("01JDX3M8Q4ZK6Y5W2R9T7C1B0A", "2026-11-26T08:00:00Z", "a") + "\n{\"v\":");
     long size = Files.size(seg);
     Thread holder;
     var held = new java.util.concurrent.CountDownLatch(1);
     var release = new java.util.concurrent.CountDownLatch(1);
-    holder = new Thread(() -> {
-      try (WriteLock.Hold h = lock().acquire()) {
-        held.countDown();
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    holder =
+        new Thread(
+            () -> {
+              try (WriteLock.Hold h = lock().acquire()) {
+                held.countDown();
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     holder.start();
     held.await();
     try (HistoryLog log = open()) {
@@ -315,14 +359,17 @@ class HistoryLogTest {
       assertThat(log.count()).isZero();
       assertThatThrownBy(() -> log.append(Message.user("x")))
           .isInstanceOf(MemdirException.class)
-          .hasMessage("cannot append to history/2026-11.jsonl: it is a directory, expected a file; move it away");
+          .hasMessage(
+              "cannot append to history/2026-11.jsonl: it is a directory, expected a file; move it"
+                  + " away");
       log.append(Message.user("other month"), Instant.parse("2026-12-01T00:00:00Z"));
       assertThat(contents(log)).containsExactly("other month");
     }
     assertThat(validate())
         .extracting(Problem::toString)
         .containsExactly(
-            "history/2026-11.jsonl: is a directory, expected a file; its month cannot be read or appended to",
+            "history/2026-11.jsonl: is a directory, expected a file; its month cannot be read or"
+                + " appended to",
             "history/notes.txt: not a history segment (segments are YYYY-MM.jsonl); ignored");
   }
 
@@ -345,7 +392,8 @@ class HistoryLogTest {
     Files.writeString(dir.resolve("history"), "a file where the folder should be");
     try (HistoryLog log = open()) {
       assertThatThrownBy(() -> log.append(Message.user("b")))
-          .hasMessage("cannot append to history/2026-11.jsonl: history is a file, expected a folder");
+          .hasMessage(
+              "cannot append to history/2026-11.jsonl: history is a file, expected a folder");
       assertThat(log.tail(5)).isEmpty();
     }
   }
@@ -356,11 +404,23 @@ class HistoryLogTest {
       log.append(Message.user("before"));
     }
     byte[] before = Files.readAllBytes(seg);
-    HistoryLog.ChannelOpener full = p -> new FailingChannel(FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND), 10);
-    try (HistoryLog log = HistoryLog.open(layout, Durability.ALWAYS, lock(), Clock.fixed(NOW, ZoneOffset.UTC), full)) {
+    HistoryLog.ChannelOpener full =
+        p ->
+            new FailingChannel(
+                FileChannel.open(
+                    p,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND),
+                10);
+    try (HistoryLog log =
+        HistoryLog.open(
+            layout, Durability.ALWAYS, lock(), Clock.fixed(NOW, ZoneOffset.UTC), full)) {
       assertThatThrownBy(() -> log.append(Message.user("lost")))
           .isInstanceOf(MemdirException.class)
-          .hasMessage("cannot append to history/2026-11.jsonl: No space left on device; the record was not written");
+          .hasMessage(
+              "cannot append to history/2026-11.jsonl: No space left on device; the record was not"
+                  + " written");
     }
     assertThat(Files.readAllBytes(seg)).isEqualTo(before);
     try (HistoryLog log = open()) {
@@ -375,21 +435,33 @@ class HistoryLogTest {
   void durabilityDecidesWhenAppendsAreForced() throws Exception {
     for (Durability d : Durability.values()) {
       AtomicInteger forces = new AtomicInteger();
-      HistoryLog.ChannelOpener counting = p -> new FailingChannel(FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND), Long.MAX_VALUE) {
-        @Override
-        public void force(boolean metaData) throws IOException {
-          forces.incrementAndGet();
-          super.force(metaData);
-        }
-      };
-      try (HistoryLog log = HistoryLog.open(layout, d, lock(), Clock.fixed(NOW, ZoneOffset.UTC), counting)) {
+      HistoryLog.ChannelOpener counting =
+          p ->
+              new FailingChannel(
+                  FileChannel.open(
+                      p,
+                      StandardOpenOption.CREATE,
+                      StandardOpenOption.WRITE,
+                      StandardOpenOption.APPEND),
+                  Long.MAX_VALUE) {
+                @Override
+                public void force(boolean metaData) throws IOException {
+                  forces.incrementAndGet();
+                  super.force(metaData);
+                }
+              };
+      try (HistoryLog log =
+          HistoryLog.open(layout, d, lock(), Clock.fixed(NOW, ZoneOffset.UTC), counting)) {
         log.append(Message.user("1"));
         log.append(Message.user("2"));
         int afterAppends = forces.get();
         log.sync();
         assertThat(new int[] {afterAppends, forces.get()})
             .as(d.word())
-            .containsExactly(d == Durability.ALWAYS ? new int[] {2, 2} : d == Durability.TURN ? new int[] {0, 1} : new int[] {0, 0});
+            .containsExactly(
+                d == Durability.ALWAYS
+                    ? new int[] {2, 2}
+                    : d == Durability.TURN ? new int[] {0, 1} : new int[] {0, 0});
       }
     }
   }
@@ -400,11 +472,13 @@ class HistoryLogTest {
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int thread = t;
-        Thread th = new Thread(() -> {
-          for (int i = 0; i < 100; i++) {
-            log.append(Message.user(thread + "-" + i));
-          }
-        });
+        Thread th =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < 100; i++) {
+                    log.append(Message.user(thread + "-" + i));
+                  }
+                });
         threads.add(th);
         th.start();
       }
@@ -494,12 +568,14 @@ class HistoryLogTest {
     }
 
     @Override
-    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+    public long transferTo(long position, long count, WritableByteChannel target)
+        throws IOException {
       return real.transferTo(position, count, target);
     }
 
     @Override
-    public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+    public long transferFrom(ReadableByteChannel src, long position, long count)
+        throws IOException {
       throw new IOException("No space left on device");
     }
 

@@ -82,7 +82,8 @@ class HistoryProcessesTest {
     try {
       crashTrials(seed);
     } catch (AssertionError | Exception e) {
-      throw new AssertionError("failed with seed " + seed + " (rerun: -Dtests.seed=" + seed + ")", e);
+      throw new AssertionError(
+          "failed with seed " + seed + " (rerun: -Dtests.seed=" + seed + ")", e);
     }
   }
 
@@ -92,7 +93,8 @@ class HistoryProcessesTest {
     TestAgents.create(a).close();
     Files.writeString(
         a.resolve("agent.yaml"),
-        Files.readString(a.resolve("agent.yaml")).replace("durability: turn", "durability: always"));
+        Files.readString(a.resolve("agent.yaml"))
+            .replace("durability: turn", "durability: always"));
     Set<String> acknowledged = new HashSet<>();
     int torn = 0;
     for (int trial = 0; trial < 20; trial++) {
@@ -121,7 +123,13 @@ class HistoryProcessesTest {
     }
     assertThat(acknowledged).isNotEmpty();
     System.out.println(
-        "crash test: seed " + seed + ", " + acknowledged.size() + " acknowledged records, " + torn + " torn tail(s) set aside");
+        "crash test: seed "
+            + seed
+            + ", "
+            + acknowledged.size()
+            + " acknowledged records, "
+            + torn
+            + " torn tail(s) set aside");
   }
 
   private static Path onlySegment(Path agent) throws Exception {

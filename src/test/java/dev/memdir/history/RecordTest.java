@@ -30,8 +30,10 @@ class RecordTest {
   @Test
   void aRecordRoundTripsWithUnknownFieldsInTheirOrder() {
     String line =
-        "{\"v\":1,\"id\":\"" + ID + "\",\"ts\":\"2026-11-26T08:30:00Z\",\"role\":\"user\","
-            + "\"content\":\"Hi \\u00e9\\n\\\"there\\\"\",\"x_client\":{\"app\":\"cli\",\"n\":[1,2]},\"zz\":null}";
+        "{\"v\":1,\"id\":\""
+            + ID
+            + "\",\"ts\":\"2026-11-26T08:30:00Z\",\"role\":\"user\",\"content\":\"Hi \\u00e9\\n"
+            + "\\\"there\\\"\",\"x_client\":{\"app\":\"cli\",\"n\":[1,2]},\"zz\":null}";
     List<String> warnings = new ArrayList<>();
     Record r = parse(line, warnings);
     assertThat(warnings).isEmpty();
@@ -42,8 +44,10 @@ class RecordTest {
     assertThat(r.field("x_client").orElseThrow().get("app").asText()).isEqualTo("cli");
     assertThat(r.toJson())
         .isEqualTo(
-            "{\"v\":1,\"id\":\"" + ID + "\",\"ts\":\"2026-11-26T08:30:00Z\",\"role\":\"user\","
-                + "\"content\":\"Hi é\\n\\\"there\\\"\",\"x_client\":{\"app\":\"cli\",\"n\":[1,2]},\"zz\":null}");
+            "{\"v\":1,\"id\":\""
+                + ID
+                + "\",\"ts\":\"2026-11-26T08:30:00Z\",\"role\":\"user\",\"content\":\"Hi é\\n"
+                + "\\\"there\\\"\",\"x_client\":{\"app\":\"cli\",\"n\":[1,2]},\"zz\":null}");
     assertThat(parse(r.toJson(), warnings)).isEqualTo(r);
   }
 
@@ -51,20 +55,28 @@ class RecordTest {
   void aNewRecordPutsVersionIdAndTimeFirstAndEndsItsLineWithANewline() {
     ObjectNode extra = Record.JSON.createObjectNode().put("k", "v");
     Record r =
-        Record.create(ID, Instant.parse("2026-11-26T08:30:00.120Z"), Message.user("hi").with("meta", extra));
+        Record.create(
+            ID, Instant.parse("2026-11-26T08:30:00.120Z"), Message.user("hi").with("meta", extra));
     assertThat(new String(r.toLine(), StandardCharsets.UTF_8))
         .isEqualTo(
-            "{\"v\":1,\"id\":\"" + ID + "\",\"ts\":\"2026-11-26T08:30:00.120Z\",\"role\":\"user\","
+            "{\"v\":1,\"id\":\""
+                + ID
+                + "\",\"ts\":\"2026-11-26T08:30:00.120Z\",\"role\":\"user\","
                 + "\"content\":\"hi\",\"meta\":{\"k\":\"v\"}}\n");
   }
 
   @Test
   void toolCallsToolResultsAndSummariesHaveTheirFields() {
     var calls = Record.JSON.createArrayNode();
-    calls.addObject().put("id", "call_1").putObject("function").put("name", "archival_memory_search");
+    calls
+        .addObject()
+        .put("id", "call_1")
+        .putObject("function")
+        .put("name", "archival_memory_search");
     Instant t = Instant.parse("2026-11-26T08:30:00Z");
     Record call = Record.create(ID, t, Message.toolCalls("", calls));
-    Record result = Record.create(ID, t, Message.toolResult("call_1", "archival_memory_search", "[]"));
+    Record result =
+        Record.create(ID, t, Message.toolResult("call_1", "archival_memory_search", "[]"));
     Record summary = Record.create(ID, t, Message.summary("They met.", "01A", "01B"));
     assertThat(call.toolCalls().orElseThrow().get(0).get("id").asText()).isEqualTo("call_1");
     assertThat(result.toolCallId()).contains("call_1");
@@ -76,11 +88,16 @@ class RecordTest {
   @Test
   void anUnknownRoleIsAWarningNotAnError() {
     List<String> warnings = new ArrayList<>();
-    Record r = parse("{\"v\":1,\"id\":\"" + ID + "\",\"ts\":\"2026-11-26T08:30:00Z\",\"role\":\"narrator\"}", warnings);
+    Record r =
+        parse(
+            "{\"v\":1,\"id\":\"" + ID + "\",\"ts\":\"2026-11-26T08:30:00Z\",\"role\":\"narrator\"}",
+            warnings);
     assertThat(r.role()).isEqualTo("narrator");
     assertThat(r.knownRole()).isEmpty();
     assertThat(warnings)
-        .containsExactly("unknown role 'narrator' (known: system, user, assistant, tool, summary, event); kept as is");
+        .containsExactly(
+            "unknown role 'narrator' (known: system, user, assistant, tool, summary, event); kept"
+                + " as is");
   }
 
   @Test
@@ -93,23 +110,40 @@ class RecordTest {
     assertThat(error("{\"id\":\"" + ID + "\"," + ts + ",\"role\":\"user\"}"))
         .isEqualTo("missing 'v' (the format version, 1)");
     assertThat(error("{\"v\":1," + ts + ",\"role\":\"user\"}")).isEqualTo("missing 'id'");
-    assertThat(error("{\"v\":1,\"id\":\"" + ID + "\",\"role\":\"user\"}")).isEqualTo("missing 'ts'");
+    assertThat(error("{\"v\":1,\"id\":\"" + ID + "\",\"role\":\"user\"}"))
+        .isEqualTo("missing 'ts'");
     assertThat(error("{\"v\":1,\"id\":\"" + ID + "\",\"ts\":\"yesterday\",\"role\":\"user\"}"))
-        .isEqualTo("'ts' must be an ISO-8601 UTC time like 2026-11-26T08:30:00Z, got \"yesterday\"");
-    assertThat(error("{\"v\":1,\"id\":7," + ts + ",\"role\":\"user\"}")).isEqualTo("'id' must be text, got 7");
+        .isEqualTo(
+            "'ts' must be an ISO-8601 UTC time like 2026-11-26T08:30:00Z, got \"yesterday\"");
+    assertThat(error("{\"v\":1,\"id\":7," + ts + ",\"role\":\"user\"}"))
+        .isEqualTo("'id' must be text, got 7");
     assertThat(error("{\"v\":1,\"id\":\"" + ID + "\"," + ts + "}")).isEqualTo("missing 'role'");
     assertThat(error("{\"v\":1,\"v\":2,\"id\":\"" + ID + "\"," + ts + ",\"role\":\"user\"}"))
         .startsWith("not JSON: Duplicate field 'v'");
-    assertThat(error("{\"v\":1,\"id\":\"" + ID + "\"," + ts + ",\"role\":\"summary\",\"covers\":\"all\"}"))
+    assertThat(
+            error(
+                "{\"v\":1,\"id\":\""
+                    + ID
+                    + "\","
+                    + ts
+                    + ",\"role\":\"summary\",\"covers\":\"all\"}"))
         .isEqualTo("'covers' must be {\"from\": ID, \"to\": ID}, got \"all\"");
-    assertThat(error("{\"v\":1,\"id\":\"" + ID + "\"," + ts + ",\"role\":\"assistant\",\"tool_calls\":{}}"))
+    assertThat(
+            error(
+                "{\"v\":1,\"id\":\""
+                    + ID
+                    + "\","
+                    + ts
+                    + ",\"role\":\"assistant\",\"tool_calls\":{}}"))
         .isEqualTo("'tool_calls' must be a list, got object");
   }
 
   @Test
   void aNewerVersionANonUlidIdAndASummaryWithoutCoversAreWarnings() {
     List<String> warnings = new ArrayList<>();
-    parse("{\"v\":2,\"id\":\"msg-1\",\"ts\":\"2026-11-26T08:30:00Z\",\"role\":\"summary\"}", warnings);
+    parse(
+        "{\"v\":2,\"id\":\"msg-1\",\"ts\":\"2026-11-26T08:30:00Z\",\"role\":\"summary\"}",
+        warnings);
     assertThat(warnings)
         .containsExactly(
             "format version 2 is newer than this memdir's (1); read as version 1",
@@ -121,9 +155,17 @@ class RecordTest {
   void messagesRefuseBadRolesAndReservedFields() {
     assertThatThrownBy(() -> Message.of("User", "x"))
         .hasMessageStartingWith("invalid role \"User\": use 1 to 32 lower-case letters");
-    assertThatThrownBy(() -> Message.user("x").with("id", Record.JSON.getNodeFactory().textNode("y")))
+    assertThatThrownBy(
+            () -> Message.user("x").with("id", Record.JSON.getNodeFactory().textNode("y")))
         .hasMessage("'id' is set by the log, not by a message");
-    ObjectNode json = Record.JSON.createObjectNode().put("v", 1).put("id", "x").put("role", "tool").put("extra", 1);
-    assertThat(Message.fromJson(json).json().toString()).isEqualTo("{\"role\":\"tool\",\"extra\":1}");
+    ObjectNode json =
+        Record.JSON
+            .createObjectNode()
+            .put("v", 1)
+            .put("id", "x")
+            .put("role", "tool")
+            .put("extra", 1);
+    assertThat(Message.fromJson(json).json().toString())
+        .isEqualTo("{\"role\":\"tool\",\"extra\":1}");
   }
 }

@@ -40,7 +40,8 @@ class HandEditTest {
     try {
       race(seed);
     } catch (AssertionError | Exception e) {
-      throw new AssertionError("failed with seed " + seed + " (rerun: -Dtests.seed=" + seed + ")", e);
+      throw new AssertionError(
+          "failed with seed " + seed + " (rerun: -Dtests.seed=" + seed + ")", e);
     }
   }
 
@@ -103,7 +104,13 @@ class HandEditTest {
           .isEmpty();
     }
     System.out.println(
-        "hand-edit race: seed " + seed + ", agent edits " + agentOk + " applied, " + agentRefused + " refused");
+        "hand-edit race: seed "
+            + seed
+            + ", agent edits "
+            + agentOk
+            + " applied, "
+            + agentRefused
+            + " refused");
   }
 
   /** Reads the file as an editor reloading it would: through the moment an agent write swaps it. */
@@ -158,8 +165,8 @@ class HandEditTest {
         .isInstanceOf(EditException.class)
         .hasMessage(
             "edit refused: block 'notes' changed since the agent read it (someone edited"
-                + " memory/notes.md); a rethink would overwrite that change, so read the block again"
-                + " and rethink from its current text");
+                + " memory/notes.md); a rethink would overwrite that change, so read the block"
+                + " again and rethink from its current text");
     assertThat(memory.get("notes").value()).isEqualTo("start, edited by Ada");
   }
 
@@ -183,13 +190,18 @@ class HandEditTest {
   void aReplaceIsRefusedWhenAPersonsChangeMadeItAmbiguousOrRemovedIt() throws Exception {
     memory.rethink(Actor.PERSON, "notes", "Lives in Paris.");
     String seen = memory.get("notes").valueHash();
-    Files.writeString(file, Files.readString(file).replace("Lives in Paris.", "Lives in Paris.\nWorks in Paris."));
-    assertThatThrownBy(() -> memory.replace(Actor.AGENT, "notes", "Paris", "Lyon", Optional.of(seen)))
+    Files.writeString(
+        file,
+        Files.readString(file).replace("Lives in Paris.", "Lives in Paris.\nWorks in Paris."));
+    assertThatThrownBy(
+            () -> memory.replace(Actor.AGENT, "notes", "Paris", "Lyon", Optional.of(seen)))
         .hasMessage(
-            "edit refused: block 'notes' changed since the agent read it and the old text now occurs"
-                + " more than once; read the block again and include more of the surrounding text");
+            "edit refused: block 'notes' changed since the agent read it and the old text now"
+                + " occurs more than once; read the block again and include more of the surrounding"
+                + " text");
     Files.writeString(file, Files.readString(file).replace("Paris", "Rome"));
-    assertThatThrownBy(() -> memory.replace(Actor.AGENT, "notes", "Paris", "Lyon", Optional.of(seen)))
+    assertThatThrownBy(
+            () -> memory.replace(Actor.AGENT, "notes", "Paris", "Lyon", Optional.of(seen)))
         .hasMessage(
             "edit refused: block 'notes' changed since the agent read it and the old text is no"
                 + " longer in it; read the block again");
