@@ -4,15 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.MemdirException;
-import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.Layout;
 import dev.memdir.format.TextFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -178,13 +179,24 @@ final class CountIndex {
               o.put("head", e.head());
               o.put("tail", e.tail());
             });
+    // Derived and cheap to rebuild: an atomic rename, but no fsync.
+    Path tmp = null;
     try {
-      if (!Files.isDirectory(layout.derivedDir())) {
-        Files.createDirectories(layout.derivedDir());
-      }
-      AtomicFiles.write(layout.derivedDir().resolve(FILE), root.toString() + "\n");
-    } catch (IOException | MemdirException e) {
+      Files.createDirectories(layout.derivedDir());
+      tmp = Files.createTempFile(layout.derivedDir(), "." + FILE + ".", ".tmp");
+      Files.writeString(tmp, root + "\n", StandardCharsets.UTF_8);
+      Files.move(tmp, layout.derivedDir().resolve(FILE), StandardCopyOption.ATOMIC_MOVE);
+      tmp = null;
+    } catch (IOException e) {
       // A read-only agent directory: the count is still right, only not remembered.
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // A stray hidden file in .memdir/ is harmless.
+        }
+      }
     }
   }
 }

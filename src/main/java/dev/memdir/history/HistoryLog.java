@@ -451,7 +451,7 @@ public final class HistoryLog implements AutoCloseable {
     byte[] needle = id.getBytes(StandardCharsets.UTF_8);
     List<Integer> order = new ArrayList<>();
     Ulid.timeOf(id)
-        .map(Segments::nameFor)
+        .flatMap(Segments::monthOf)
         .ifPresent(
             name -> {
               for (int i = 0; i < segs.size(); i++) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Reads every line of every segment and reports what is wrong, with file and line. */
@@ -116,10 +117,11 @@ final class HistoryValidator {
         if (!l.terminated) {
           warnings.add("no newline at the end of the file; one is added before the next append");
         }
-        String recMonth = Segments.nameFor(rec.ts()).substring(0, 7);
-        if (!recMonth.equals(month)) {
-          warnings.add(
-              "'ts' " + Record.format(rec.ts()) + " belongs in history/" + recMonth + ".jsonl");
+        Optional<String> recSegment = Segments.monthOf(rec.ts());
+        if (recSegment.isEmpty()) {
+          warnings.add("'ts' " + Record.format(rec.ts()) + " is outside the years 1970 to 9999");
+        } else if (!recSegment.get().startsWith(month)) {
+          warnings.add("'ts' " + Record.format(rec.ts()) + " belongs in history/" + recSegment.get());
         }
         if (!ids.add(rec.id())) {
           warnings.add("duplicate id " + rec.id() + "; readers return both records");

@@ -14,6 +14,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** The month segments of {@code history/}: {@code YYYY-MM.jsonl}, in name (time) order. */
@@ -23,14 +24,26 @@ final class Segments {
 
   private Segments() {}
 
-  /** The segment file name for a record at {@code ts}. */
+  /**
+   * The segment file name for a record at {@code ts}.
+   *
+   * @throws IllegalArgumentException for a time a ULID cannot hold or a 4-digit year cannot name
+   */
   static String nameFor(Instant ts) {
+    return monthOf(ts)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "a history record's time must be in the years 1970 to 9999, got " + ts));
+  }
+
+  /** The segment file name for {@code ts}, if it is in the years 1970 to 9999. */
+  static Optional<String> monthOf(Instant ts) {
     YearMonth ym = YearMonth.from(ts.atOffset(ZoneOffset.UTC));
-    if (ym.getYear() < 0 || ym.getYear() > 9999) {
-      throw new IllegalArgumentException(
-          "a history time must be in the years 0000 to 9999, got " + ts);
+    if (ym.getYear() < 1970 || ym.getYear() > 9999) {
+      return Optional.empty();
     }
-    return String.format("%04d-%02d.jsonl", ym.getYear(), ym.getMonthValue());
+    return Optional.of(String.format("%04d-%02d.jsonl", ym.getYear(), ym.getMonthValue()));
   }
 
   /** The segment files (regular files only), oldest month first; none when history/ is missing. */

@@ -107,6 +107,22 @@ class HistoryLogTest {
   }
 
   @Test
+  void aRecordInTheWrongMonthIsAWarningAndTimesOutsideUlidsAreRefused() throws Exception {
+    Files.writeString(
+        seg, record("01JDX3M8Q4ZK6Y5W2R9T7C1B0A", "2026-10-31T23:59:59Z", "moved by hand") + "\n");
+    assertThat(validate())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "history/2026-11.jsonl:1: 'ts' 2026-10-31T23:59:59Z belongs in history/2026-10.jsonl");
+    try (HistoryLog log = open()) {
+      assertThatThrownBy(() -> log.append(Message.user("x"), Instant.parse("1969-07-20T20:17:00Z")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "a history record's time must be in the years 1970 to 9999, got 1969-07-20T20:17:00Z");
+    }
+  }
+
+  @Test
   void unknownFieldsAndRolesRoundTripThroughTheLog() {
     try (HistoryLog log = open()) {
       var json =
