@@ -8,13 +8,13 @@ import dev.memdir.MemdirException;
 import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.FrontMatterDocument;
 import dev.memdir.format.Layout;
+import dev.memdir.format.MarkdownFolder;
 import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
 import dev.memdir.format.WriteLock;
 import dev.memdir.format.YamlMap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -233,31 +233,7 @@ public final class ArchivalStore {
   }
 
   private List<Path> factFiles(List<Problem> problems) {
-    Path dir = layout.archivalDir();
-    List<Path> out = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      if (Files.exists(dir)) {
-        problems.add(Problem.error("archival", 0, "is a file, expected a folder"));
-      }
-      return out;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(".")) {
-          continue;
-        }
-        if (name.endsWith(".md") && Files.isRegularFile(p)) {
-          out.add(p);
-        } else {
-          problems.add(Problem.warning(layout.display(p), 0, "not a fact (facts are .md files); ignored"));
-        }
-      }
-    } catch (IOException e) {
-      throw new MemdirException("cannot list " + layout.display(dir) + ": " + e.getMessage(), e);
-    }
-    out.sort(null);
-    return out;
+    return MarkdownFolder.list(layout, layout.archivalDir(), "not a fact (facts are .md files)", problems);
   }
 
   static String slug(String text) {

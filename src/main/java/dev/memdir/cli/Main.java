@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       MemoryCommand.class,
       ArchivalCommand.class,
       HistoryCommand.class,
+      BenchCommand.class,
     })
 public final class Main implements Runnable {
   final InputStream in;

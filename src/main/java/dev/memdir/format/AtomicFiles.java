@@ -178,6 +178,25 @@ public final class AtomicFiles {
     asides.forEach(AtomicFiles::deleteQuietly);
   }
 
+  /** The files that aside copies directly in {@code dir} stand for (whether they exist or not). */
+  public static List<Path> asideTargets(Path dir) {
+    List<Path> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".*" + ASIDE)) {
+      for (Path p : ds) {
+        asideOf(p.getFileName().toString())
+            .map(dir::resolve)
+            .filter(t -> !out.contains(t))
+            .ifPresent(out::add);
+      }
+    } catch (IOException e) {
+      return out;
+    }
+    return out;
+  }
+
   /** Whether a file name is an aside copy ({@code .<name>.<random>.aside}). */
   public static boolean isAside(String fileName) {
     return fileName.startsWith(".") && fileName.endsWith(ASIDE);

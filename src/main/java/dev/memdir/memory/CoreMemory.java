@@ -5,12 +5,12 @@ import dev.memdir.FormatException;
 import dev.memdir.MemdirException;
 import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.Layout;
+import dev.memdir.format.MarkdownFolder;
 import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
 import dev.memdir.format.WriteLock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -361,38 +361,15 @@ public final class CoreMemory {
   }
 
   private List<Path> blockFiles(List<Problem> problems) {
-    Path dir = layout.memoryDir();
-    List<Path> out = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      if (Files.exists(dir)) {
-        problems.add(Problem.error("memory", 0, "is a file, expected a folder"));
+    List<Path> out =
+        new ArrayList<>(
+            MarkdownFolder.list(
+                layout, layout.memoryDir(), "not a block (blocks are <label>.md files)", problems));
+    // A block file set aside for a moment by an agent write (or left so by a crash) still counts.
+    for (Path target : AtomicFiles.asideTargets(layout.memoryDir())) {
+      if (target.getFileName().toString().endsWith(".md") && !out.contains(target)) {
+        out.add(target);
       }
-      return out;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(".")) {
-          // A block file set aside for a moment by an agent write (or left so by a crash).
-          AtomicFiles.asideOf(name)
-              .filter(n -> n.endsWith(".md"))
-              .map(dir::resolve)
-              .filter(target -> !out.contains(target))
-              .ifPresent(out::add);
-          continue;
-        }
-        if (out.contains(p)) {
-          continue;
-        }
-        if (name.endsWith(".md") && Files.isRegularFile(p)) {
-          out.add(p);
-        } else {
-          problems.add(
-              Problem.warning(layout.display(p), 0, "not a block (blocks are <label>.md files); ignored"));
-        }
-      }
-    } catch (IOException e) {
-      throw new MemdirException("cannot list " + layout.display(dir) + ": " + e.getMessage(), e);
     }
     out.sort(null);
     return out;
