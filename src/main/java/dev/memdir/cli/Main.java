@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       MemoryCommand.class,
       ArchivalCommand.class,
+      HistoryCommand.class,
       BenchCommand.class,
       DoctorCommand.class,
     })
@@ -34,6 +35,10 @@ public final class Main implements Runnable {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
+    // Recoveries (a torn history line set aside) are logged once; print them as our warnings.
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "memdir: warning: %5$s%n");
+    }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     System.exit(run(args, System.in, out, err));
