@@ -26,6 +26,10 @@ import java.util.regex.Pattern;
  * tools: [memory_replace, memory_insert, memory_rethink, archival_memory_insert]
  * history:
  *   durability: turn               # always | turn | never
+ * tool_rules:                      # optional; see ToolRules
+ *   exit_loop: [send_message]
+ * overflow:                        # optional; see Overflow
+ *   threshold: 0.9
  * </pre>
  *
  * <p>Unknown keys give a warning and are kept, in their order, when the file is rewritten.
@@ -38,6 +42,8 @@ import java.util.regex.Pattern;
  * @param maxSteps the most model calls in one turn
  * @param tools the tools offered to the model
  * @param durability when history appends are forced to disk
+ * @param toolRules which tools must run first, end the turn, or run before it ends
+ * @param overflow when and how much of the conversation is summarised
  * @param extra unknown top-level keys and unknown keys under {@code history}, kept as read
  */
 public record AgentConfig(
@@ -49,6 +55,8 @@ public record AgentConfig(
     int maxSteps,
     List<String> tools,
     Durability durability,
+    ToolRules toolRules,
+    Overflow overflow,
     ObjectNode extra) {
 
   /** The providers a {@code model} may name. */
@@ -99,7 +107,9 @@ public record AgentConfig(
           "context_window",
           "max_steps",
           "tools",
-          "history");
+          "history",
+          ToolRules.KEY,
+          Overflow.KEY);
   private static final Pattern MODEL = Pattern.compile("([a-z]+)/(\\S+)");
 
   /** Validates and copies the fields. */
@@ -109,6 +119,8 @@ public record AgentConfig(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(baseUrl, "baseUrl");
     Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(toolRules, "toolRules");
+    Objects.requireNonNull(overflow, "overflow");
     tools = List.copyOf(tools);
     extra = extra.deepCopy();
     String modelProblem = checkModel(model);
@@ -120,6 +132,15 @@ public record AgentConfig(
     }
     if (maxSteps < 1) {
       throw new IllegalArgumentException("max_steps must be positive, got " + maxSteps);
+    }
+    for (List<String> rule :
+        List.of(toolRules.runFirst(), toolRules.exitLoop(), toolRules.requiredBeforeExit())) {
+      for (String tool : rule) {
+        if (!tools.contains(tool)) {
+          throw new IllegalArgumentException(
+              "tool rule names '" + tool + "', which is not in tools " + tools);
+        }
+      }
     }
   }
 
@@ -134,6 +155,8 @@ public record AgentConfig(
         DEFAULT_MAX_STEPS,
         DEFAULT_TOOLS,
         Durability.TURN,
+        ToolRules.none(),
+        Overflow.defaults(),
         JsonNodeFactory.instance.objectNode());
   }
 
@@ -150,7 +173,22 @@ public record AgentConfig(
   /** This configuration with another model. */
   public AgentConfig withModel(String newModel) {
     return new AgentConfig(
-        name, description, newModel, baseUrl, contextWindow, maxSteps, tools, durability, extra);
+        name, description, newModel, baseUrl, contextWindow, maxSteps, tools, durability,
+        toolRules, overflow, extra);
+  }
+
+  /** This configuration with other tools and tool rules. */
+  public AgentConfig withTools(List<String> newTools, ToolRules newRules) {
+    return new AgentConfig(
+        name, description, model, baseUrl, contextWindow, maxSteps, newTools, durability,
+        newRules, overflow, extra);
+  }
+
+  /** This configuration with another context window and overflow settings. */
+  public AgentConfig withContext(int newContextWindow, Overflow newOverflow) {
+    return new AgentConfig(
+        name, description, model, baseUrl, newContextWindow, maxSteps, tools, durability,
+        toolRules, newOverflow, extra);
   }
 
   /**
@@ -222,6 +260,16 @@ public record AgentConfig(
         }
       }
     }
+    ObjectNode unknownRules = JsonNodeFactory.instance.objectNode();
+    ToolRules toolRules = ToolRules.parse(y, tools, warnings, unknownRules);
+    if (!unknownRules.isEmpty()) {
+      extra.set(ToolRules.KEY, unknownRules);
+    }
+    ObjectNode unknownOverflow = JsonNodeFactory.instance.objectNode();
+    Overflow overflow = Overflow.parse(y, warnings, unknownOverflow);
+    if (!unknownOverflow.isEmpty()) {
+      extra.set(Overflow.KEY, unknownOverflow);
+    }
     return new AgentConfig(
         y.string("name").orElse(dirName),
         y.string("description").orElse(""),
@@ -231,6 +279,8 @@ public record AgentConfig(
         y.integer("max_steps", 1).orElse(DEFAULT_MAX_STEPS),
         tools,
         durability,
+        toolRules,
+        overflow,
         extra);
   }
 
@@ -248,15 +298,28 @@ public record AgentConfig(
     tools.forEach(n.putArray("tools")::add);
     ObjectNode history = n.putObject("history");
     history.put("durability", durability.word());
+    putSection(n, ToolRules.KEY, toolRules.toNode());
+    putSection(n, Overflow.KEY, overflow.toNode());
     for (Iterator<Map.Entry<String, JsonNode>> it = extra.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getKey().equals("history") && e.getValue().isObject()) {
         e.getValue().fields().forEachRemaining(h -> history.set(h.getKey(), h.getValue()));
+      } else if ((e.getKey().equals(ToolRules.KEY) || e.getKey().equals(Overflow.KEY))
+          && e.getValue().isObject()) {
+        ObjectNode s =
+            n.has(e.getKey()) ? (ObjectNode) n.get(e.getKey()) : n.putObject(e.getKey());
+        e.getValue().fields().forEachRemaining(h -> s.set(h.getKey(), h.getValue()));
       } else {
         n.set(e.getKey(), e.getValue());
       }
     }
     return YamlMap.write(n);
+  }
+
+  private static void putSection(ObjectNode n, String key, ObjectNode section) {
+    if (!section.isEmpty()) {
+      n.set(key, section);
+    }
   }
 
   private static String checkModel(String model) {

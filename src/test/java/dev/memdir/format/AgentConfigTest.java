@@ -92,4 +92,69 @@ class AgentConfigTest {
     assertThat(warnings).hasSize(1);
     assertThat(warnings.get(0).toString()).startsWith("agent.yaml:1: unknown tool 'fly'");
   }
+
+  @Test
+  void toolRulesAndOverflowParseAndRoundTrip() {
+    List<Problem> warnings = new ArrayList<>();
+    AgentConfig c =
+        AgentConfig.parse(
+            """
+            tools: [memory_insert, conversation_search, send_message]
+            tool_rules:
+              run_first: conversation_search
+              exit_loop: [send_message]
+              required_before_exit: [memory_insert]
+              colour: red
+            overflow:
+              threshold: 0.75
+              summarize: 0.5
+              retries: 0
+            """,
+            "d",
+            warnings);
+    assertThat(c.toolRules())
+        .isEqualTo(
+            new ToolRules(
+                List.of("conversation_search"), List.of("send_message"), List.of("memory_insert")));
+    assertThat(c.overflow()).isEqualTo(new Overflow(0.75, 0.5, 0));
+    assertThat(c.overflow().thresholdTokens(1000)).isEqualTo(750);
+    assertThat(warnings)
+        .extracting(Problem::toString)
+        .containsExactly(
+            "agent.yaml:2: unknown key 'tool_rules.colour' (kept as is; known: run_first,"
+                + " exit_loop, required_before_exit)");
+    AgentConfig again = AgentConfig.parse(c.toYaml(), "d", new ArrayList<>());
+    assertThat(again).isEqualTo(c);
+    assertThat(c.toYaml()).contains("colour: red").contains("threshold: 0.75");
+  }
+
+  @Test
+  void aToolRuleMustNameAnOfferedTool() {
+    assertThatThrownBy(
+            () ->
+                AgentConfig.parse(
+                    "tools: [memory_insert]\ntool_rules:\n  run_first: [search_files]\n",
+                    "d",
+                    new ArrayList<>()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "agent.yaml:2: 'tool_rules.run_first' names 'search_files', which is not in 'tools'"
+                + " (memory_insert); add it there or remove the rule");
+  }
+
+  @Test
+  void wrongOverflowValuesNameTheirLine() {
+    assertThatThrownBy(
+            () -> AgentConfig.parse("name: a\noverflow:\n  threshold: 1.5\n", "d", new ArrayList<>()))
+        .hasMessage("agent.yaml:2: 'overflow.threshold' must be a number over 0 and at most 1, got 1.5");
+    assertThatThrownBy(
+            () -> AgentConfig.parse("overflow:\n  summarize: all\n", "d", new ArrayList<>()))
+        .hasMessage(
+            "agent.yaml:1: 'overflow.summarize' must be a number over 0 and below 1, got \"all\"");
+    assertThatThrownBy(
+            () -> AgentConfig.parse("overflow:\n  retries: -1\n", "d", new ArrayList<>()))
+        .hasMessage("agent.yaml:1: 'overflow.retries' must be an integer from 0 to 10, got -1");
+    assertThatThrownBy(() -> AgentConfig.parse("tool_rules: [a]\n", "d", new ArrayList<>()))
+        .hasMessage("agent.yaml:1: 'tool_rules' must be a mapping of keys to values, got a list");
+  }
 }
