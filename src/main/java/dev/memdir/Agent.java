@@ -1,5 +1,10 @@
 package dev.memdir;
 
+import dev.memdir.agent.AgentParts;
+import dev.memdir.agent.ContextReport;
+import dev.memdir.agent.Reply;
+import dev.memdir.agent.Runner;
+import dev.memdir.agent.TurnListener;
 import dev.memdir.archival.ArchivalStore;
 import dev.memdir.format.AgentConfig;
 import dev.memdir.format.Layout;
@@ -7,6 +12,9 @@ import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
 import dev.memdir.format.WriteLock;
 import dev.memdir.history.HistoryLog;
+import dev.memdir.llm.ChatModel;
+import dev.memdir.llm.ChatModels;
+import dev.memdir.llm.ModelConfig;
 import dev.memdir.memory.CoreMemory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +33,7 @@ import java.util.stream.Stream;
  * <pre>
  * try (Agent agent = Agent.open(Path.of("agents/research-assistant"))) {
  *   agent.memory().append(Actor.PERSON, "human", "Prefers short answers.");
+ *   Reply r = agent.send("What do you know about me?");
  * }
  * </pre>
  *
@@ -42,6 +52,8 @@ public final class Agent implements AutoCloseable {
   private final ArchivalStore archival;
   private final WriteLock lock;
   private final HistoryLog history;
+  private final Clock clock;
+  private Runner runner;
 
   private Agent(
       Layout layout, AgentConfig config, List<Problem> configWarnings, Clock clock, Duration wait) {
@@ -52,6 +64,7 @@ public final class Agent implements AutoCloseable {
     this.memory = new CoreMemory(layout, lock);
     this.archival = new ArchivalStore(layout, clock, lock);
     this.history = HistoryLog.open(layout, config.durability(), lock, clock);
+    this.clock = clock;
   }
 
   /**
@@ -156,6 +169,58 @@ public final class Agent implements AutoCloseable {
         hold.close();
       }
     }
+  }
+
+  /**
+   * Sends the user's message and runs the agent until it answers, with the model agent.yaml
+   * names and keys from the environment; one turn, under the write lock.
+   *
+   * @throws LlmException when the model fails (the history then holds every finished step)
+   * @throws AgentBusyException when another writer keeps the lock past the wait
+   */
+  public Reply send(String message) {
+    return send(message, model(), TurnListener.NONE);
+  }
+
+  /** Sends the user's message and runs the agent with {@code model} until it answers. */
+  public Reply send(String message, ChatModel model) {
+    return send(message, model, TurnListener.NONE);
+  }
+
+  /**
+   * Sends the user's message and runs the agent with {@code model} until it answers; {@code
+   * listener} hears the reply stream and each tool call as they happen.
+   */
+  public synchronized Reply send(String message, ChatModel model, TurnListener listener) {
+    try (Turn t = turn()) {
+      return runner().send(message, model, listener);
+    }
+  }
+
+  /** The context window the next step would send, section by section with tokens. */
+  public synchronized ContextReport context() {
+    return runner().context();
+  }
+
+  /**
+   * The model agent.yaml names, with its server and key from the environment.
+   *
+   * @throws LlmException of kind {@code CONFIG} when a key the provider needs is missing
+   */
+  public ChatModel model() {
+    return ChatModels.open(
+        ModelConfig.resolve(config, Optional.empty(), Optional.empty(), System.getenv()));
+  }
+
+  private Runner runner() {
+    if (runner == null) {
+      runner =
+          new Runner(
+              new AgentParts(
+                  layout, config, memory, archival, history, clock, this::systemPrompt,
+                  this::fileCount));
+    }
+    return runner;
   }
 
   /** The system prompt (system.md), or an empty string when there is none. */
