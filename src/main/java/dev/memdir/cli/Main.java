@@ -23,6 +23,9 @@ import picocli.CommandLine.Command;
       HistoryCommand.class,
       BenchCommand.class,
       DoctorCommand.class,
+      SendCommand.class,
+      ChatCommand.class,
+      ContextCommand.class,
     })
 public final class Main implements Runnable {
   final InputStream in;

@@ -84,7 +84,11 @@ public final class Toolbox {
     Tool tool = available.get(name);
     if (tool == null || !enabled.contains(name)) {
       return ToolResult.failure(
-          "there is no tool '" + shorten(name) + "'; your tools are: " + String.join(", ", enabled));
+          (tool == null ? "there is no tool '" : "the tool '")
+              + shorten(name)
+              + (tool == null ? "'" : "' is not offered to you")
+              + "; your tools are: "
+              + String.join(", ", enabled));
     }
     Args args = new Args(arguments, tool.definition().argumentNames());
     List<String> unknown = args.unknown();

@@ -6,11 +6,13 @@ import dev.memdir.Agent;
 import dev.memdir.TestAgents;
 import dev.memdir.archival.Fact;
 import dev.memdir.history.Record;
+import dev.memdir.llm.scripted.AnthropicReplies;
 import dev.memdir.llm.scripted.OpenAiReplies;
 import dev.memdir.llm.scripted.RecordedRequest;
 import dev.memdir.llm.scripted.ScriptedServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -92,5 +94,89 @@ class AgentLoopTest {
     assertThat(Scripted.conversation(second)).hasSize(4);
     assertThat(Scripted.conversation(second).get(2))
         .startsWith("tool: Edited core memory block 'human': it now holds 52 / 5000 chars.");
+  }
+
+  @Test
+  void anthropicRoundTripKeepsToolUseAndResultsPairedAcrossSteps() {
+    server.enqueue(
+        AnthropicReplies.toolUse(
+            "Let me note that.",
+            Scripted.call("toolu_1", "memory_insert",
+                "{\"label\":\"human\",\"new_str\":\"Name: Ada.\"}")));
+    server.enqueue(AnthropicReplies.text("Hello Ada."));
+    server.enqueue(AnthropicReplies.text("Still Ada."));
+    try (Agent agent = Agent.open(dir)) {
+      assertThat(agent.send("I am Ada.", Scripted.anthropic(server)).text()).isEqualTo("Hello Ada.");
+      assertThat(agent.memory().get("human").value()).endsWith("\nName: Ada.");
+      assertThat(agent.send("Who am I?", Scripted.anthropic(server)).text()).isEqualTo("Still Ada.");
+    }
+    server.takeRequest();
+    RecordedRequest second = server.takeRequest();
+    assertThat(second.rejection()).isEmpty();
+    assertThat(second.json().path("system").asText()).contains("Name: Ada.");
+    RecordedRequest third = server.takeRequest();
+    assertThat(third.rejection()).isEmpty();
+    // user, assistant (text + tool_use), user (tool_result), assistant, user
+    assertThat(third.json().path("messages")).hasSize(5);
+    assertThat(third.json().path("messages").path(2).path("content").path(0).path("type").asText())
+        .isEqualTo("tool_result");
+  }
+
+  @Test
+  void aListenerHearsTheStreamedReplyAndEachToolCall() {
+    server.enqueue(
+        OpenAiReplies.streamToolCalls(
+            Scripted.call("call_1", "memory_insert",
+                "{\"label\":\"human\",\"new_str\":\"Likes jazz.\"}")));
+    server.enqueue(OpenAiReplies.streamText("Jazz", " noted", "."));
+    List<String> heard = new ArrayList<>();
+    TurnListener listener =
+        new TurnListener() {
+          @Override
+          public void onText(String delta) {
+            heard.add("text " + delta);
+          }
+
+          @Override
+          public void onToolCall(String name, String arguments) {
+            heard.add("call " + name + " " + arguments);
+          }
+
+          @Override
+          public void onToolResult(String name, String result, boolean error) {
+            heard.add("result " + name + " " + error);
+          }
+        };
+    try (Agent agent = Agent.open(dir)) {
+      Reply r = agent.send("I like jazz.", Scripted.openAi(server), listener);
+      assertThat(r.text()).isEqualTo("Jazz noted.");
+    }
+    assertThat(heard)
+        .containsExactly(
+            "call memory_insert {\"label\":\"human\",\"new_str\":\"Likes jazz.\"}",
+            "result memory_insert false",
+            "text Jazz",
+            "text  noted",
+            "text .");
+    assertThat(server.takeRequest().json().path("stream").asBoolean()).isTrue();
+  }
+
+  @Test
+  void sendMessageEndsTheTurnWithItsMessageAsTheReply() throws Exception {
+    Files.writeString(
+        dir.resolve("agent.yaml"),
+        "name: memgpt\nmodel: openai/gpt-4o-mini\ntools: [core_memory_append, send_message]\n");
+    server.enqueue(
+        OpenAiReplies.toolCalls(
+            Scripted.call("call_1", "send_message", "{\"message\":\"Hi, I am here.\"}")));
+    try (Agent agent = Agent.open(dir)) {
+      Reply r = agent.send("Hello?", Scripted.openAi(server));
+      assertThat(r.text()).isEqualTo("Hi, I am here.");
+      assertThat(r.ending()).isEqualTo(Reply.Ending.TOOL);
+    }
+    assertThat(Scripted.tools(server.takeRequest()))
+        .containsExactly("core_memory_append", "send_message");
+    assertThat(history()).extracting(Record::role).containsExactly("user", "assistant", "tool");
+    assertThat(history().get(2).content()).isEqualTo("Sent.");
   }
 }

@@ -56,7 +56,9 @@ public final class Scripted {
       if (role.equals("system") && out.isEmpty()) {
         continue;
       }
-      StringBuilder sb = new StringBuilder(role).append(": ").append(m.path("content").asText());
+      JsonNode content = m.path("content");
+      StringBuilder sb =
+          new StringBuilder(role).append(": ").append(content.isTextual() ? content.asText() : "");
       for (JsonNode c : m.path("tool_calls")) {
         sb.append(" -> ").append(c.path("function").path("name").asText()).append(' ')
             .append(c.path("function").path("arguments").asText());

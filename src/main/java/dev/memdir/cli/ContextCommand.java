@@ -1,0 +1,45 @@
+package dev.memdir.cli;
+
+import dev.memdir.Agent;
+import dev.memdir.agent.ContextReport;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "context",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print the context window the agent's next step would send, with the tokens of each"
+          + " section: system prompt, core memory, metadata, file windows, tool rules, tools,"
+          + " summary, messages. Calls no model."
+    })
+final class ContextCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
+  Path dir;
+
+  @Option(names = "--brief", description = "Print only the table of tokens.")
+  boolean brief;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    try (Agent agent = Agent.open(dir)) {
+      ContextReport r = agent.context();
+      if (json) {
+        Cli.printJson(spec, r.toJson());
+      } else {
+        ContextText.print(r, Cli.out(spec), brief);
+      }
+    }
+    return 0;
+  }
+}

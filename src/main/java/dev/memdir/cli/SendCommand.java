@@ -1,0 +1,72 @@
+package dev.memdir.cli;
+
+import dev.memdir.Agent;
+import dev.memdir.agent.Reply;
+import dev.memdir.llm.ChatModel;
+import dev.memdir.llm.ChatModels;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "send",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Send one message to the agent, let it work (memory edits, searches) until it answers, and"
+          + " print the answer.",
+      "Exit 1 when the model fails or the turn reaches max_steps without an answer."
+    })
+final class SendCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
+  Path dir;
+
+  @Parameters(index = "1", paramLabel = "MESSAGE", description = "The message ('-' reads stdin).")
+  String message;
+
+  @Mixin ModelOptions modelOptions = new ModelOptions();
+
+  @Mixin WaitOption wait;
+
+  @Option(names = "--json", description = "Print the whole step trace as JSON.")
+  boolean json;
+
+  private final Map<String, String> env;
+
+  SendCommand() {
+    this(System.getenv());
+  }
+
+  /** A command that reads keys and URLs from {@code env} instead of the real environment. */
+  SendCommand(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  @Override
+  public Integer call() {
+    String text = Cli.text(spec, message);
+    try (Agent agent = Agent.open(dir, wait.duration())) {
+      ChatModel model = ChatModels.open(modelOptions.resolve(agent.config(), env));
+      Reply reply = agent.send(text, model);
+      if (json) {
+        Cli.printJson(spec, reply.toJson());
+      } else {
+        Cli.out(spec).println(reply.text());
+      }
+      if (reply.ending() == Reply.Ending.MAX_STEPS) {
+        spec.commandLine().getErr().println(
+            "memdir: the turn stopped after " + reply.steps().size()
+                + " steps (max_steps in agent.yaml) without an answer");
+        return 1;
+      }
+    }
+    return 0;
+  }
+}
