@@ -4,6 +4,9 @@ import dev.memdir.format.Layout;
 import dev.memdir.format.WriteLock;
 import dev.memdir.history.Message;
 import dev.memdir.history.Record;
+import dev.memdir.llm.ChatModels;
+import dev.memdir.llm.ModelConfig;
+import dev.memdir.llm.RetryPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -22,6 +27,8 @@ import java.util.Random;
  * append DIR THREADS PER_THREAD TAG   append TAG-thread-i records from THREADS threads, print "done"
  * crash DIR SEED                      append records forever, printing each id once append returns
  * hold DIR MILLIS                     take the write lock, print "locked", hold it, exit
+ * send DIR BASE_URL MESSAGE            send MESSAGE to the agent with an OpenAI-style model at
+ *                                     BASE_URL, print the reply
  * </pre>
  */
 public final class ChildProcess {
@@ -102,6 +109,7 @@ public final class ChildProcess {
           append(dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4], out);
       case "crash" -> crash(dir, Long.parseLong(args[2]), out);
       case "hold" -> hold(dir, Long.parseLong(args[2]), out);
+      case "send" -> send(dir, args[2], args[3], out);
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
   }
@@ -153,6 +161,16 @@ public final class ChildProcess {
         out.println(rec.id());
         out.flush();
       }
+    }
+  }
+
+  private static void send(Path dir, String baseUrl, String message, PrintStream out) {
+    ModelConfig config =
+        ModelConfig.resolve("openai/gpt-4o-mini", Optional.of(baseUrl), Map.of())
+            .withRetry(RetryPolicy.NONE);
+    try (Agent agent = Agent.open(dir)) {
+      out.println(agent.send(message, ChatModels.open(config)).text());
+      out.flush();
     }
   }
 
