@@ -7,6 +7,7 @@ import dev.memdir.format.Layout;
 import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
 import dev.memdir.memory.CoreMemory;
+import dev.memdir.search.Search;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ public final class Agent implements AutoCloseable {
   private final List<Problem> configWarnings;
   private final CoreMemory memory;
   private final ArchivalStore archival;
+  private Search search;
 
   private Agent(Layout layout, AgentConfig config, List<Problem> configWarnings, Clock clock) {
     this.layout = layout;
@@ -97,6 +99,14 @@ public final class Agent implements AutoCloseable {
   /** Archival facts. */
   public ArchivalStore archival() {
     return archival;
+  }
+
+  /** The search tools over files, archival facts and history; the index opens on first use. */
+  public synchronized Search search() {
+    if (search == null) {
+      search = Search.open(layout, config.search(), archival);
+    }
+    return search;
   }
 
   /** The system prompt (system.md), or an empty string when there is none. */
@@ -180,8 +190,11 @@ public final class Agent implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    // Nothing held open yet; the history log and index will be closed here.
+  public synchronized void close() {
+    if (search != null) {
+      search.close();
+      search = null;
+    }
   }
 
   static AgentConfig readConfig(Layout layout, List<Problem> warnings) {

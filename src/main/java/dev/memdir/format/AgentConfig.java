@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * tools: [memory_replace, memory_insert, memory_rethink, archival_memory_insert]
  * history:
  *   durability: turn               # always | turn | never
+ * search:                          # optional; see SearchSettings
+ *   b: 0.5
  * </pre>
  *
  * <p>Unknown keys give a warning and are kept, in their order, when the file is rewritten.
@@ -38,7 +40,9 @@ import java.util.regex.Pattern;
  * @param maxSteps the most model calls in one turn
  * @param tools the tools offered to the model
  * @param durability when history appends are forced to disk
- * @param extra unknown top-level keys and unknown keys under {@code history}, kept as read
+ * @param search how the search index analyses and ranks text
+ * @param extra unknown top-level keys and unknown keys under {@code history} and {@code search},
+ *     kept as read
  */
 public record AgentConfig(
     String name,
@@ -49,6 +53,7 @@ public record AgentConfig(
     int maxSteps,
     List<String> tools,
     Durability durability,
+    SearchSettings search,
     ObjectNode extra) {
 
   /** The providers a {@code model} may name. */
@@ -99,7 +104,8 @@ public record AgentConfig(
           "context_window",
           "max_steps",
           "tools",
-          "history");
+          "history",
+          "search");
   private static final Pattern MODEL = Pattern.compile("([a-z]+)/(\\S+)");
 
   /** Validates and copies the fields. */
@@ -109,6 +115,7 @@ public record AgentConfig(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(baseUrl, "baseUrl");
     Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(search, "search");
     tools = List.copyOf(tools);
     extra = extra.deepCopy();
     String modelProblem = checkModel(model);
@@ -134,6 +141,7 @@ public record AgentConfig(
         DEFAULT_MAX_STEPS,
         DEFAULT_TOOLS,
         Durability.TURN,
+        SearchSettings.defaults(),
         JsonNodeFactory.instance.objectNode());
   }
 
@@ -150,7 +158,15 @@ public record AgentConfig(
   /** This configuration with another model. */
   public AgentConfig withModel(String newModel) {
     return new AgentConfig(
-        name, description, newModel, baseUrl, contextWindow, maxSteps, tools, durability, extra);
+        name, description, newModel, baseUrl, contextWindow, maxSteps, tools, durability, search,
+        extra);
+  }
+
+  /** This configuration with other search settings. */
+  public AgentConfig withSearch(SearchSettings newSearch) {
+    return new AgentConfig(
+        name, description, model, baseUrl, contextWindow, maxSteps, tools, durability, newSearch,
+        extra);
   }
 
   /**
@@ -222,6 +238,11 @@ public record AgentConfig(
         }
       }
     }
+    ObjectNode unknownSearch = JsonNodeFactory.instance.objectNode();
+    SearchSettings search = SearchSettings.parse(y, warnings, unknownSearch);
+    if (!unknownSearch.isEmpty()) {
+      extra.set("search", unknownSearch);
+    }
     return new AgentConfig(
         y.string("name").orElse(dirName),
         y.string("description").orElse(""),
@@ -231,6 +252,7 @@ public record AgentConfig(
         y.integer("max_steps", 1).orElse(DEFAULT_MAX_STEPS),
         tools,
         durability,
+        search,
         extra);
   }
 
@@ -248,10 +270,17 @@ public record AgentConfig(
     tools.forEach(n.putArray("tools")::add);
     ObjectNode history = n.putObject("history");
     history.put("durability", durability.word());
+    ObjectNode searchNode = search.toNode();
+    if (!searchNode.isEmpty()) {
+      n.set("search", searchNode);
+    }
     for (Iterator<Map.Entry<String, JsonNode>> it = extra.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getKey().equals("history") && e.getValue().isObject()) {
         e.getValue().fields().forEachRemaining(h -> history.set(h.getKey(), h.getValue()));
+      } else if (e.getKey().equals("search") && e.getValue().isObject()) {
+        ObjectNode s = n.has("search") ? (ObjectNode) n.get("search") : n.putObject("search");
+        e.getValue().fields().forEachRemaining(h -> s.set(h.getKey(), h.getValue()));
       } else {
         n.set(e.getKey(), e.getValue());
       }
