@@ -20,6 +20,11 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       MemoryCommand.class,
       ArchivalCommand.class,
+      SearchCommand.class,
+      GrepCommand.class,
+      OpenCommand.class,
+      CloseCommand.class,
+      ReindexCommand.class,
     })
 public final class Main implements Runnable {
   final InputStream in;

@@ -143,7 +143,8 @@ final class MainIndex implements AutoCloseable {
   ReindexReport rebuild(String why, List<String> notes) {
     long t0 = System.nanoTime();
     String note = "rebuilding the search index: " + why;
-    LOG.log(Level.INFO, note);
+    // A first build is routine; anything else means the cache was damaged or outdated.
+    LOG.log(why.endsWith("is missing") || why.equals("asked for") ? Level.DEBUG : Level.WARNING, note);
     notes.add(note);
     Map<String, SourceState> built = new HashMap<>();
     int[] counts = new int[3];
