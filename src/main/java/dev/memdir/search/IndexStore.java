@@ -95,6 +95,20 @@ final class IndexStore implements Closeable {
   }
 
   /**
+   * Closes the reader when the index folder was deleted under it (a person removed {@code
+   * .memdir/}); one {@code stat} per call.
+   *
+   * @return why the index must be rebuilt, if it must
+   */
+  Optional<String> checkStillThere() {
+    if (reader != null && !inMemory && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      closeReader();
+      return Optional.of(display + " was deleted");
+    }
+    return Optional.empty();
+  }
+
+  /**
    * Opens the index on disk.
    *
    * @return empty when it is open, else why it must be rebuilt
@@ -189,10 +203,19 @@ final class IndexStore implements Closeable {
     }
   }
 
-  /** Applies {@code action} in one commit and reopens the reader on the result. */
-  void update(WriterAction action) {
+  /**
+   * Applies {@code action} in one commit and reopens the reader on the result.
+   *
+   * @return empty on success, else why the index could not be updated (it was deleted or damaged
+   *     under us) and must be rebuilt
+   */
+  Optional<String> update(WriterAction action) {
     if (reader == null) {
       throw new IllegalStateException("update before open");
+    }
+    if (!inMemory && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      closeReader();
+      return Optional.of(display + " was deleted");
     }
     try (Locked l = inMemory ? null : lock()) {
       write(directory, action, false);
@@ -201,8 +224,12 @@ final class IndexStore implements Closeable {
         reader.close();
         reader = fresh;
       }
-    } catch (IOException e) {
-      throw new MemdirException("cannot update " + display + ": " + e.getMessage(), e);
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      closeReader();
+      return Optional.of(
+          display + " could not be updated (" + e.getClass().getSimpleName() + ": "
+              + e.getMessage() + ")");
     }
   }
 

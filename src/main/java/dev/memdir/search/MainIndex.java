@@ -127,6 +127,11 @@ final class MainIndex implements AutoCloseable {
 
   /** Opens the index, rebuilding it when missing, corrupt or of another format. */
   void ensureOpen(List<String> notes) {
+    Optional<String> deleted = store.checkStillThere();
+    if (deleted.isPresent()) {
+      rebuild(deleted.get(), notes);
+      return;
+    }
     if (store.reader().isPresent()) {
       return;
     }
@@ -196,7 +201,7 @@ final class MainIndex implements AutoCloseable {
     if (changed.isEmpty() && deleted.isEmpty()) {
       return;
     }
-    store.update(
+    Optional<String> failed = store.update(
         w -> {
           for (String key : deleted) {
             w.deleteDocuments(new Term(F_PATH, key), new Term(SourceState.STATE, key));
@@ -208,7 +213,7 @@ final class MainIndex implements AutoCloseable {
           }
           return Map.of();
         });
-    refreshTable();
+    afterUpdate(failed, notes);
   }
 
   /** Brings the facts of {@code archival/} up to date with the files. */
@@ -232,7 +237,7 @@ final class MainIndex implements AutoCloseable {
     if (changed.isEmpty() && deleted.isEmpty()) {
       return;
     }
-    store.update(
+    Optional<String> failed = store.update(
         w -> {
           for (String key : deleted) {
             w.deleteDocuments(new Term(A_PATH, key), new Term(SourceState.STATE, key));
@@ -244,7 +249,17 @@ final class MainIndex implements AutoCloseable {
           }
           return Map.of();
         });
-    refreshTable();
+    afterUpdate(failed, notes);
+  }
+
+  private void afterUpdate(Optional<String> failed, List<String> notes) {
+    if (failed.isPresent()) {
+      // The states describe documents that may be lost with the index: start from the files.
+      states.clear();
+      rebuild(failed.get(), notes);
+    } else {
+      refreshTable();
+    }
   }
 
   /**
