@@ -115,7 +115,7 @@ final class Grep {
   }
 
   /** Gathers the matches of one page, counting those before it. */
-  private static final class Collector {
+  static final class Collector {
     final int from;
     final int until;
     final int context;
