@@ -2,7 +2,6 @@ package dev.memdir;
 
 import dev.memdir.archival.ArchivalStore;
 import dev.memdir.format.AgentConfig;
-import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.Layout;
 import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
@@ -182,11 +181,6 @@ public final class Agent implements AutoCloseable {
   /** Warnings found in agent.yaml when the agent was opened (unknown keys, unknown tools). */
   public List<Problem> configWarnings() {
     return configWarnings;
-  }
-
-  /** Rewrites agent.yaml from the current settings, keeping unknown keys. */
-  void writeConfig(AgentConfig newConfig) {
-    AtomicFiles.write(layout.agentYaml(), newConfig.toYaml());
   }
 
   @Override

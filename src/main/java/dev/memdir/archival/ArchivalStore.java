@@ -8,11 +8,11 @@ import dev.memdir.MemdirException;
 import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.FrontMatterDocument;
 import dev.memdir.format.Layout;
+import dev.memdir.format.MarkdownFolder;
 import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
 import dev.memdir.format.YamlMap;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -114,6 +114,7 @@ public final class ArchivalStore {
       }
     }
     facts.sort(Comparator.comparing(Fact::created).thenComparing(Fact::id));
+    problems.sort(Comparator.comparing(Problem::file).thenComparing(Problem::line));
     return new Snapshot(facts, problems);
   }
 
@@ -156,6 +157,14 @@ public final class ArchivalStore {
   }
 
   private Fact load(Path file, List<Problem> problems) {
+    List<Problem> found = new ArrayList<>();
+    Fact fact = parse(file, found); // warnings only count for a fact that loads
+
+    problems.addAll(found);
+    return fact;
+  }
+
+  private Fact parse(Path file, List<Problem> problems) {
     String display = layout.display(file);
     String name = file.getFileName().toString();
     String stem = name.substring(0, name.length() - 3);
@@ -168,13 +177,14 @@ public final class ArchivalStore {
       problems.add(
           Problem.warning(display, fm.line(key), "front matter: unknown key '" + key + "' (kept as is)"));
     }
+    List<String> tags = fm.stringList("tags").orElse(List.of());
     Instant created = createdOf(fm, file, display, problems);
     String body = doc.body();
     String text = body.endsWith("\n") ? body.substring(0, body.length() - 1) : body;
     if (text.isBlank()) {
       problems.add(Problem.warning(display, 0, "fact is empty"));
     }
-    return new Fact(fm.string("id").orElse(stem), created, fm.stringList("tags").orElse(List.of()), text, name, extra);
+    return new Fact(fm.string("id").orElse(stem), created, tags, text, name, extra);
   }
 
   private static Instant createdOf(YamlMap fm, Path file, String display, List<Problem> problems) {
@@ -212,31 +222,7 @@ public final class ArchivalStore {
   }
 
   private List<Path> factFiles(List<Problem> problems) {
-    Path dir = layout.archivalDir();
-    List<Path> out = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      if (Files.exists(dir)) {
-        problems.add(Problem.error("archival", 0, "is a file, expected a folder"));
-      }
-      return out;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(".")) {
-          continue;
-        }
-        if (name.endsWith(".md") && Files.isRegularFile(p)) {
-          out.add(p);
-        } else {
-          problems.add(Problem.warning(layout.display(p), 0, "not a fact (facts are .md files); ignored"));
-        }
-      }
-    } catch (IOException e) {
-      throw new MemdirException("cannot list " + layout.display(dir) + ": " + e.getMessage(), e);
-    }
-    out.sort(null);
-    return out;
+    return MarkdownFolder.list(layout, layout.archivalDir(), "not a fact (facts are .md files)", problems);
   }
 
   static String slug(String text) {

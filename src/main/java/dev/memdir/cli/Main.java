@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       OpenCommand.class,
       CloseCommand.class,
       ReindexCommand.class,
+      BenchCommand.class,
     })
 public final class Main implements Runnable {
   final InputStream in;

@@ -5,15 +5,16 @@ import dev.memdir.FormatException;
 import dev.memdir.MemdirException;
 import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.Layout;
+import dev.memdir.format.MarkdownFolder;
 import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -86,6 +87,7 @@ public final class CoreMemory {
         problems.add(Problem.error(display, 0, e.getMessage()));
       }
     }
+    problems.sort(Comparator.comparing(Problem::file).thenComparing(Problem::line));
     return new Snapshot(blocks, problems);
   }
 
@@ -237,31 +239,6 @@ public final class CoreMemory {
   }
 
   private List<Path> blockFiles(List<Problem> problems) {
-    Path dir = layout.memoryDir();
-    List<Path> out = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      if (Files.exists(dir)) {
-        problems.add(Problem.error("memory", 0, "is a file, expected a folder"));
-      }
-      return out;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(".")) {
-          continue;
-        }
-        if (name.endsWith(".md") && Files.isRegularFile(p)) {
-          out.add(p);
-        } else {
-          problems.add(
-              Problem.warning(layout.display(p), 0, "not a block (blocks are <label>.md files); ignored"));
-        }
-      }
-    } catch (IOException e) {
-      throw new MemdirException("cannot list " + layout.display(dir) + ": " + e.getMessage(), e);
-    }
-    out.sort(null);
-    return out;
+    return MarkdownFolder.list(layout, layout.memoryDir(), "not a block (blocks are <label>.md files)", problems);
   }
 }

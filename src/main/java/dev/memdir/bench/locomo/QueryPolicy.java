@@ -1,0 +1,58 @@
+package dev.memdir.bench.locomo;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The deterministic stand-in for the LLM in retrieval mode: it decides how to call {@code
+ * search_files} for a question, the way a model would. It never sees answers or evidence.
+ *
+ * <ul>
+ *   <li><b>speaker</b>: when the question names exactly one of the two speakers (as a whole word,
+ *       possessive included), that person is passed as {@code speaker}, since in LoCoMo the person
+ *       a question is about is nearly always the one who said the answer;
+ *   <li><b>query</b>: the question with both speakers' first names removed (they match everywhere
+ *       in their own turns and so only add noise); the question as it is when nothing else would
+ *       remain.
+ * </ul>
+ */
+public final class QueryPolicy {
+  private QueryPolicy() {}
+
+  /**
+   * How to call the search tool.
+   *
+   * @param query the query text
+   * @param speaker the person to prefer, if the question names exactly one
+   */
+  public record Query(String query, Optional<String> speaker) {}
+
+  /** The query for {@code question} in a conversation between {@code a} and {@code b}. */
+  public static Query of(String question, String a, String b) {
+    boolean namesA = names(question, a);
+    boolean namesB = names(question, b);
+    Optional<String> speaker = namesA == namesB ? Optional.empty() : Optional.of(namesA ? a : b);
+    String q = remove(remove(question, a), b).replaceAll("\\s+", " ").strip();
+    if (!q.matches(".*[\\p{L}\\p{N}].*")) {
+      q = question;
+    }
+    return new Query(q, speaker);
+  }
+
+  private static Pattern nameWord(String name) {
+    return Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(name) + "(?:'s|’s)?(?![\\p{L}\\p{N}])");
+  }
+
+  static boolean names(String question, String name) {
+    return !name.isBlank() && nameWord(name).matcher(question).find();
+  }
+
+  private static String remove(String question, String name) {
+    if (name.isBlank()) {
+      return question;
+    }
+    Matcher m = nameWord(name).matcher(question);
+    return m.replaceAll(" ");
+  }
+}

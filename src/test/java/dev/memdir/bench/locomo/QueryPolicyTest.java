@@ -1,0 +1,36 @@
+package dev.memdir.bench.locomo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class QueryPolicyTest {
+  @Test
+  void aQuestionNamingOneSpeakerPrefersThatSpeaker() {
+    QueryPolicy.Query q = QueryPolicy.of("Where did Ines take the boat?", "Ines", "Marek");
+    assertThat(q.speaker()).contains("Ines");
+    assertThat(q.query()).isEqualTo("Where did take the boat?");
+  }
+
+  @Test
+  void possessivesCountAsNaming() {
+    assertThat(QueryPolicy.of("What is Marek's boat called?", "Ines", "Marek").speaker()).contains("Marek");
+  }
+
+  @Test
+  void bothOrNeitherSpeakerMeansNoPreference() {
+    assertThat(QueryPolicy.of("When did Ines and Marek meet?", "Ines", "Marek").speaker()).isEmpty();
+    assertThat(QueryPolicy.of("What lake is it?", "Ines", "Marek")).isEqualTo(new QueryPolicy.Query("What lake is it?", Optional.empty()));
+  }
+
+  @Test
+  void namesInsideOtherWordsDoNotCount() {
+    assertThat(QueryPolicy.of("Did Annabel go?", "Anna", "Bo").speaker()).isEmpty();
+  }
+
+  @Test
+  void aQueryOfOnlyANameKeepsTheName() {
+    assertThat(QueryPolicy.of("Ines?", "Ines", "Marek").query()).isEqualTo("Ines?");
+  }
+}

@@ -1,0 +1,95 @@
+package dev.memdir.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.memdir.ConfigException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+  static final String EXAMPLE =
+      """
+      name: research-assistant
+      description: Helps a machine-learning researcher.
+      model: openai/gpt-4o-mini        # provider/name
+      # base_url: http://localhost:11434/v1
+      context_window: 32000            # tokens
+      max_steps: 20
+      tools: [memory_replace, memory_insert, search_files]
+      history:
+        durability: always
+      """;
+
+  @Test
+  void parsesTheDocumentedExample() {
+    List<Problem> warnings = new ArrayList<>();
+    AgentConfig c = AgentConfig.parse(EXAMPLE, "dir", warnings);
+    assertThat(c.name()).isEqualTo("research-assistant");
+    assertThat(c.provider()).isEqualTo("openai");
+    assertThat(c.modelName()).isEqualTo("gpt-4o-mini");
+    assertThat(c.contextWindow()).isEqualTo(32000);
+    assertThat(c.maxSteps()).isEqualTo(20);
+    assertThat(c.tools()).containsExactly("memory_replace", "memory_insert", "search_files");
+    assertThat(c.durability()).isEqualTo(Durability.ALWAYS);
+    assertThat(c.baseUrl()).isEmpty();
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void aWrongTypeNamesFileLineAndValue() {
+    assertThatThrownBy(() -> AgentConfig.parse("name: x\nmax_steps: lots\n", "d", new ArrayList<>()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("agent.yaml:2: 'max_steps' must be a positive integer, got \"lots\"");
+  }
+
+  @Test
+  void anUnknownProviderIsRefused() {
+    assertThatThrownBy(() -> AgentConfig.parse("model: gemini/pro\n", "d", new ArrayList<>()))
+        .hasMessage(
+            "agent.yaml:1: 'model' names an unknown provider \"gemini\" (known: openai, anthropic, ollama)");
+  }
+
+  @Test
+  void aBadDurabilityIsRefused() {
+    assertThatThrownBy(
+            () -> AgentConfig.parse("history:\n  durability: sometimes\n", "d", new ArrayList<>()))
+        .hasMessage(
+            "agent.yaml:1: 'history.durability' must be always, turn or never, got \"sometimes\"");
+  }
+
+  @Test
+  void unknownKeysWarnAndSurviveARewrite() {
+    List<Problem> warnings = new ArrayList<>();
+    AgentConfig c =
+        AgentConfig.parse(
+            "name: a\ncolour: blue\nplugins:\n  x: 1\nhistory:\n  durability: never\n  keep: 3\n",
+            "d",
+            warnings);
+    assertThat(warnings)
+        .extracting(Problem::toString)
+        .containsExactly(
+            "agent.yaml:2: unknown key 'colour' (kept as is)",
+            "agent.yaml:3: unknown key 'plugins' (kept as is)",
+            "agent.yaml:5: unknown key 'history.keep' (kept as is)");
+    AgentConfig again = AgentConfig.parse(c.toYaml(), "d", new ArrayList<>());
+    assertThat(again).isEqualTo(c);
+    assertThat(c.toYaml()).contains("colour: blue").contains("keep: 3");
+  }
+
+  @Test
+  void defaultsApplyToAnEmptyFileAndRoundTrip() {
+    AgentConfig c = AgentConfig.parse("", "my-agent", new ArrayList<>());
+    assertThat(c).isEqualTo(AgentConfig.defaults("my-agent"));
+    assertThat(AgentConfig.parse(c.toYaml(), "other", new ArrayList<>())).isEqualTo(c);
+  }
+
+  @Test
+  void unknownToolsWarn() {
+    List<Problem> warnings = new ArrayList<>();
+    AgentConfig.parse("tools: [search_files, fly]\n", "d", warnings);
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0).toString()).startsWith("agent.yaml:1: unknown tool 'fly'");
+  }
+}

@@ -1,0 +1,60 @@
+package dev.memdir.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.memdir.FormatException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TextFilesTest {
+  @TempDir Path dir;
+
+  @Test
+  void readDropsTheByteOrderMarkAndNormalisesCrlf() throws Exception {
+    Path f = dir.resolve("a.md");
+    Files.write(f, "\uFEFFone\r\ntwo\rthree\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(TextFiles.read(f, "a.md", 1000)).isEqualTo("one\ntwo\nthree\n");
+  }
+
+  @Test
+  void invalidUtf8IsReportedWithLineAndOffset() throws Exception {
+    Path f = dir.resolve("a.md");
+    Files.write(f, new byte[] {'o', 'k', '\n', 'b', 'a', (byte) 0xFF, 'd', '\n'});
+    assertThatThrownBy(() -> TextFiles.read(f, "memory/a.md", 1000))
+        .isInstanceOf(FormatException.class)
+        .hasMessage("memory/a.md:2: not valid UTF-8: byte 0xFF at offset 5; save the file as UTF-8");
+  }
+
+  @Test
+  void latin1TextIsRefusedNotGarbled() throws Exception {
+    Path f = dir.resolve("a.md");
+    Files.write(f, "café\n".getBytes(StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> TextFiles.read(f, "a.md", 1000))
+        .hasMessageContaining("a.md:1: not valid UTF-8: byte 0xE9 at offset 3");
+  }
+
+  @Test
+  void filesOverTheSizeCapAreRefusedUnread() throws Exception {
+    Path f = dir.resolve("big.md");
+    Files.write(f, new byte[2048]);
+    assertThatThrownBy(() -> TextFiles.read(f, "memory/big.md", 1024))
+        .isInstanceOf(FormatException.class)
+        .hasMessage("memory/big.md: file is 2048 bytes, over the limit of 1024 bytes");
+  }
+
+  @Test
+  void aDirectoryWhereAFileShouldBeIsAClearError() throws Exception {
+    Files.createDirectory(dir.resolve("d.md"));
+    assertThatThrownBy(() -> TextFiles.read(dir.resolve("d.md"), "memory/d.md", 1024))
+        .hasMessage("memory/d.md: is a directory, expected a file");
+  }
+
+  @Test
+  void codePointsCountsSurrogatePairsOnce() {
+    assertThat(TextFiles.codePoints("a😀b")).isEqualTo(3);
+  }
+}
