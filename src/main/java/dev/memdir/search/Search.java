@@ -116,12 +116,12 @@ public final class Search implements AutoCloseable {
     List<String> notes = new ArrayList<>();
     int lim = limit(limit, "limit", notes);
     String q = query(query, notes);
-    index.freshenFiles(notes);
     Map<String, Integer> terms = terms(MainIndex.F_BODY, q);
     if (terms.isEmpty()) {
       notes.add(emptyQuery(q));
       return new Results<>(List.of(), notes);
     }
+    index.freshenFiles(notes);
     try {
       return new Results<>(rankPassages(terms, lim, speaker.map(String::strip), notes), notes);
     } catch (IOException e) {
@@ -245,13 +245,13 @@ public final class Search implements AutoCloseable {
     List<String> notes = new ArrayList<>();
     int k = limit(topK, "top_k", notes);
     String q = query(query, notes);
-    index.freshenFacts(notes);
     Map<String, Integer> terms = terms(MainIndex.A_BODY, q);
     boolean filtered = !tags.isEmpty() || start.isPresent() || end.isPresent();
     if (terms.isEmpty() && !filtered) {
       notes.add(emptyQuery(q));
       return new Results<>(List.of(), notes);
     }
+    index.freshenFacts(notes);
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     if (!terms.isEmpty()) {
       b.add(termsQuery(MainIndex.A_BODY, terms), BooleanClause.Occur.MUST);
