@@ -68,7 +68,7 @@ public record SearchSettings(
 
   /** Which common words are dropped from documents and queries. */
   public enum StopWords {
-    /** Snowball's English list (174 words) and the pieces of its contractions. */
+    /** Snowball's English list with its contractions split at the apostrophe: 150 words. */
     ENGLISH,
     /** Lucene's EnglishAnalyzer list (33 words). */
     LUCENE,
