@@ -67,6 +67,17 @@ final class FilesRoot {
 
   /** Every regular, unhidden, singly linked file under {@code files/}, sorted by name. */
   Listing list() {
+    return list(true);
+  }
+
+  /**
+   * Every regular, unhidden file under {@code files/}, sorted by name.
+   *
+   * @param checkLinks whether to leave out files with more than one hard link; the freshness
+   *     check skips that (one {@code lstat} per file is all it can afford) and checks when it
+   *     reads a file instead
+   */
+  Listing list(boolean checkLinks) {
     List<Entry> files = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     if (!Files.isDirectory(root)) {
@@ -75,12 +86,18 @@ final class FilesRoot {
       }
       return new Listing(files, skipped);
     }
-    walk(root, "", 0, files, skipped);
+    walk(root, "", 0, checkLinks, files, skipped);
     files.sort((a, b) -> a.name().compareTo(b.name()));
     return new Listing(files, skipped);
   }
 
-  private void walk(Path dir, String prefix, int depth, List<Entry> out, List<String> skipped) {
+  private void walk(
+      Path dir,
+      String prefix,
+      int depth,
+      boolean checkLinks,
+      List<Entry> out,
+      List<String> skipped) {
     if (depth > MAX_DEPTH) {
       skipped.add("files/" + prefix + ": more than " + MAX_DEPTH + " folders deep; not searched");
       return;
@@ -103,14 +120,14 @@ final class FilesRoot {
       String name = prefix + fileName;
       Attrs a;
       try {
-        a = attrs(p);
+        a = checkLinks ? attrs(p) : basicAttrs(p);
       } catch (IOException e) {
         continue; // deleted while we walked
       }
       if (a.symlink) {
         skipped.add("files/" + name + ": a symbolic link; links are not followed");
       } else if (a.directory) {
-        walk(p, name + "/", depth + 1, out, skipped);
+        walk(p, name + "/", depth + 1, checkLinks, out, skipped);
       } else if (!a.regular) {
         skipped.add("files/" + name + ": not a regular file");
       } else if (a.links > 1) {
@@ -237,7 +254,7 @@ final class FilesRoot {
 
   /** The current size and modification time of a file, following no link. */
   static Entry stat(String name, Path path) throws IOException {
-    Attrs a = attrs(path);
+    Attrs a = basicAttrs(path);
     return new Entry(name, path, a.size, a.mtimeNanos);
   }
 
@@ -256,6 +273,29 @@ final class FilesRoot {
   private record Attrs(
       long size, long mtimeNanos, int links, boolean regular, boolean directory, boolean symlink) {}
 
+  /** The number of hard links of a file, 1 where the platform cannot tell. */
+  static int links(Path p) throws IOException {
+    return UNIX ? (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS) : 1;
+  }
+
+  /** Why a file with {@code links} hard links is not read. */
+  static String hardLinks(int links) {
+    return hardLinkReason(links);
+  }
+
+  private static Attrs basicAttrs(Path p) throws IOException {
+    var b =
+        Files.readAttributes(
+            p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    return new Attrs(
+        b.size(),
+        nanos(b.lastModifiedTime()),
+        1,
+        b.isRegularFile(),
+        b.isDirectory(),
+        b.isSymbolicLink());
+  }
+
   private static Attrs attrs(Path p) throws IOException {
     if (UNIX) {
       Map<String, Object> m = Files.readAttributes(p, UNIX_ATTRS, LinkOption.NOFOLLOW_LINKS);
@@ -267,16 +307,7 @@ final class FilesRoot {
           (Boolean) m.get("isDirectory"),
           (Boolean) m.get("isSymbolicLink"));
     }
-    var b =
-        Files.readAttributes(
-            p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    return new Attrs(
-        b.size(),
-        nanos(b.lastModifiedTime()),
-        1,
-        b.isRegularFile(),
-        b.isDirectory(),
-        b.isSymbolicLink());
+    return basicAttrs(p);
   }
 
   private static long nanos(FileTime t) {

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
@@ -36,7 +37,12 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
@@ -71,6 +77,7 @@ final class MainIndex implements AutoCloseable {
   static final String A_TAGS = "tags";
   static final String A_CREATED = "created";
   static final String A_BODY = "atext";
+  static final String A_TEXT = "fact";
 
   private final Layout layout;
   private final SearchSettings settings;
@@ -81,12 +88,15 @@ final class MainIndex implements AutoCloseable {
   private final Map<String, SourceState> states = new HashMap<>();
   private List<String> skipped = List.of();
   private PassageTable table;
+  private IndexSearcher searcher;
+  private final FilesScanner scanner;
 
   MainIndex(Layout layout, SearchSettings settings, ArchivalStore archival) {
     this.layout = layout;
     this.settings = settings;
     this.analyzer = new SearchAnalyzer(settings);
     this.files = new FilesRoot(layout);
+    this.scanner = new FilesScanner(layout.filesDir());
     this.archival = archival;
     this.store =
         new IndexStore(
@@ -115,10 +125,66 @@ final class MainIndex implements AutoCloseable {
 
   /** The searcher over the current index; {@link #ensureOpen} first. */
   IndexSearcher searcher() {
-    IndexSearcher s = new IndexSearcher(store.reader().orElseThrow());
-    s.setSimilarity(new org.apache.lucene.search.similarities.BM25Similarity(
-        (float) settings.k1(), (float) settings.b()));
-    return s;
+    DirectoryReader r = store.reader().orElseThrow();
+    if (searcher == null || searcher.getIndexReader() != r) {
+      searcher = new IndexSearcher(r);
+      searcher.setSimilarity(
+          new org.apache.lucene.search.similarities.BM25Similarity(
+              (float) settings.k1(), (float) settings.b()));
+      searcher.setQueryCache(null);
+    }
+    return searcher;
+  }
+
+  /**
+   * The hits for passages {@code docs} of the current reader, read from doc values in document
+   * order (doc-value iterators only move forward), returned in the order given.
+   */
+  List<FileHit> hits(int[] docs, double[] scores) throws IOException {
+    DirectoryReader r = store.reader().orElseThrow();
+    List<LeafReaderContext> leaves = r.leaves();
+    Integer[] order = new Integer[docs.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Integer.compare(docs[a], docs[b]));
+    FileHit[] out = new FileHit[docs.length];
+    int leafIndex = -1;
+    LeafReaderContext ctx = null;
+    NumericDocValues end = null;
+    BinaryDocValues text = null;
+    SortedDocValues date = null;
+    SortedDocValues speaker = null;
+    for (int i : order) {
+      int doc = docs[i];
+      int li = ReaderUtil.subIndex(doc, leaves);
+      if (li != leafIndex) {
+        leafIndex = li;
+        ctx = leaves.get(li);
+        LeafReader leaf = ctx.reader();
+        end = leaf.getNumericDocValues(F_END);
+        text = leaf.getBinaryDocValues(F_TEXT);
+        date = leaf.getSortedDocValues(F_DATE);
+        speaker = leaf.getSortedDocValues(F_SPEAKER);
+      }
+      int d = doc - ctx.docBase;
+      out[i] =
+          new FileHit(
+              table.file(doc).substring("files/".length()),
+              table.line(doc),
+              end != null && end.advanceExact(d) ? (int) end.longValue() : table.line(doc),
+              scores[i],
+              sorted(date, d),
+              sorted(speaker, d),
+              text != null && text.advanceExact(d) ? text.binaryValue().utf8ToString() : "");
+    }
+    return List.of(out);
+  }
+
+  private static Optional<String> sorted(SortedDocValues dv, int d) throws IOException {
+    return dv != null && dv.advanceExact(d)
+        ? Optional.of(dv.lookupOrd(dv.ordValue()).utf8ToString())
+        : Optional.empty();
   }
 
   PassageTable table() {
@@ -156,7 +222,7 @@ final class MainIndex implements AutoCloseable {
     Optional<String> memory =
         store.rebuild(
             w -> {
-              FilesRoot.Listing listing = files.list();
+              FilesRoot.Listing listing = files.list(false);
               skipped = listing.skipped();
               for (FilesRoot.Entry e : listing.files()) {
                 SourceState s = indexFile(w, e, false);
@@ -186,7 +252,7 @@ final class MainIndex implements AutoCloseable {
   /** Brings the passages of {@code files/} up to date with the files. */
   void freshenFiles(List<String> notes) {
     ensureOpen(notes);
-    FilesRoot.Listing listing = files.list();
+    FilesRoot.Listing listing = scanner.scan();
     skipped = listing.skipped();
     Set<String> seen = new HashSet<>();
     List<FilesRoot.Entry> changed = new ArrayList<>();
@@ -314,7 +380,12 @@ final class MainIndex implements AutoCloseable {
       why = "over " + (MAX_FILE_BYTES >> 20) + " MiB; not searched";
     } else {
       try {
-        bytes = Files.readAllBytes(e.path());
+        int links = FilesRoot.links(e.path());
+        if (links > 1) {
+          why = FilesRoot.hardLinks(links);
+        } else {
+          bytes = Files.readAllBytes(e.path());
+        }
       } catch (NoSuchFileException ex) {
         why = "deleted while indexing";
       }
@@ -347,22 +418,25 @@ final class MainIndex implements AutoCloseable {
     return state;
   }
 
+  /**
+   * A passage document. What a hit shows is kept in doc values rather than stored fields: a
+   * stored-field read decompresses a whole block of documents, which cost more than the search.
+   */
   private Document passageDocument(String key, Passages.Passage p) {
     Document d = new Document();
-    d.add(new StringField(F_PATH, key, Field.Store.YES));
+    d.add(new StringField(F_PATH, key, Field.Store.NO));
     d.add(new SortedDocValuesField(F_PATH, new BytesRef(key)));
     d.add(new NumericDocValuesField(F_ORD, p.ordinal()));
     d.add(new NumericDocValuesField(F_LINE, p.startLine()));
-    d.add(new StoredField(F_LINE, p.startLine()));
-    d.add(new StoredField(F_END, p.endLine()));
+    d.add(new NumericDocValuesField(F_END, p.endLine()));
     p.speaker()
         .ifPresent(
             s -> {
-              d.add(new StoredField(F_SPEAKER, s));
+              d.add(new SortedDocValuesField(F_SPEAKER, new BytesRef(s)));
               d.add(new SortedDocValuesField(F_SPEAKER_KEY, new BytesRef(speakerKey(s))));
             });
-    p.date().ifPresent(dt -> d.add(new StoredField(F_DATE, dt.toString())));
-    d.add(new StoredField(F_TEXT, p.text()));
+    p.date().ifPresent(dt -> d.add(new SortedDocValuesField(F_DATE, new BytesRef(dt.toString()))));
+    d.add(new BinaryDocValuesField(F_TEXT, new BytesRef(p.text())));
     d.add(new TextField(F_BODY, p.indexText(), Field.Store.NO));
     return d;
   }
@@ -413,7 +487,7 @@ final class MainIndex implements AutoCloseable {
       d.add(new StringField(A_TAG, tagKey(t), Field.Store.NO));
       d.add(new StoredField(A_TAGS, t));
     }
-    d.add(new StoredField(F_TEXT, f.text()));
+    d.add(new StoredField(A_TEXT, f.text()));
     d.add(new TextField(A_BODY, f.text(), Field.Store.NO));
     return d;
   }

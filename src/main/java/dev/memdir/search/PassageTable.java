@@ -30,6 +30,7 @@ final class PassageTable {
   private final int[] speakerOf;
   private final List<String> speakers;
   private final int[][] docsByFile;
+  private final int[] fileRank;
   private final int passages;
 
   private PassageTable(
@@ -51,6 +52,15 @@ final class PassageTable {
     this.speakers = speakers;
     this.docsByFile = docsByFile;
     this.passages = passages;
+    Integer[] order = new Integer[files.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> files.get(a).compareTo(files.get(b)));
+    this.fileRank = new int[order.length];
+    for (int i = 0; i < order.length; i++) {
+      fileRank[order[i]] = i;
+    }
   }
 
   static PassageTable build(DirectoryReader reader, Set<String> conversations) {
@@ -163,7 +173,7 @@ final class PassageTable {
 
   /** Orders passages by file name, then line: the tie-break of equal scores. */
   int compareByPosition(int a, int b) {
-    int c = file(a).compareTo(file(b));
+    int c = Integer.compare(fileRank[fileOf[a]], fileRank[fileOf[b]]);
     return c != 0 ? c : Integer.compare(lineOf[a], lineOf[b]);
   }
 }

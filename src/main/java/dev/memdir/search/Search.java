@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,6 +35,7 @@ import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
 
 /**
  * The search tools over one agent directory: {@code search_files}, {@code grep_files}, {@code
@@ -63,7 +65,7 @@ public final class Search implements AutoCloseable {
   /** Grep matches per page. */
   public static final int GREP_PAGE = 20;
 
-  private static final int MIN_CANDIDATES = 100;
+  private static final int MIN_CANDIDATES = 50;
   private static final int MAX_CANDIDATES = 2_000;
 
   private final Layout layout;
@@ -134,77 +136,111 @@ public final class Search implements AutoCloseable {
       throws IOException {
     IndexSearcher searcher = index.searcher();
     PassageTable table = index.table();
-    int n = Math.min(MAX_CANDIDATES, Math.max(MIN_CANDIDATES, limit * 10));
-    Sort sort =
-        new Sort(
-            SortField.FIELD_SCORE,
-            new SortField(MainIndex.F_PATH, SortField.Type.STRING),
-            new SortField(MainIndex.F_LINE, SortField.Type.LONG));
-    TopDocs top = searcher.search(termsQuery(MainIndex.F_BODY, terms), n, sort, true);
-    Map<Integer, Double> own = new LinkedHashMap<>();
+    int n = Math.min(MAX_CANDIDATES, Math.max(MIN_CANDIDATES, limit * 5));
+    // Top scores only, so Lucene may skip documents that cannot enter them; equal scores are
+    // put in file and line order below.
+    TopDocs top =
+        searcher.search(
+            termsQuery(MainIndex.F_BODY, terms), new TopScoreDocCollectorManager(n, null, n));
+    Ranked ranked = new Ranked(top.scoreDocs.length * (1 + 2 * settings.neighbours()));
     for (ScoreDoc sd : top.scoreDocs) {
       if (table.isPassage(sd.doc)) {
-        own.put(sd.doc, (double) sd.score);
+        ranked.own(sd.doc, sd.score);
       }
     }
-    Map<Integer, Double> score = new HashMap<>(own);
+    int owned = ranked.size;
+    // Lend from the scores the passages earned themselves, never from what they were lent.
+    double[] own = Arrays.copyOf(ranked.scores, owned);
     if (settings.neighbours() > 0 && settings.neighbourWeight() > 0) {
-      for (Map.Entry<Integer, Double> e : own.entrySet()) {
-        int doc = e.getKey();
+      for (int i = 0; i < owned; i++) {
+        int doc = ranked.docs[i];
         if (!table.inConversation(doc)) {
           continue;
         }
-        double s = e.getValue() * settings.neighbourWeight();
+        double s = own[i] * settings.neighbourWeight();
         for (int d = 1; d <= settings.neighbours(); d++) {
-          for (int nb : new int[] {table.neighbour(doc, -d), table.neighbour(doc, d)}) {
-            if (nb >= 0) {
-              score.merge(nb, s, Math::max);
-            }
-          }
+          ranked.lend(table.neighbour(doc, -d), s);
+          ranked.lend(table.neighbour(doc, d), s);
         }
       }
     }
     if (speaker.isPresent() && !speaker.get().isEmpty()) {
-      applySpeaker(MainIndex.speakerKey(speaker.get()), speaker.get(), own, score, table, notes);
+      applySpeaker(MainIndex.speakerKey(speaker.get()), speaker.get(), ranked, own, table, notes);
     }
-    List<Integer> docs = new ArrayList<>(score.keySet());
-    docs.sort(
+    Integer[] order = new Integer[ranked.size];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(
+        order,
         (a, b) -> {
-          int c = Double.compare(score.get(b), score.get(a));
-          return c != 0 ? c : table.compareByPosition(a, b);
+          int c = Double.compare(ranked.scores[b], ranked.scores[a]);
+          return c != 0 ? c : table.compareByPosition(ranked.docs[a], ranked.docs[b]);
         });
-    List<FileHit> hits = new ArrayList<>();
-    StoredFields stored = searcher.getIndexReader().storedFields();
-    for (int doc : docs.subList(0, Math.min(limit, docs.size()))) {
-      Document d = stored.document(doc);
-      hits.add(
-          new FileHit(
-              d.get(MainIndex.F_PATH).substring("files/".length()),
-              d.getField(MainIndex.F_LINE).numericValue().intValue(),
-              d.getField(MainIndex.F_END).numericValue().intValue(),
-              round(score.get(doc)),
-              Optional.ofNullable(d.get(MainIndex.F_DATE)),
-              Optional.ofNullable(d.get(MainIndex.F_SPEAKER)),
-              d.get(MainIndex.F_TEXT)));
+    int k = Math.min(limit, order.length);
+    int[] docs = new int[k];
+    double[] scores = new double[k];
+    for (int i = 0; i < k; i++) {
+      docs[i] = ranked.docs[order[i]];
+      scores[i] = round(ranked.scores[order[i]]);
     }
+    List<FileHit> hits = index.hits(docs, scores);
     return hits;
   }
 
+  /** Candidate passages and their scores, in arrays: the ranking runs on every search. */
+  private static final class Ranked {
+    int[] docs;
+    double[] scores;
+    int size;
+    private final Map<Integer, Integer> slots;
+
+    Ranked(int capacity) {
+      docs = new int[Math.max(16, capacity)];
+      scores = new double[docs.length];
+      slots = new HashMap<>(docs.length * 2);
+    }
+
+    void own(int doc, double score) {
+      slots.put(doc, size);
+      add(doc, score);
+    }
+
+    /** Raises {@code doc}'s score to {@code score} if lower, adding it if new. */
+    void lend(int doc, double score) {
+      if (doc < 0) {
+        return;
+      }
+      Integer slot = slots.get(doc);
+      if (slot == null) {
+        slots.put(doc, size);
+        add(doc, score);
+      } else if (scores[slot] < score) {
+        scores[slot] = score;
+      }
+    }
+
+    private void add(int doc, double score) {
+      if (size == docs.length) {
+        docs = Arrays.copyOf(docs, size * 2);
+        scores = Arrays.copyOf(scores, size * 2);
+      }
+      docs[size] = doc;
+      scores[size] = score;
+      size++;
+    }
+  }
+
   private void applySpeaker(
-      String key,
-      String name,
-      Map<Integer, Double> own,
-      Map<Integer, Double> score,
-      PassageTable table,
-      List<String> notes) {
+      String key, String name, Ranked ranked, double[] own, PassageTable table, List<String> notes) {
     double named = 0;
     double other = 0;
-    for (Map.Entry<Integer, Double> e : own.entrySet()) {
-      String k = table.speakerKey(e.getKey());
+    for (int i = 0; i < own.length; i++) {
+      String k = table.speakerKey(ranked.docs[i]);
       if (key.equals(k)) {
-        named = Math.max(named, e.getValue());
+        named = Math.max(named, own[i]);
       } else if (k != null) {
-        other = Math.max(other, e.getValue());
+        other = Math.max(other, own[i]);
       }
     }
     if (named == 0) {
@@ -217,9 +253,9 @@ public final class Search implements AutoCloseable {
               + " preference");
       return;
     }
-    for (Map.Entry<Integer, Double> e : score.entrySet()) {
-      if (key.equals(table.speakerKey(e.getKey()))) {
-        e.setValue(e.getValue() * settings.speakerBoost());
+    for (int i = 0; i < ranked.size; i++) {
+      if (key.equals(table.speakerKey(ranked.docs[i]))) {
+        ranked.scores[i] *= settings.speakerBoost();
       }
     }
   }
@@ -296,7 +332,7 @@ public final class Search implements AutoCloseable {
                 d.get(MainIndex.A_ID),
                 Instant.ofEpochSecond(d.getField(MainIndex.A_CREATED).numericValue().longValue()),
                 List.of(d.getValues(MainIndex.A_TAGS)),
-                d.get(MainIndex.F_TEXT),
+                d.get(MainIndex.A_TEXT),
                 terms.isEmpty() ? 0 : round(sd.score),
                 d.get(MainIndex.A_PATH)));
       }

@@ -269,9 +269,9 @@ class FreshnessTest {
       assertThat(find(s, "secret")).isEmpty();
       assertThat(s.skipped())
           .containsExactly(
+              "files/link.md: a symbolic link; links are not followed",
               "files/hard.md: has 2 hard links; hard-linked files are not read, since the other"
                   + " link may be outside files/",
-              "files/link.md: a symbolic link; links are not followed",
               "files/image.png: binary; not searched",
               "files/latin1.txt: not UTF-8 text (not valid UTF-8: byte 0xE9 at offset 3; save"
                   + " the file as UTF-8); not searched");
