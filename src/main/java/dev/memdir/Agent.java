@@ -5,12 +5,15 @@ import dev.memdir.format.AgentConfig;
 import dev.memdir.format.Layout;
 import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
+import dev.memdir.format.WriteLock;
+import dev.memdir.history.HistoryLog;
 import dev.memdir.memory.CoreMemory;
 import dev.memdir.search.Search;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -24,6 +27,10 @@ import java.util.stream.Stream;
  *   agent.memory().append(Actor.PERSON, "human", "Prefers short answers.");
  * }
  * </pre>
+ *
+ * <p>Every write (memory, archival, history) takes the agent's write lock ({@code .memdir/lock})
+ * for that one write, waiting up to the lock wait given to {@code open} (10 s by default); {@link
+ * #turn()} holds it for a whole turn instead.
  */
 public final class Agent implements AutoCloseable {
   /** The largest agent.yaml or system.md read. */
@@ -34,14 +41,19 @@ public final class Agent implements AutoCloseable {
   private final List<Problem> configWarnings;
   private final CoreMemory memory;
   private final ArchivalStore archival;
+  private final WriteLock lock;
+  private final HistoryLog history;
   private Search search;
 
-  private Agent(Layout layout, AgentConfig config, List<Problem> configWarnings, Clock clock) {
+  private Agent(
+      Layout layout, AgentConfig config, List<Problem> configWarnings, Clock clock, Duration wait) {
     this.layout = layout;
     this.config = config;
     this.configWarnings = List.copyOf(configWarnings);
-    this.memory = new CoreMemory(layout);
-    this.archival = new ArchivalStore(layout, clock);
+    this.lock = WriteLock.of(layout, wait);
+    this.memory = new CoreMemory(layout, lock);
+    this.archival = new ArchivalStore(layout, clock, lock);
+    this.history = HistoryLog.open(layout, config.durability(), lock, clock);
   }
 
   /**
@@ -56,10 +68,23 @@ public final class Agent implements AutoCloseable {
 
   /** Opens the agent in {@code dir}, timestamping new records with {@code clock}. */
   public static Agent open(Path dir, Clock clock) {
+    return open(dir, clock, WriteLock.DEFAULT_WAIT);
+  }
+
+  /** Opens the agent in {@code dir}; its writes wait up to {@code lockWait} for another writer. */
+  public static Agent open(Path dir, Duration lockWait) {
+    return open(dir, Clock.systemUTC(), lockWait);
+  }
+
+  /**
+   * Opens the agent in {@code dir}, timestamping with {@code clock}; writes wait up to {@code
+   * lockWait} for another writer, then fail with {@link AgentBusyException}.
+   */
+  public static Agent open(Path dir, Clock clock, Duration lockWait) {
     Layout layout = Layout.of(dir);
     List<Problem> warnings = new ArrayList<>();
     AgentConfig config = readConfig(layout, warnings);
-    return new Agent(layout, config, warnings, clock);
+    return new Agent(layout, config, warnings, clock, lockWait);
   }
 
   /**
@@ -108,6 +133,41 @@ public final class Agent implements AutoCloseable {
     return search;
   }
 
+  /** The conversation history. */
+  public HistoryLog history() {
+    return history;
+  }
+
+  /**
+   * Starts a turn: holds the write lock until the turn is closed, so the turn's writes are not
+   * interleaved with another writer's, and forces the history to disk at its end ({@code
+   * durability: turn}). Release it while waiting for the user, so others can write meanwhile.
+   *
+   * @throws AgentBusyException when another writer keeps the lock past the wait
+   */
+  public Turn turn() {
+    return new Turn(lock.acquire());
+  }
+
+  /** A turn in progress; {@link #close()} ends it. */
+  public final class Turn implements AutoCloseable {
+    private final WriteLock.Hold hold;
+
+    private Turn(WriteLock.Hold hold) {
+      this.hold = hold;
+    }
+
+    /** Forces the turn's history records to disk and releases the write lock. */
+    @Override
+    public void close() {
+      try {
+        history.sync();
+      } finally {
+        hold.close();
+      }
+    }
+  }
+
   /** The system prompt (system.md), or an empty string when there is none. */
   public String systemPrompt() {
     Path file = layout.systemPrompt();
@@ -134,35 +194,11 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * The number of history records: the lines of {@code history/*.jsonl}, counted by scanning bytes
-   * without parsing.
+   * The number of history records, counted without parsing them and remembered in {@code
+   * .memdir/} so a later count reads only what was appended since.
    */
   public long messageCount() {
-    Path dir = layout.historyDir();
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
-    long lines = 0;
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path seg : (Iterable<Path>) s.filter(p -> p.toString().endsWith(".jsonl"))::iterator) {
-        if (!Files.isRegularFile(seg)) {
-          continue;
-        }
-        try (java.io.InputStream in = Files.newInputStream(seg)) {
-          byte[] buf = new byte[1 << 16];
-          for (int n = in.read(buf); n > 0; n = in.read(buf)) {
-            for (int i = 0; i < n; i++) {
-              if (buf[i] == '\n') {
-                lines++;
-              }
-            }
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new MemdirException("cannot read history/: " + e.getMessage(), e);
-    }
-    return lines;
+    return history.count();
   }
 
   /** Every problem in the directory, errors and warnings apart. */
@@ -183,11 +219,16 @@ public final class Agent implements AutoCloseable {
     return configWarnings;
   }
 
+  /** Forces history records not yet on disk ({@code durability: turn}); holds nothing else. */
   @Override
   public synchronized void close() {
-    if (search != null) {
-      search.close();
-      search = null;
+    try {
+      if (search != null) {
+        search.close();
+        search = null;
+      }
+    } finally {
+      history.close();
     }
   }
 

@@ -4,6 +4,7 @@ import dev.memdir.archival.ArchivalStore;
 import dev.memdir.format.Layout;
 import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
+import dev.memdir.history.HistoryLog;
 import dev.memdir.memory.CoreMemory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ final class AgentValidator {
     all.addAll(new ArchivalStore(layout, Clock.systemUTC()).list().problems());
     checkFolder(layout, layout.filesDir(), all);
     checkFolder(layout, layout.historyDir(), all);
+    all.addAll(HistoryLog.validate(layout));
     checkGitignore(layout, all);
     List<Problem> errors = new ArrayList<>();
     List<Problem> warnings = new ArrayList<>();

@@ -11,8 +11,10 @@ import dev.memdir.format.Layout;
 import dev.memdir.format.MarkdownFolder;
 import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
+import dev.memdir.format.WriteLock;
 import dev.memdir.format.YamlMap;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -51,11 +53,18 @@ public final class ArchivalStore {
 
   private final Layout layout;
   private final Clock clock;
+  private final WriteLock lock;
 
   /** The archive of the agent at {@code layout}, timestamped by {@code clock}. */
   public ArchivalStore(Layout layout, Clock clock) {
+    this(layout, clock, WriteLock.of(layout, WriteLock.DEFAULT_WAIT));
+  }
+
+  /** The archive of the agent at {@code layout}, whose writes take {@code lock}. */
+  public ArchivalStore(Layout layout, Clock clock, WriteLock lock) {
     this.layout = layout;
     this.clock = clock;
+    this.lock = lock;
   }
 
   /**
@@ -92,11 +101,13 @@ public final class ArchivalStore {
             + "-"
             + TextFiles.sha256(body).substring(0, 6);
     Path file = layout.archivalDir().resolve(stem + ".md");
-    if (Files.exists(file)) {
-      return load(file, new ArrayList<>());
-    }
     Fact fact = new Fact(stem, now, tags, body, file.getFileName().toString(), JsonNodeFactory.instance.objectNode());
-    AtomicFiles.write(file, fact.render());
+    try (WriteLock.Hold hold = lock.acquire()) {
+      if (Files.exists(file)
+          || !AtomicFiles.createNew(file, fact.render().getBytes(StandardCharsets.UTF_8))) {
+        return load(file, new ArrayList<>()); // never replace a file, even one a person just wrote
+      }
+    }
     return fact;
   }
 
@@ -140,7 +151,7 @@ public final class ArchivalStore {
   public Fact delete(String id) {
     Fact fact = get(id);
     Path file = layout.archivalDir().resolve(fact.fileName());
-    try {
+    try (WriteLock.Hold hold = lock.acquire()) {
       Files.delete(file);
     } catch (NoSuchFileException e) {
       throw new EditException("no archival fact with id '" + id + "' (deleted meanwhile)");

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -63,10 +64,12 @@ final class ArchivalCommand implements Runnable {
     @Option(names = "--tag", paramLabel = "TAG", description = "A tag; repeat for more.")
     List<String> tags = new ArrayList<>();
 
+    @Mixin WaitOption wait;
+
     @Override
     public Integer call() {
       String t = Cli.text(spec, text);
-      try (Agent agent = Agent.open(dir)) {
+      try (Agent agent = Agent.open(dir, wait.duration())) {
         Fact f = agent.archival().insert(t, tags);
         Cli.out(spec).println(f.id());
       }
@@ -146,9 +149,11 @@ final class ArchivalCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "ID", description = "The fact's id or file name.")
     String id;
 
+    @Mixin WaitOption wait;
+
     @Override
     public Integer call() {
-      try (Agent agent = Agent.open(dir)) {
+      try (Agent agent = Agent.open(dir, wait.duration())) {
         Fact f = agent.archival().delete(id);
         Cli.out(spec).println("deleted " + f.id());
       }

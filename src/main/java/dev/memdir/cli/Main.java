@@ -25,7 +25,9 @@ import picocli.CommandLine.Command;
       OpenCommand.class,
       CloseCommand.class,
       ReindexCommand.class,
+      HistoryCommand.class,
       BenchCommand.class,
+      DoctorCommand.class,
     })
 public final class Main implements Runnable {
   final InputStream in;
@@ -38,6 +40,10 @@ public final class Main implements Runnable {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
+    // Recoveries (a torn history line set aside) are logged once; print them as our warnings.
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "memdir: warning: %5$s%n");
+    }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     System.exit(run(args, System.in, out, err));

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -103,8 +104,10 @@ final class MemoryCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "LABEL", description = "The block.")
     String label;
 
+    @Mixin WaitOption wait;
+
     Integer edit(Function<Agent, Block> change) {
-      try (Agent agent = Agent.open(dir)) {
+      try (Agent agent = Agent.open(dir, wait.duration())) {
         Block b = change.apply(agent);
         Cli.out(spec).println(header(b));
       }
@@ -191,7 +194,7 @@ final class MemoryCommand implements Callable<Integer> {
   static final class Delete extends Edit {
     @Override
     public Integer call() {
-      try (Agent agent = Agent.open(dir)) {
+      try (Agent agent = Agent.open(dir, wait.duration())) {
         agent.memory().delete(label);
         Cli.out(spec).println("deleted block '" + label + "'");
       }

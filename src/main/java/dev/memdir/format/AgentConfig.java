@@ -130,6 +130,22 @@ public record AgentConfig(
     }
   }
 
+  /** These settings with the default {@code search} settings. */
+  public AgentConfig(
+      String name,
+      String description,
+      String model,
+      Optional<String> baseUrl,
+      int contextWindow,
+      int maxSteps,
+      List<String> tools,
+      Durability durability,
+      ObjectNode extra) {
+    this(
+        name, description, model, baseUrl, contextWindow, maxSteps, tools, durability,
+        SearchSettings.defaults(), extra);
+  }
+
   /** The settings of a new agent called {@code name}. */
   public static AgentConfig defaults(String name) {
     return new AgentConfig(

@@ -90,6 +90,14 @@ public record Block(
     return TextFiles.codePoints(value);
   }
 
+  /**
+   * The SHA-256 (hex) of the value: what an agent edit passes as {@code basedOn} to say which text
+   * it was computed against.
+   */
+  public String valueHash() {
+    return TextFiles.sha256(value);
+  }
+
   /** Whether the value is over its limit (possible after a hand edit). */
   public boolean overLimit() {
     return chars() > limit;

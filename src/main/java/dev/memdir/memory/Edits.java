@@ -37,6 +37,29 @@ final class Edits {
     return value.substring(0, i) + replacement + value.substring(i + old.length());
   }
 
+  /**
+   * Replaces {@code old} in a value that changed since the agent read it: only when it still
+   * occurs exactly once, so the edit means what it meant.
+   */
+  static String replaceOnceInChanged(String label, String value, String old, String replacement) {
+    int first = value.indexOf(old);
+    if (first < 0) {
+      throw new EditException(
+          "edit refused: block '"
+              + label
+              + "' changed since the agent read it and the old text is no longer in it; read the"
+              + " block again");
+    }
+    if (value.indexOf(old, first + 1) >= 0) {
+      throw new EditException(
+          "edit refused: block '"
+              + label
+              + "' changed since the agent read it and the old text now occurs more than once;"
+              + " read the block again and include more of the surrounding text");
+    }
+    return replaceOnce(label, value, old, replacement);
+  }
+
   /** Inserts {@code text} as lines after line {@code after} (0 = top, -1 = end). */
   static String insertLines(String label, String value, String text, int after) {
     List<String> lines =

@@ -1,0 +1,164 @@
+package dev.memdir.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.memdir.Agent;
+import dev.memdir.history.Message;
+import dev.memdir.history.Record;
+import dev.memdir.history.Role;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "history",
+    mixinStandardHelpOptions = true,
+    description = "Print the last records of the conversation, or append one with 'append'.",
+    subcommands = {HistoryCommand.Append.class})
+final class HistoryCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  // Optional to picocli so that 'append' (which takes its own DIR) parses; required below.
+  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "The agent directory.")
+  Path dir;
+
+  @Option(
+      names = "--tail",
+      paramLabel = "N",
+      defaultValue = "20",
+      description = "How many of the last records (default: ${DEFAULT-VALUE}).")
+  int tail;
+
+  @Option(names = "--json", description = "Print the records as a JSON array.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    if (dir == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required parameter: 'DIR'");
+    }
+    if (tail < 0) {
+      throw new ParameterException(spec.commandLine(), "--tail must not be negative, got " + tail);
+    }
+    try (Agent agent = Agent.open(dir)) {
+      List<Record> records = agent.history().tail(tail);
+      if (json) {
+        ArrayNode arr = Cli.JSON.createArrayNode();
+        records.forEach(r -> arr.add(r.json()));
+        Cli.printJson(spec, arr);
+        return 0;
+      }
+      PrintWriter out = Cli.out(spec);
+      for (Record r : records) {
+        String head = String.format("%-24s  %-9s  ", r.ts(), r.role());
+        List<String> lines = text(r).lines().toList();
+        out.println(head + (lines.isEmpty() ? "" : lines.get(0)));
+        for (String l : lines.subList(Math.min(1, lines.size()), lines.size())) {
+          out.println(" ".repeat(head.length()) + l);
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static String text(Record r) {
+    List<String> parts = new ArrayList<>();
+    if (!r.content().isEmpty()) {
+      parts.add(r.content());
+    }
+    r.toolCalls()
+        .ifPresent(
+            calls -> {
+              List<String> names = new ArrayList<>();
+              for (JsonNode c : calls) {
+                names.add(c.path("function").path("name").asText(c.path("name").asText("?")));
+              }
+              parts.add("[calls " + String.join(", ", names) + "]");
+            });
+    r.covers().ifPresent(c -> parts.add("[covers " + c.from() + " .. " + c.to() + "]"));
+    return String.join("\n", parts);
+  }
+
+  @Command(
+      name = "append",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Append one record to the history (for imports and scripts); prints its id.",
+        "An old --ts goes to that month's segment."
+      })
+  static final class Append implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
+    Path dir;
+
+    @Parameters(index = "1", paramLabel = "TEXT", description = "The content ('-' reads stdin).")
+    String text;
+
+    @Option(
+        names = "--role",
+        required = true,
+        paramLabel = "ROLE",
+        description =
+            "system, user, assistant, tool, summary or event (others are kept, with a warning).")
+    String role;
+
+    @Option(
+        names = "--ts",
+        paramLabel = "ISO",
+        description =
+            "The record's time, ISO-8601, for example 2026-11-26T08:30:00Z (default: now).")
+    String ts;
+
+    @Mixin WaitOption wait;
+
+    @Override
+    public Integer call() {
+      Message message;
+      try {
+        message = Message.of(role, Cli.text(spec, text));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--role: " + e.getMessage());
+      }
+      if (Role.of(role).isEmpty()) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "memdir: warning: unknown role '"
+                    + role
+                    + "' (known: "
+                    + Role.known()
+                    + "); appended as is");
+      }
+      Instant time = ts == null ? null : parseTime(ts);
+      try (Agent agent = Agent.open(dir, wait.duration())) {
+        Record r =
+            time == null ? agent.history().append(message) : agent.history().append(message, time);
+        Cli.out(spec).println(r.id());
+      }
+      return 0;
+    }
+
+    private Instant parseTime(String s) {
+      try {
+        return OffsetDateTime.parse(s).toInstant();
+      } catch (DateTimeParseException e) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--ts must be an ISO-8601 time like 2026-11-26T08:30:00Z, got \"" + s + "\"");
+      }
+    }
+  }
+}
