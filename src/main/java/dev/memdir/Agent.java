@@ -128,7 +128,7 @@ public final class Agent implements AutoCloseable {
   /** The search tools over files, archival facts and history; the index opens on first use. */
   public synchronized Search search() {
     if (search == null) {
-      search = Search.open(layout, config.search(), archival);
+      search = Search.open(layout, config.search(), archival, history);
     }
     return search;
   }

@@ -135,6 +135,11 @@ final class Passages {
     para.setLength(0);
   }
 
+  /** {@code text}, cut at {@link #MAX_SHOWN_CHARS}. */
+  static String shownText(String text) {
+    return shown(text);
+  }
+
   private static String shown(String text) {
     if (text.length() <= MAX_SHOWN_CHARS) {
       return text;

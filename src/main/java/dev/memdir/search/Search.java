@@ -5,6 +5,8 @@ import dev.memdir.ToolException;
 import dev.memdir.archival.ArchivalStore;
 import dev.memdir.format.Layout;
 import dev.memdir.format.SearchSettings;
+import dev.memdir.history.HistoryLog;
+import dev.memdir.history.Role;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -27,6 +29,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
@@ -71,6 +74,7 @@ public final class Search implements AutoCloseable {
   private final Layout layout;
   private final SearchSettings settings;
   private final MainIndex index;
+  private final Optional<HistoryIndex> history;
   private final Grep grep;
   private final Windows windows;
 
@@ -82,17 +86,25 @@ public final class Search implements AutoCloseable {
     ALL
   }
 
-  private Search(Layout layout, SearchSettings settings, ArchivalStore archival) {
+  private Search(
+      Layout layout, SearchSettings settings, ArchivalStore archival, Optional<HistoryLog> log) {
     this.layout = layout;
     this.settings = settings;
     this.index = new MainIndex(layout, settings, archival);
+    this.history = log.map(l -> new HistoryIndex(layout, settings, index.analyzer(), l));
     this.grep = new Grep(index.files());
     this.windows = new Windows(layout, index.files(), settings.maxOpenFiles());
   }
 
-  /** The search tools of the agent at {@code layout}; the index opens on first use. */
+  /** The search tools of the agent at {@code layout}; the indexes open on first use. */
+  public static Search open(
+      Layout layout, SearchSettings settings, ArchivalStore archival, HistoryLog history) {
+    return new Search(layout, settings, archival, Optional.of(history));
+  }
+
+  /** The search tools over files and archival facts only: {@code conversation_search} refuses. */
   public static Search open(Layout layout, SearchSettings settings, ArchivalStore archival) {
-    return new Search(layout, settings, archival);
+    return new Search(layout, settings, archival, Optional.empty());
   }
 
   /** The settings in use. */
@@ -393,9 +405,103 @@ public final class Search implements AutoCloseable {
     return r;
   }
 
-  /** Rebuilds the whole index from the files and says what it indexed. */
+  /** Rebuilds the indexes from the files and says what they indexed. */
   public synchronized ReindexReport reindex() {
-    return index.rebuild("asked for", new ArrayList<>());
+    long t0 = System.nanoTime();
+    ReindexReport r = index.rebuild("asked for", new ArrayList<>());
+    long messages = history.map(h -> h.rebuild("asked for", new ArrayList<>())).orElse(0L);
+    return new ReindexReport(
+        r.files(), r.passages(), r.facts(), messages, r.skipped(),
+        java.time.Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  /**
+   * {@code conversation_search}: history records ranked by BM25, filtered by role and time;
+   * equal scores put the newer record first. Before it runs, what was appended to {@code
+   * history/} since the last search is indexed, read forward from where reading stopped.
+   *
+   * @param query words to look for; may be empty when a role or time filter is given, which
+   *     lists matching records newest first
+   * @param roles roles to keep ({@code user}, {@code assistant}, ...); empty for all
+   * @param start records written at or after this time
+   * @param end records written at or before this time
+   * @param limit the most records returned, 1 to {@link #MAX_LIMIT}
+   * @throws ToolException for an unknown role
+   * @throws IllegalStateException when this was opened without a history
+   */
+  public synchronized Results<MessageHit> conversationSearch(
+      String query,
+      Collection<String> roles,
+      Optional<Instant> start,
+      Optional<Instant> end,
+      int limit) {
+    HistoryIndex h =
+        history.orElseThrow(() -> new IllegalStateException("opened without a history log"));
+    List<String> notes = new ArrayList<>();
+    int k = limit(limit, "limit", notes);
+    List<String> roleWords = new ArrayList<>();
+    for (String r : roles) {
+      String w = r.strip().toLowerCase(java.util.Locale.ROOT);
+      if (Role.of(w).isEmpty()) {
+        throw new ToolException(
+            "unknown role '" + r.replace("\0", "\\0") + "'; roles are " + Role.known());
+      }
+      roleWords.add(w);
+    }
+    String q = query(query, notes);
+    Map<String, Integer> terms = terms(HistoryIndex.H_BODY, q);
+    boolean filtered = !roleWords.isEmpty() || start.isPresent() || end.isPresent();
+    if (terms.isEmpty() && !filtered) {
+      notes.add(emptyQuery(q));
+      return new Results<>(List.of(), notes);
+    }
+    h.freshen(notes);
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    b.add(
+        terms.isEmpty() ? new MatchAllDocsQuery() : termsQuery(HistoryIndex.H_BODY, terms),
+        BooleanClause.Occur.MUST);
+    if (!roleWords.isEmpty()) {
+      BooleanQuery.Builder rb = new BooleanQuery.Builder();
+      for (String w : roleWords) {
+        rb.add(new TermQuery(new Term(HistoryIndex.H_ROLE, w)), BooleanClause.Occur.SHOULD);
+      }
+      b.add(rb.build(), BooleanClause.Occur.FILTER);
+    }
+    if (start.isPresent() || end.isPresent()) {
+      long from = start.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+      long to = end.map(Instant::toEpochMilli).orElse(Long.MAX_VALUE);
+      if (from > to) {
+        throw new ToolException("start_date " + start.get() + " is after end_date " + end.get());
+      }
+      b.add(LongPoint.newRangeQuery(HistoryIndex.H_TS, from, to), BooleanClause.Occur.FILTER);
+    }
+    Sort sort =
+        new Sort(
+            SortField.FIELD_SCORE,
+            new SortField(HistoryIndex.H_TS, SortField.Type.LONG, true),
+            new SortField(HistoryIndex.H_ID, SortField.Type.STRING));
+    try {
+      IndexSearcher searcher = h.searcher();
+      TopDocs top = searcher.search(b.build(), k, sort, true);
+      StoredFields stored = searcher.getIndexReader().storedFields();
+      List<MessageHit> hits = new ArrayList<>();
+      for (ScoreDoc sd : top.scoreDocs) {
+        Document d = stored.document(sd.doc);
+        hits.add(
+            new MessageHit(
+                d.get(HistoryIndex.H_ID),
+                Instant.ofEpochMilli(d.getField(HistoryIndex.H_TS).numericValue().longValue()),
+                d.get(HistoryIndex.H_ROLE),
+                d.get(HistoryIndex.H_CONTENT),
+                terms.isEmpty() ? 0 : round(((FieldDoc) sd).score)));
+      }
+      if (hits.isEmpty() && filtered) {
+        notes.add("no message matches the role and time filters");
+      }
+      return new Results<>(hits, notes);
+    } catch (IOException e) {
+      throw new MemdirException("cannot search .memdir/index/history: " + e.getMessage(), e);
+    }
   }
 
   /** Problems that keep files out of the index (binary, too large, links), one line each. */
@@ -496,5 +602,6 @@ public final class Search implements AutoCloseable {
   @Override
   public synchronized void close() {
     index.close();
+    history.ifPresent(HistoryIndex::close);
   }
 }

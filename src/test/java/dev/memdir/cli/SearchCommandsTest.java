@@ -115,4 +115,19 @@ class SearchCommandsTest {
     JsonNode j = json(CliTest.run("reindex", d, "--json"));
     assertThat(j.get("passages").asInt()).isEqualTo(5);
   }
+
+  @Test
+  void historySearchFindsPastMessages() throws Exception {
+    assertThat(CliTest.run("history", "append", d, "--role", "user", "I adopted a dog named Biscuit").code()).isZero();
+    assertThat(CliTest.run("history", "append", d, "--role", "assistant", "What a lovely name").code()).isZero();
+    CliTest.Result r = CliTest.run("history", "search", d, "biscuit dog");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("] user: I adopted a dog named Biscuit").doesNotContain("lovely");
+    JsonNode j = json(CliTest.run("history", "search", d, "", "--role", "assistant", "--json"));
+    assertThat(j.get("hits")).hasSize(1);
+    assertThat(j.get("hits").get(0).get("content").asText()).isEqualTo("What a lovely name");
+    CliTest.Result bad = CliTest.run("history", "search", d, "dog", "--role", "robot");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).startsWith("memdir: unknown role 'robot'");
+  }
 }
