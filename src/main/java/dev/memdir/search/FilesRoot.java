@@ -258,11 +258,6 @@ final class FilesRoot {
     return new Entry(name, path, a.size, a.mtimeNanos);
   }
 
-  /** The agent-relative display name of a file under {@code files/}. */
-  String display(String name) {
-    return layout.display(root.resolve(name));
-  }
-
   private static String hardLinkReason(int links) {
     return "has "
         + links

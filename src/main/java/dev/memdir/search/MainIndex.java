@@ -551,21 +551,12 @@ final class MainIndex implements AutoCloseable {
     return store.inMemory();
   }
 
-  /** The number of source files the index knows, indexed or skipped. */
-  int sourceCount() {
-    return states.size();
-  }
-
   static String speakerKey(String speaker) {
     return speaker.strip().toLowerCase(Locale.ROOT);
   }
 
   static String tagKey(String tag) {
     return tag.strip().toLowerCase(Locale.ROOT);
-  }
-
-  static Instant instant(long epochSecond) {
-    return Instant.ofEpochSecond(epochSecond);
   }
 
   private static long nowNanos() {

@@ -42,18 +42,21 @@ import org.apache.lucene.search.TopScoreDocCollectorManager;
 
 /**
  * The search tools over one agent directory: {@code search_files}, {@code grep_files}, {@code
- * open_files} / {@code close_files} and {@code archival_memory_search}. Arguments are treated as
- * untrusted: paths are confined to {@code files/}, sizes capped, regular expressions linear.
+ * open_files} / {@code close_files}, {@code archival_memory_search} and {@code
+ * conversation_search}. Arguments are treated as untrusted: paths are confined to {@code files/},
+ * sizes capped, regular expressions linear.
  *
  * <p>Freshness: each search first brings the index up to date with the part of the directory it
  * searches. {@link #searchFiles} lists {@code files/} and compares each file's size and
  * modification time (and, for a file modified within two seconds of when it was indexed, its
- * hash) with the index; {@link #archivalMemorySearch} does the same for {@code archival/}. Changed
- * files are re-indexed before the query runs. A missing, corrupt or outdated index is rebuilt,
- * and the result's notes say so. Not thread-safe beyond its own methods, which are synchronized.
+ * hash) with the index; {@link #archivalMemorySearch} does the same for {@code archival/};
+ * changed files are re-indexed before the query runs. {@link #conversationSearch} indexes what
+ * was appended to {@code history/}, read forward from where it stopped. A missing, corrupt or
+ * outdated index is rebuilt, and the result's notes say so (docs/SEARCH.md). Methods are
+ * synchronized; one instance serves one agent.
  */
 public final class Search implements AutoCloseable {
-  /** The most hits {@code search_files} and {@code archival_memory_search} return. */
+  /** The most hits one search returns. */
   public static final int MAX_LIMIT = 100;
 
   /** Hits returned when no limit is given. */

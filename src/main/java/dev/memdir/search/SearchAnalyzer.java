@@ -78,11 +78,6 @@ final class SearchAnalyzer extends Analyzer {
     return out;
   }
 
-  /** Whether {@code word} is dropped as a stop word. */
-  boolean isStopWord(String word) {
-    return stopWords.contains(word.toLowerCase(java.util.Locale.ROOT));
-  }
-
   /**
    * Snowball's English stop list, plus the pieces its contractions fall into when split on the
    * apostrophe ("don't" gives "don" and "t"), which would otherwise match everywhere.

@@ -159,15 +159,6 @@ final class Windows {
     return new Results<>(out, notes);
   }
 
-  /** The files open, least recently used first. */
-  List<String> openFiles() {
-    List<String> out = new ArrayList<>();
-    for (Spec s : load(new ArrayList<>())) {
-      out.add(s.file());
-    }
-    return out;
-  }
-
   private FileWindow render(FilesRoot.Entry e, int offset, int length, List<String> notes) {
     String text = read(e);
     List<String> all = text.isEmpty() ? List.of() : lines(text);
