@@ -11,14 +11,21 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "close", mixinStandardHelpOptions = true, description = "Close file windows (close_files).")
+@Command(
+    name = "close",
+    mixinStandardHelpOptions = true,
+    description = "Close file windows (close_files).")
 final class CloseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
   Path dir;
 
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "FILE", description = "Files to close, relative to files/.")
+  @Parameters(
+      index = "1..*",
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "Files to close, relative to files/.")
   List<String> files = new ArrayList<>();
 
   @Override

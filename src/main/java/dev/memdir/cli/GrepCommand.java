@@ -18,7 +18,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "grep",
     mixinStandardHelpOptions = true,
-    description = "Find lines of files under files/ matching an RE2 regular expression (grep_files), 20 per page.")
+    description =
+        "Find lines of files under files/ matching an RE2 regular expression (grep_files), 20 per"
+            + " page.")
 final class GrepCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -28,16 +30,27 @@ final class GrepCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "PATTERN", description = "The regular expression.")
   String pattern;
 
-  @Option(names = "--include", paramLabel = "GLOB", description = "Only files matching GLOB, like *.md or notes/**.")
+  @Option(
+      names = "--include",
+      paramLabel = "GLOB",
+      description = "Only files matching GLOB, like *.md or notes/**.")
   String include;
 
-  @Option(names = "--context", paramLabel = "N", description = "Lines of context before and after each match.")
+  @Option(
+      names = "--context",
+      paramLabel = "N",
+      description = "Lines of context before and after each match.")
   int context;
 
-  @Option(names = "--offset", paramLabel = "N", description = "The first match to show (from a previous page).")
+  @Option(
+      names = "--offset",
+      paramLabel = "N",
+      description = "The first match to show (from a previous page).")
   int offset;
 
-  @Option(names = {"-i", "--ignore-case"}, description = "Match letters regardless of case.")
+  @Option(
+      names = {"-i", "--ignore-case"},
+      description = "Match letters regardless of case.")
   boolean ignoreCase;
 
   @Option(names = "--json", description = "Print JSON.")
@@ -47,7 +60,9 @@ final class GrepCommand implements Callable<Integer> {
   public Integer call() {
     try (Agent agent = Agent.open(dir)) {
       GrepPage page =
-          agent.search().grepFiles(pattern, Optional.ofNullable(include), context, offset, ignoreCase);
+          agent
+              .search()
+              .grepFiles(pattern, Optional.ofNullable(include), context, offset, ignoreCase);
       if (json) {
         ObjectNode o = Cli.object();
         ArrayNode arr = o.putArray("matches");

@@ -29,10 +29,16 @@ final class OpenCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "FILE", description = "The file, relative to files/.")
   String file;
 
-  @Option(names = "--offset", paramLabel = "N", description = "The first line shown, 1-based (default: 1).")
+  @Option(
+      names = "--offset",
+      paramLabel = "N",
+      description = "The first line shown, 1-based (default: 1).")
   int offset = 1;
 
-  @Option(names = "--length", paramLabel = "N", description = "Lines shown (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--length",
+      paramLabel = "N",
+      description = "Lines shown (default: ${DEFAULT-VALUE}).")
   int length = FileRequest.DEFAULT_LENGTH;
 
   @Option(names = "--close-others", description = "Close every other open window.")

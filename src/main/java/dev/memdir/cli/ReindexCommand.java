@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "reindex",
     mixinStandardHelpOptions = true,
-    description = "Rebuild the search index (.memdir/index/) from the files and say what it indexed.")
+    description =
+        "Rebuild the search index (.memdir/index/) from the files and say what it indexed.")
 final class ReindexCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -27,10 +27,16 @@ final class SearchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
   Path dir;
 
-  @Parameters(index = "1", paramLabel = "QUERY", description = "Words to look for ('-' reads stdin).")
+  @Parameters(
+      index = "1",
+      paramLabel = "QUERY",
+      description = "Words to look for ('-' reads stdin).")
   String query;
 
-  @Option(names = "--limit", paramLabel = "N", description = "The most passages (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      description = "The most passages (default: ${DEFAULT-VALUE}).")
   int limit = Search.DEFAULT_LIMIT;
 
   @Option(names = "--speaker", paramLabel = "NAME", description = "Prefer turns spoken by NAME.")

@@ -21,6 +21,7 @@ import java.util.Objects;
  *   stemmer: porter         # porter | none
  *   stop_words: english     # english (Snowball's list) | lucene (33 words) | none
  *   passage: paragraph      # paragraph | line: the passages of files that are not conversation logs
+ *   passage_lines: 40       # a paragraph passage is cut after this many lines
  *   window: 1               # a conversation turn is indexed with this many turns either side
  *   neighbours: 1           # a hit in a conversation log brings this many turns either side
  *   neighbour_weight: 1.0   # a neighbour's score, as a fraction of its hit's score
@@ -29,14 +30,15 @@ import java.util.Objects;
  *   max_open_files: 5       # open_files keeps at most this many windows
  * </pre>
  *
- * <p>Changing {@code stemmer}, {@code stop_words}, {@code passage} or {@code window} rebuilds the
- * index on the next search; the other keys apply at query time.
+ * <p>Changing {@code stemmer}, {@code stop_words}, {@code passage}, {@code passage_lines} or {@code
+ * window} rebuilds the index on the next search; the other keys apply at query time.
  *
  * @param k1 BM25 k1, from 0 to 10
  * @param b BM25 b, from 0 to 1
  * @param stemmer how words are reduced to stems
  * @param stopWords which common words are dropped
  * @param passage how files other than conversation logs are cut into passages
+ * @param passageLines the most lines in one paragraph passage, 1 to 1000
  * @param window turns on either side indexed with each conversation turn, 0 to 5
  * @param neighbours turns on either side a conversation hit brings, 0 to 5
  * @param neighbourWeight a neighbour's score as a fraction of its hit's, 0 to 1
@@ -51,6 +53,7 @@ public record SearchSettings(
     Stemmer stemmer,
     StopWords stopWords,
     PassageUnit passage,
+    int passageLines,
     int window,
     int neighbours,
     double neighbourWeight,
@@ -78,7 +81,7 @@ public record SearchSettings(
 
   /** How files that are not conversation logs are cut into passages. */
   public enum PassageUnit {
-    /** A run of non-blank lines, cut after {@code MAX_PASSAGE_LINES} lines. */
+    /** A run of non-blank lines, cut after {@code passage_lines} lines or 4,000 chars. */
     PARAGRAPH,
     /** Every non-blank line. */
     LINE
@@ -94,6 +97,7 @@ public record SearchSettings(
     Objects.requireNonNull(passage, "passage");
     check("k1", k1, 0, 10);
     check("b", b, 0, 1);
+    check("passage_lines", passageLines, 1, 1000);
     check("window", window, 0, 5);
     check("neighbours", neighbours, 0, 5);
     check("neighbour_weight", neighbourWeight, 0, 1);
@@ -105,7 +109,18 @@ public record SearchSettings(
   /** The settings used when agent.yaml has no {@code search} mapping. */
   public static SearchSettings defaults() {
     return new SearchSettings(
-        1.2, 0.75, Stemmer.PORTER, StopWords.ENGLISH, PassageUnit.PARAGRAPH, 1, 1, 1.0, 1.5, 0.8, 5);
+        1.2,
+        0.75,
+        Stemmer.PORTER,
+        StopWords.ENGLISH,
+        PassageUnit.PARAGRAPH,
+        40,
+        1,
+        1,
+        1.0,
+        1.5,
+        0.8,
+        5);
   }
 
   /**
@@ -119,6 +134,8 @@ public record SearchSettings(
         + word(stopWords)
         + " passage="
         + word(passage)
+        + " passage_lines="
+        + passageLines
         + " window="
         + window;
   }
@@ -126,50 +143,137 @@ public record SearchSettings(
   /** This with other BM25 parameters. */
   public SearchSettings withBm25(double newK1, double newB) {
     return new SearchSettings(
-        newK1, newB, stemmer, stopWords, passage, window, neighbours, neighbourWeight,
-        speakerBoost, speakerGate, maxOpenFiles);
+        newK1,
+        newB,
+        stemmer,
+        stopWords,
+        passage,
+        passageLines,
+        window,
+        neighbours,
+        neighbourWeight,
+        speakerBoost,
+        speakerGate,
+        maxOpenFiles);
   }
 
   /** This with another conversation window and neighbour count. */
   public SearchSettings withWindow(int newWindow, int newNeighbours) {
     return new SearchSettings(
-        k1, b, stemmer, stopWords, passage, newWindow, newNeighbours, neighbourWeight,
-        speakerBoost, speakerGate, maxOpenFiles);
+        k1,
+        b,
+        stemmer,
+        stopWords,
+        passage,
+        passageLines,
+        newWindow,
+        newNeighbours,
+        neighbourWeight,
+        speakerBoost,
+        speakerGate,
+        maxOpenFiles);
+  }
+
+  /** This with at most {@code lines} lines in a paragraph passage. */
+  public SearchSettings withPassageLines(int lines) {
+    return new SearchSettings(
+        k1,
+        b,
+        stemmer,
+        stopWords,
+        passage,
+        lines,
+        window,
+        neighbours,
+        neighbourWeight,
+        speakerBoost,
+        speakerGate,
+        maxOpenFiles);
   }
 
   /** This with another passage unit. */
   public SearchSettings withPassage(PassageUnit newPassage) {
     return new SearchSettings(
-        k1, b, stemmer, stopWords, newPassage, window, neighbours, neighbourWeight,
-        speakerBoost, speakerGate, maxOpenFiles);
+        k1,
+        b,
+        stemmer,
+        stopWords,
+        newPassage,
+        passageLines,
+        window,
+        neighbours,
+        neighbourWeight,
+        speakerBoost,
+        speakerGate,
+        maxOpenFiles);
   }
 
   /** This with other analysis choices. */
   public SearchSettings withAnalysis(Stemmer newStemmer, StopWords newStopWords) {
     return new SearchSettings(
-        k1, b, newStemmer, newStopWords, passage, window, neighbours, neighbourWeight,
-        speakerBoost, speakerGate, maxOpenFiles);
+        k1,
+        b,
+        newStemmer,
+        newStopWords,
+        passage,
+        passageLines,
+        window,
+        neighbours,
+        neighbourWeight,
+        speakerBoost,
+        speakerGate,
+        maxOpenFiles);
   }
 
   /** This with another speaker boost and gate. */
   public SearchSettings withSpeaker(double newBoost, double newGate) {
     return new SearchSettings(
-        k1, b, stemmer, stopWords, passage, window, neighbours, neighbourWeight, newBoost,
-        newGate, maxOpenFiles);
+        k1,
+        b,
+        stemmer,
+        stopWords,
+        passage,
+        passageLines,
+        window,
+        neighbours,
+        neighbourWeight,
+        newBoost,
+        newGate,
+        maxOpenFiles);
   }
 
   /** This with another neighbour weight. */
   public SearchSettings withNeighbourWeight(double newWeight) {
     return new SearchSettings(
-        k1, b, stemmer, stopWords, passage, window, neighbours, newWeight, speakerBoost,
-        speakerGate, maxOpenFiles);
+        k1,
+        b,
+        stemmer,
+        stopWords,
+        passage,
+        passageLines,
+        window,
+        neighbours,
+        newWeight,
+        speakerBoost,
+        speakerGate,
+        maxOpenFiles);
   }
 
   /** This with another limit on open file windows. */
   public SearchSettings withMaxOpenFiles(int newMax) {
     return new SearchSettings(
-        k1, b, stemmer, stopWords, passage, window, neighbours, neighbourWeight, speakerBoost,
-        speakerGate, newMax);
+        k1,
+        b,
+        stemmer,
+        stopWords,
+        passage,
+        passageLines,
+        window,
+        neighbours,
+        neighbourWeight,
+        speakerBoost,
+        speakerGate,
+        newMax);
   }
 
   /**
@@ -179,8 +283,7 @@ public record SearchSettings(
    * @param unknown receives unknown keys, to be written back as they were
    * @throws ConfigException naming the line of the first wrong value
    */
-  static SearchSettings parse(
-      YamlMap y, List<Problem> warnings, ObjectNode unknown) {
+  static SearchSettings parse(YamlMap y, List<Problem> warnings, ObjectNode unknown) {
     ObjectNode node = y.object(KEY).orElse(JsonNodeFactory.instance.objectNode());
     SearchSettings d = defaults();
     double k1 = d.k1;
@@ -188,6 +291,7 @@ public record SearchSettings(
     Stemmer stemmer = d.stemmer;
     StopWords stopWords = d.stopWords;
     PassageUnit passage = d.passage;
+    int passageLines = d.passageLines;
     int window = d.window;
     int neighbours = d.neighbours;
     double neighbourWeight = d.neighbourWeight;
@@ -205,6 +309,7 @@ public record SearchSettings(
         case "stemmer" -> stemmer = choice(Stemmer.class, v, key, line);
         case "stop_words" -> stopWords = choice(StopWords.class, v, key, line);
         case "passage" -> passage = choice(PassageUnit.class, v, key, line);
+        case "passage_lines" -> passageLines = integer(v, key, line, 1, 1000);
         case "window" -> window = integer(v, key, line, 0, 5);
         case "neighbours" -> neighbours = integer(v, key, line, 0, 5);
         case "neighbour_weight" -> neighbourWeight = number(v, key, line, 0, 1);
@@ -219,8 +324,18 @@ public record SearchSettings(
       }
     }
     return new SearchSettings(
-        k1, b, stemmer, stopWords, passage, window, neighbours, neighbourWeight, speakerBoost,
-        speakerGate, maxOpenFiles);
+        k1,
+        b,
+        stemmer,
+        stopWords,
+        passage,
+        passageLines,
+        window,
+        neighbours,
+        neighbourWeight,
+        speakerBoost,
+        speakerGate,
+        maxOpenFiles);
   }
 
   /** The keys whose values differ from the defaults, in the documented order. */
@@ -241,6 +356,9 @@ public record SearchSettings(
     }
     if (passage != d.passage) {
       n.put("passage", word(passage));
+    }
+    if (passageLines != d.passageLines) {
+      n.put("passage_lines", passageLines);
     }
     if (window != d.window) {
       n.put("window", window);
@@ -269,21 +387,38 @@ public record SearchSettings(
   }
 
   private static double number(JsonNode v, String key, int line, double min, double max) {
-    if (!v.isNumber() || !Double.isFinite(v.doubleValue())
-        || v.doubleValue() < min || v.doubleValue() > max) {
+    if (!v.isNumber()
+        || !Double.isFinite(v.doubleValue())
+        || v.doubleValue() < min
+        || v.doubleValue() > max) {
       throw new ConfigException(
-          FILE, line, "'search." + key + "' must be a number from " + fmt(min) + " to "
-              + fmt(max) + ", got " + YamlMap.describe(v));
+          FILE,
+          line,
+          "'search."
+              + key
+              + "' must be a number from "
+              + fmt(min)
+              + " to "
+              + fmt(max)
+              + ", got "
+              + YamlMap.describe(v));
     }
     return v.doubleValue();
   }
 
   private static int integer(JsonNode v, String key, int line, int min, int max) {
-    if (!v.isIntegralNumber() || !v.canConvertToInt()
-        || v.intValue() < min || v.intValue() > max) {
+    if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
       throw new ConfigException(
-          FILE, line, "'search." + key + "' must be an integer from " + min + " to " + max
-              + ", got " + YamlMap.describe(v));
+          FILE,
+          line,
+          "'search."
+              + key
+              + "' must be an integer from "
+              + min
+              + " to "
+              + max
+              + ", got "
+              + YamlMap.describe(v));
     }
     return v.intValue();
   }

@@ -70,8 +70,8 @@ record ConversationLog(
   }
 
   /**
-   * The log in {@code text}, or empty when the text is not a conversation log (no front matter,
-   * or no {@code kind: conversation} in it).
+   * The log in {@code text}, or empty when the text is not a conversation log (no front matter, or
+   * no {@code kind: conversation} in it).
    *
    * @param display the file's name relative to the agent directory, for problems
    */
@@ -99,8 +99,7 @@ record ConversationLog(
     }
     List<String> participants = participants(fm, display, problems);
     List<Turn> turns = turns(doc, participants, display, problems);
-    return Optional.of(
-        new ConversationLog(session, date, dateText, participants, turns, problems));
+    return Optional.of(new ConversationLog(session, date, dateText, participants, turns, problems));
   }
 
   /** A date written out as {@code 8 May 2023}, so that queries naming a month find it. */
@@ -163,7 +162,8 @@ record ConversationLog(
       return Optional.empty();
     }
     if (v.isContainerNode()) {
-      problems.add(Problem.warning(display, fm.line(key), "front matter: '" + key + "' must be text"));
+      problems.add(
+          Problem.warning(display, fm.line(key), "front matter: '" + key + "' must be text"));
       return Optional.empty();
     }
     String s = v.asText().strip();
@@ -224,9 +224,7 @@ record ConversationLog(
         if (!participants.isEmpty()) {
           problems.add(
               Problem.warning(
-                  display,
-                  lineNo,
-                  "speaker '" + speaker + "' is not among the participants"));
+                  display, lineNo, "speaker '" + speaker + "' is not among the participants"));
         }
         return new Turn(lineNo, Optional.of(speaker), line, line.substring(colon + 2).strip());
       }

@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code files/} folder, and the one gate through which a file name from a model becomes a
- * path: names are relative to {@code files/}, and anything that could reach outside it (an
- * absolute path, {@code ..}, a NUL byte, a hidden or {@code .memdir} segment, a symbolic link, a
- * file with more than one hard link) is refused with a message that says why.
+ * path: names are relative to {@code files/}, and anything that could reach outside it (an absolute
+ * path, {@code ..}, a NUL byte, a hidden or {@code .memdir} segment, a symbolic link, a file with
+ * more than one hard link) is refused with a message that says why.
  */
 final class FilesRoot {
   /** The longest file name accepted. */
@@ -73,9 +73,9 @@ final class FilesRoot {
   /**
    * Every regular, unhidden file under {@code files/}, sorted by name.
    *
-   * @param checkLinks whether to leave out files with more than one hard link; the freshness
-   *     check skips that (one {@code lstat} per file is all it can afford) and checks when it
-   *     reads a file instead
+   * @param checkLinks whether to leave out files with more than one hard link; the freshness check
+   *     skips that (one {@code lstat} per file is all it can afford) and checks when it reads a
+   *     file instead
    */
   Listing list(boolean checkLinks) {
     List<Entry> files = new ArrayList<>();
@@ -172,7 +172,9 @@ final class FilesRoot {
       }
       if (a.symlink) {
         throw new ToolException(
-            "'" + clean + "' goes through a symbolic link (files/"
+            "'"
+                + clean
+                + "' goes through a symbolic link (files/"
                 + String.join("/", java.util.Arrays.copyOf(segments, i + 1))
                 + "); links are not followed, so nothing can lead outside files/");
       }

@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The freshness walk of {@code files/}, made cheap enough to run before every search: one {@code
- * lstat} per folder and per file. A folder is listed again only when its modification time
- * changed (an entry was added, removed or renamed) or is too recent to trust; otherwise its
- * remembered entries are stat-ed directly.
+ * lstat} per folder and per file. A folder is listed again only when its modification time changed
+ * (an entry was added, removed or renamed) or is too recent to trust; otherwise its remembered
+ * entries are stat-ed directly.
  */
 final class FilesScanner {
   private final Path root;
@@ -25,7 +25,11 @@ final class FilesScanner {
 
   /** A folder as last listed: its time, when it was listed, its files and subfolders. */
   private record Folder(
-      long mtimeNanos, long listedAtNanos, List<Child> files, List<Path> folders, List<String> skipped) {}
+      long mtimeNanos,
+      long listedAtNanos,
+      List<Child> files,
+      List<Path> folders,
+      List<String> skipped) {}
 
   /** A file of a folder, with its name relative to {@code files/}. */
   private record Child(String name, Path path) {}
@@ -64,7 +68,9 @@ final class FilesScanner {
     }
     long mtime = attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
     Folder f = folders.get(dir);
-    if (f == null || f.mtimeNanos() != mtime || mtime >= f.listedAtNanos() - SourceState.RACY_NANOS) {
+    if (f == null
+        || f.mtimeNanos() != mtime
+        || mtime >= f.listedAtNanos() - SourceState.RACY_NANOS) {
       f = list(dir, prefix, mtime);
       folders.put(dir, f);
     }
@@ -125,7 +131,8 @@ final class FilesScanner {
         skipped.add("files/" + name + ": not a regular file");
       }
     }
-    return new Folder(mtime, listedAt, List.copyOf(files), List.copyOf(folders), List.copyOf(skipped));
+    return new Folder(
+        mtime, listedAt, List.copyOf(files), List.copyOf(folders), List.copyOf(skipped));
   }
 
   private static BasicFileAttributes attrs(Path p) {

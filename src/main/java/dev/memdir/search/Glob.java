@@ -5,10 +5,10 @@ import dev.memdir.ToolException;
 
 /**
  * A file-name pattern for {@code grep_files(include=...)}: {@code *} (within a folder), {@code **}
- * (across folders), {@code ?}, {@code [abc]}, {@code {md,txt}}. A pattern without {@code /}
- * matches file names in any folder ({@code *.md}); one with {@code /} matches the whole path
- * under {@code files/} ({@code notes/**}). Compiled to RE2J, so matching is linear however the
- * pattern is written (the JDK's glob compiles to a backtracking regex).
+ * (across folders), {@code ?}, {@code [abc]}, {@code {md,txt}}. A pattern without {@code /} matches
+ * file names in any folder ({@code *.md}); one with {@code /} matches the whole path under {@code
+ * files/} ({@code notes/**}). Compiled to RE2J, so matching is linear however the pattern is
+ * written (the JDK's glob compiles to a backtracking regex).
  */
 final class Glob {
   /** The longest pattern accepted. */
@@ -97,7 +97,8 @@ final class Glob {
     try {
       return new Glob(Pattern.compile(re.toString()), g.indexOf('/') >= 0);
     } catch (com.google.re2j.PatternSyntaxException e) {
-      throw new ToolException("include '" + glob + "' is not a valid pattern: " + e.getDescription());
+      throw new ToolException(
+          "include '" + glob + "' is not a valid pattern: " + e.getDescription());
     }
   }
 

@@ -14,13 +14,13 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * {@code grep_files}: a regular expression over the lines of every text file under {@code
- * files/}, in file then line order, one page at a time.
+ * {@code grep_files}: a regular expression over the lines of every text file under {@code files/},
+ * in file then line order, one page at a time.
  *
- * <p>Patterns are RE2 syntax, matched by RE2J in time linear in the text. A pattern that is a
- * plain string is found with {@link String#indexOf}; a pattern that contains a string every match
- * must contain is matched only on the lines that contain that string. Both are shortcuts, not
- * changes of meaning: a line matches exactly when RE2J finds the pattern in it.
+ * <p>Patterns are RE2 syntax, matched by RE2J in time linear in the text. A pattern that is a plain
+ * string is found with {@link String#indexOf}; a pattern that contains a string every match must
+ * contain is matched only on the lines that contain that string. Both are shortcuts, not changes of
+ * meaning: a line matches exactly when RE2J finds the pattern in it.
  */
 final class Grep {
   /** The longest pattern accepted. */
@@ -93,7 +93,8 @@ final class Grep {
 
   private static String read(FilesRoot.Entry e, List<String> skipped) {
     if (e.size() > MainIndex.MAX_FILE_BYTES) {
-      skipped.add("skipped files/" + e.name() + ": over " + (MainIndex.MAX_FILE_BYTES >> 20) + " MiB");
+      skipped.add(
+          "skipped files/" + e.name() + ": over " + (MainIndex.MAX_FILE_BYTES >> 20) + " MiB");
       return null;
     }
     byte[] bytes;

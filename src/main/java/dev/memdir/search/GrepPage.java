@@ -22,8 +22,7 @@ public record GrepPage(
   /** The page as text: the matches, blank-line separated when they have context, then notes. */
   public String render() {
     StringBuilder sb = new StringBuilder();
-    boolean context =
-        matches.stream().anyMatch(m -> !m.before().isEmpty() || !m.after().isEmpty());
+    boolean context = matches.stream().anyMatch(m -> !m.before().isEmpty() || !m.after().isEmpty());
     for (GrepMatch m : matches) {
       if (sb.length() > 0) {
         sb.append(context ? "\n--\n" : "\n");

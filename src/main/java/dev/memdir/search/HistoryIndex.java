@@ -41,10 +41,10 @@ import org.apache.lucene.util.BytesRef;
 /**
  * The index of {@code history/} ({@code .memdir/index/history/}): one document per record, kept
  * apart from the index of files so that appending a message never touches it. It remembers, per
- * segment, the offset after the last line it read, with the segment's size and time; a check
- * costs one listing of {@code history/} and one {@code stat} per segment, and a segment that grew
- * is read from that offset on. A segment that shrank or changed in place (a torn line cut off, a
- * hand edit) is read again from its start.
+ * segment, the offset after the last line it read, with the segment's size and time; a check costs
+ * one listing of {@code history/} and one {@code stat} per segment, and a segment that grew is read
+ * from that offset on. A segment that shrank or changed in place (a torn line cut off, a hand edit)
+ * is read again from its start.
  */
 final class HistoryIndex implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HistoryIndex.class.getName());
@@ -156,7 +156,8 @@ final class HistoryIndex implements AutoCloseable {
   /** Rebuilds the history index from the segments and says so in {@code notes}. */
   long rebuild(String why, List<String> notes) {
     String note = "rebuilding the history index: " + why;
-    LOG.log(why.endsWith("is missing") || why.equals("asked for") ? Level.DEBUG : Level.WARNING, note);
+    LOG.log(
+        why.endsWith("is missing") || why.equals("asked for") ? Level.DEBUG : Level.WARNING, note);
     notes.add(note);
     positions.clear();
     long[] count = new long[1];
@@ -279,7 +280,8 @@ final class HistoryIndex implements AutoCloseable {
         JsonNode v = e.getValue();
         positions.put(
             e.getKey(),
-            new Position(v.path("end").asLong(), v.path("size").asLong(), v.path("mtime").asLong()));
+            new Position(
+                v.path("end").asLong(), v.path("size").asLong(), v.path("mtime").asLong()));
       }
     } catch (IOException e) {
       positions.clear();

@@ -34,8 +34,8 @@ import org.apache.lucene.store.FSDirectory;
  * folder and swapping it in, and writing to it under a lock that other memdir processes honour.
  *
  * <p>Every commit carries {@code memdir.format} and the caller's analysis signature in its user
- * data; an index without them, or with other values, is rebuilt, as is one Lucene cannot read.
- * When {@code .memdir/} cannot be written, the index is kept in memory instead.
+ * data; an index without them, or with other values, is rebuilt, as is one Lucene cannot read. When
+ * {@code .memdir/} cannot be written, the index is kept in memory instead.
  */
 final class IndexStore implements Closeable {
   /** The version of the documents this code writes; an index of another version is rebuilt. */
@@ -228,8 +228,12 @@ final class IndexStore implements Closeable {
     } catch (IOException | RuntimeException e) {
       closeReader();
       return Optional.of(
-          display + " could not be updated (" + e.getClass().getSimpleName() + ": "
-              + e.getMessage() + ")");
+          display
+              + " could not be updated ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + ")");
     }
   }
 

@@ -118,8 +118,8 @@ final class Literals {
   }
 
   /**
-   * Adds {@code c} to the run when no quantifier makes it optional; returns the next index, or
-   * its negation when the run must end there.
+   * Adds {@code c} to the run when no quantifier makes it optional; returns the next index, or its
+   * negation when the run must end there.
    */
   private static int quantified(String p, int next, StringBuilder run, char c) {
     if (next < p.length()) {

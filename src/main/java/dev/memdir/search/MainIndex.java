@@ -33,26 +33,26 @@ import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.index.Term;
-import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
-import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * The index of {@code files/} and {@code archival/} ({@code .memdir/index/main/}): one document
- * per passage and per fact, one state document per source file, and the freshness check that
- * brings it up to date with the files before each search.
+ * The index of {@code files/} and {@code archival/} ({@code .memdir/index/main/}): one document per
+ * passage and per fact, one state document per source file, and the freshness check that brings it
+ * up to date with the files before each search.
  */
 final class MainIndex implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(MainIndex.class.getName());
@@ -215,7 +215,8 @@ final class MainIndex implements AutoCloseable {
     long t0 = System.nanoTime();
     String note = "rebuilding the search index: " + why;
     // A first build is routine; anything else means the cache was damaged or outdated.
-    LOG.log(why.endsWith("is missing") || why.equals("asked for") ? Level.DEBUG : Level.WARNING, note);
+    LOG.log(
+        why.endsWith("is missing") || why.equals("asked for") ? Level.DEBUG : Level.WARNING, note);
     notes.add(note);
     Map<String, SourceState> built = new HashMap<>();
     int[] counts = new int[3];
@@ -246,7 +247,12 @@ final class MainIndex implements AutoCloseable {
     refreshTable();
     counts[1] = table.passageCount();
     return new ReindexReport(
-        counts[0], counts[1], counts[2], 0, skipped(), java.time.Duration.ofNanos(System.nanoTime() - t0));
+        counts[0],
+        counts[1],
+        counts[2],
+        0,
+        skipped(),
+        java.time.Duration.ofNanos(System.nanoTime() - t0));
   }
 
   /** Brings the passages of {@code files/} up to date with the files. */
@@ -267,18 +273,19 @@ final class MainIndex implements AutoCloseable {
     if (changed.isEmpty() && deleted.isEmpty()) {
       return;
     }
-    Optional<String> failed = store.update(
-        w -> {
-          for (String key : deleted) {
-            w.deleteDocuments(new Term(F_PATH, key), new Term(SourceState.STATE, key));
-            states.remove(key);
-          }
-          for (FilesRoot.Entry e : changed) {
-            SourceState s = indexFile(w, e, true);
-            states.put(s.key(), s);
-          }
-          return Map.of();
-        });
+    Optional<String> failed =
+        store.update(
+            w -> {
+              for (String key : deleted) {
+                w.deleteDocuments(new Term(F_PATH, key), new Term(SourceState.STATE, key));
+                states.remove(key);
+              }
+              for (FilesRoot.Entry e : changed) {
+                SourceState s = indexFile(w, e, true);
+                states.put(s.key(), s);
+              }
+              return Map.of();
+            });
     afterUpdate(failed, notes);
   }
 
@@ -303,18 +310,19 @@ final class MainIndex implements AutoCloseable {
     if (changed.isEmpty() && deleted.isEmpty()) {
       return;
     }
-    Optional<String> failed = store.update(
-        w -> {
-          for (String key : deleted) {
-            w.deleteDocuments(new Term(A_PATH, key), new Term(SourceState.STATE, key));
-            states.remove(key);
-          }
-          for (Path p : changed) {
-            SourceState s = indexFact(w, p, true);
-            states.put(s.key(), s);
-          }
-          return Map.of();
-        });
+    Optional<String> failed =
+        store.update(
+            w -> {
+              for (String key : deleted) {
+                w.deleteDocuments(new Term(A_PATH, key), new Term(SourceState.STATE, key));
+                states.remove(key);
+              }
+              for (Path p : changed) {
+                SourceState s = indexFact(w, p, true);
+                states.put(s.key(), s);
+              }
+              return Map.of();
+            });
     afterUpdate(failed, notes);
   }
 

@@ -18,8 +18,8 @@ import org.apache.lucene.util.Bits;
 
 /**
  * Where each passage of one index snapshot sits: its file, position, line and speaker by document
- * id, and the document id of each position, so a hit's neighbours are found without a query.
- * Built from doc values when the reader changes; valid for that reader only.
+ * id, and the document id of each position, so a hit's neighbours are found without a query. Built
+ * from doc values when the reader changes; valid for that reader only.
  */
 final class PassageTable {
   private final List<String> files;
@@ -107,10 +107,13 @@ final class PassageTable {
           maxOrd.get(id)[0] = Math.max(maxOrd.get(id)[0], ordOf[doc]);
           if (speaker != null && speaker.advanceExact(d)) {
             String s = speaker.lookupOrd(speaker.ordValue()).utf8ToString();
-            speakerOf[doc] = speakerIds.computeIfAbsent(s, k -> {
-              speakers.add(k);
-              return speakers.size() - 1;
-            });
+            speakerOf[doc] =
+                speakerIds.computeIfAbsent(
+                    s,
+                    k -> {
+                      speakers.add(k);
+                      return speakers.size() - 1;
+                    });
           }
           count++;
         }

@@ -10,9 +10,6 @@ import java.util.Optional;
 
 /** Cuts a file under {@code files/} into the passages that are indexed and returned. */
 final class Passages {
-  /** A paragraph passage is cut after this many lines. */
-  static final int MAX_PASSAGE_LINES = 40;
-
   /** A paragraph passage is cut once it holds this many chars. */
   static final int MAX_PASSAGE_CHARS = 4_000;
 
@@ -61,7 +58,7 @@ final class Passages {
     if (log.isPresent()) {
       return new Split(turns(log.get(), settings.window()), true, log.get().problems());
     }
-    return new Split(plain(text, settings.passage()), false, List.of());
+    return new Split(plain(text, settings.passage(), settings.passageLines()), false, List.of());
   }
 
   private static List<Passage> turns(ConversationLog log, int window) {
@@ -82,7 +79,7 @@ final class Passages {
     return out;
   }
 
-  private static List<Passage> plain(String text, PassageUnit unit) {
+  private static List<Passage> plain(String text, PassageUnit unit, int maxLines) {
     List<Passage> out = new ArrayList<>();
     StringBuilder para = new StringBuilder();
     int start = 0;
@@ -107,9 +104,7 @@ final class Passages {
         }
         para.append(line);
         lines++;
-        if (unit == PassageUnit.LINE
-            || lines >= MAX_PASSAGE_LINES
-            || para.length() >= MAX_PASSAGE_CHARS) {
+        if (unit == PassageUnit.LINE || lines >= maxLines || para.length() >= MAX_PASSAGE_CHARS) {
           flush(out, para, start, lineNo);
           lines = 0;
         }
@@ -130,8 +125,7 @@ final class Passages {
     }
     String text = para.toString();
     out.add(
-        new Passage(
-            out.size(), start, end, Optional.empty(), Optional.empty(), shown(text), text));
+        new Passage(out.size(), start, end, Optional.empty(), Optional.empty(), shown(text), text));
     para.setLength(0);
   }
 

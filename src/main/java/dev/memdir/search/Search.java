@@ -48,12 +48,12 @@ import org.apache.lucene.search.TopScoreDocCollectorManager;
  *
  * <p>Freshness: each search first brings the index up to date with the part of the directory it
  * searches. {@link #searchFiles} lists {@code files/} and compares each file's size and
- * modification time (and, for a file modified within two seconds of when it was indexed, its
- * hash) with the index; {@link #archivalMemorySearch} does the same for {@code archival/};
- * changed files are re-indexed before the query runs. {@link #conversationSearch} indexes what
- * was appended to {@code history/}, read forward from where it stopped. A missing, corrupt or
- * outdated index is rebuilt, and the result's notes say so (docs/SEARCH.md). Methods are
- * synchronized; one instance serves one agent.
+ * modification time (and, for a file modified within two seconds of when it was indexed, its hash)
+ * with the index; {@link #archivalMemorySearch} does the same for {@code archival/}; changed files
+ * are re-indexed before the query runs. {@link #conversationSearch} indexes what was appended to
+ * {@code history/}, read forward from where it stopped. A missing, corrupt or outdated index is
+ * rebuilt, and the result's notes say so (docs/SEARCH.md). Methods are synchronized; one instance
+ * serves one agent.
  */
 public final class Search implements AutoCloseable {
   /** The most hits one search returns. */
@@ -120,9 +120,9 @@ public final class Search implements AutoCloseable {
    *
    * <p>Each hit in a conversation log brings its neighbouring turns ({@code neighbours} either
    * side, scored {@code neighbour_weight} x the hit), all within {@code limit}. With a {@code
-   * speaker}, turns spoken by that person score {@code speaker_boost} x more, unless that
-   * person's best turn scores under {@code speaker_gate} x the best turn by anyone else. Equal
-   * scores are ordered by file, then line.
+   * speaker}, turns spoken by that person score {@code speaker_boost} x more, unless that person's
+   * best turn scores under {@code speaker_gate} x the best turn by anyone else. Equal scores are
+   * ordered by file, then line.
    *
    * @param query words to look for
    * @param limit the most passages returned, 1 to {@link #MAX_LIMIT}
@@ -247,7 +247,12 @@ public final class Search implements AutoCloseable {
   }
 
   private void applySpeaker(
-      String key, String name, Ranked ranked, double[] own, PassageTable table, List<String> notes) {
+      String key,
+      String name,
+      Ranked ranked,
+      double[] own,
+      PassageTable table,
+      List<String> notes) {
     double named = 0;
     double other = 0;
     for (int i = 0; i < own.length; i++) {
@@ -264,7 +269,8 @@ public final class Search implements AutoCloseable {
     }
     if (named < settings.speakerGate() * other) {
       notes.add(
-          name + "'s best passage scores well under the best by others; ranked without speaker"
+          name
+              + "'s best passage scores well under the best by others; ranked without speaker"
               + " preference");
       return;
     }
@@ -308,7 +314,8 @@ public final class Search implements AutoCloseable {
       b.add(termsQuery(MainIndex.A_BODY, terms), BooleanClause.Occur.MUST);
     } else {
       b.add(new MatchAllDocsQuery(), BooleanClause.Occur.MUST);
-      b.add(new TermQuery(new Term(SourceState.KIND, SourceState.STATE_KIND)),
+      b.add(
+          new TermQuery(new Term(SourceState.KIND, SourceState.STATE_KIND)),
           BooleanClause.Occur.MUST_NOT);
     }
     if (!tags.isEmpty()) {
@@ -324,12 +331,15 @@ public final class Search implements AutoCloseable {
       long from = start.map(Instant::getEpochSecond).orElse(Long.MIN_VALUE);
       long to = end.map(Instant::getEpochSecond).orElse(Long.MAX_VALUE);
       if (from > to) {
-        throw new ToolException("start_datetime " + start.get() + " is after end_datetime " + end.get());
+        throw new ToolException(
+            "start_datetime " + start.get() + " is after end_datetime " + end.get());
       }
       b.add(LongPoint.newRangeQuery(MainIndex.A_CREATED, from, to), BooleanClause.Occur.FILTER);
     }
     // Only facts have an apath; the filter keeps file passages out of a filters-only search.
-    b.add(new org.apache.lucene.search.FieldExistsQuery(MainIndex.A_PATH), BooleanClause.Occur.FILTER);
+    b.add(
+        new org.apache.lucene.search.FieldExistsQuery(MainIndex.A_PATH),
+        BooleanClause.Occur.FILTER);
     Sort sort =
         new Sort(
             SortField.FIELD_SCORE,
@@ -414,17 +424,21 @@ public final class Search implements AutoCloseable {
     ReindexReport r = index.rebuild("asked for", new ArrayList<>());
     long messages = history.map(h -> h.rebuild("asked for", new ArrayList<>())).orElse(0L);
     return new ReindexReport(
-        r.files(), r.passages(), r.facts(), messages, r.skipped(),
+        r.files(),
+        r.passages(),
+        r.facts(),
+        messages,
+        r.skipped(),
         java.time.Duration.ofNanos(System.nanoTime() - t0));
   }
 
   /**
-   * {@code conversation_search}: history records ranked by BM25, filtered by role and time;
-   * equal scores put the newer record first. Before it runs, what was appended to {@code
-   * history/} since the last search is indexed, read forward from where reading stopped.
+   * {@code conversation_search}: history records ranked by BM25, filtered by role and time; equal
+   * scores put the newer record first. Before it runs, what was appended to {@code history/} since
+   * the last search is indexed, read forward from where reading stopped.
    *
-   * @param query words to look for; may be empty when a role or time filter is given, which
-   *     lists matching records newest first
+   * @param query words to look for; may be empty when a role or time filter is given, which lists
+   *     matching records newest first
    * @param roles roles to keep ({@code user}, {@code assistant}, ...); empty for all
    * @param start records written at or after this time
    * @param end records written at or before this time
@@ -538,8 +552,10 @@ public final class Search implements AutoCloseable {
       }
     } catch (DateTimeParseException e) {
       throw new ToolException(
-          name + " must be an ISO-8601 date or time like 2026-11-26 or 2026-11-26T08:30:00Z, got \""
-              + (v.length() > 60 ? v.substring(0, 60) + "…" : v) + "\"");
+          name
+              + " must be an ISO-8601 date or time like 2026-11-26 or 2026-11-26T08:30:00Z, got \""
+              + (v.length() > 60 ? v.substring(0, 60) + "…" : v)
+              + "\"");
     }
   }
 

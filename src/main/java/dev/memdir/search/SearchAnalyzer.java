@@ -23,8 +23,8 @@ import org.apache.lucene.util.IOUtils;
 
 /**
  * The analysis of documents and queries: split on anything that is not a letter or digit,
- * lower-case, drop stop words, stem. Lucene's {@code EnglishAnalyzer} keeps a 33-word stop list
- * and splits on fewer characters; a fuller list matched a lexical prototype on LoCoMo better (see
+ * lower-case, drop stop words, stem. Lucene's {@code EnglishAnalyzer} keeps a 33-word stop list and
+ * splits on fewer characters; a fuller list matched a lexical prototype on LoCoMo better (see
  * docs/SEARCH.md).
  */
 final class SearchAnalyzer extends Analyzer {
@@ -45,8 +45,7 @@ final class SearchAnalyzer extends Analyzer {
 
   @Override
   protected TokenStreamComponents createComponents(String fieldName) {
-    Tokenizer source =
-        CharTokenizer.fromTokenCharPredicate(Character::isLetterOrDigit);
+    Tokenizer source = CharTokenizer.fromTokenCharPredicate(Character::isLetterOrDigit);
     TokenStream ts = new LowerCaseFilter(source);
     if (!stopWords.isEmpty()) {
       ts = new StopFilter(ts, stopWords);

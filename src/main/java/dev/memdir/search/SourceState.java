@@ -8,9 +8,9 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexableField;
 
 /**
- * What the index knows about one source file ({@code files/...} or {@code archival/...}) as it
- * was when indexed: enough to tell, by size and modification time and then by hash, whether it
- * changed since.
+ * What the index knows about one source file ({@code files/...} or {@code archival/...}) as it was
+ * when indexed: enough to tell, by size and modification time and then by hash, whether it changed
+ * since.
  *
  * @param key the file relative to the agent directory
  * @param size its size in bytes

@@ -58,7 +58,8 @@ final class Windows {
 
   OpenResult open(List<FileRequest> requests, boolean closeAllOthers) {
     if (requests.isEmpty()) {
-      throw new ToolException("file_requests is empty; give at least one {file_name, offset, length}");
+      throw new ToolException(
+          "file_requests is empty; give at least one {file_name, offset, length}");
     }
     List<String> notes = new ArrayList<>();
     if (requests.size() > maxOpen) {
@@ -103,7 +104,10 @@ final class Windows {
       Spec lru = next.remove(0);
       closed.add(lru.file());
       notes.add(
-          "closed " + lru.file() + ", the least recently used, to keep at most " + maxOpen
+          "closed "
+              + lru.file()
+              + ", the least recently used, to keep at most "
+              + maxOpen
               + " files open");
     }
     save(next);
@@ -165,8 +169,14 @@ final class Windows {
     int total = all.size();
     if (total > 0 && offset > total) {
       notes.add(
-          e.name() + " has " + total + " lines; offset " + offset + " moved to the last "
-              + Math.min(length, total) + " lines");
+          e.name()
+              + " has "
+              + total
+              + " lines; offset "
+              + offset
+              + " moved to the last "
+              + Math.min(length, total)
+              + " lines");
       offset = Math.max(1, total - length + 1);
     }
     int end = Math.min(total, offset - 1 + length);
@@ -175,12 +185,22 @@ final class Windows {
     for (int i = offset - 1; i < end; i++) {
       String l = all.get(i);
       if (l.length() > MAX_LINE_CHARS) {
-        l = l.substring(0, MAX_LINE_CHARS) + " … (" + (l.length() - MAX_LINE_CHARS) + " more chars)";
+        l =
+            l.substring(0, MAX_LINE_CHARS)
+                + " … ("
+                + (l.length() - MAX_LINE_CHARS)
+                + " more chars)";
       }
       if (chars + l.length() > MAX_WINDOW_CHARS && !shown.isEmpty()) {
         notes.add(
-            e.name() + ": window cut after line " + i + " at " + MAX_WINDOW_CHARS
-                + " chars; open from offset " + (i + 1) + " to read on");
+            e.name()
+                + ": window cut after line "
+                + i
+                + " at "
+                + MAX_WINDOW_CHARS
+                + " chars; open from offset "
+                + (i + 1)
+                + " to read on");
         break;
       }
       chars += l.length() + 1;

@@ -20,9 +20,9 @@ import java.util.stream.Stream;
 
 /**
  * {@code conversation_search} on an agent with 1,000,000 history messages: the index build, the
- * latency of a search (warm, in-process, the freshness check of {@code history/} included), and
- * the latency of a search right after one appended message (which it indexes first, reading the
- * segment forward from where it stopped).
+ * latency of a search (warm, in-process, the freshness check of {@code history/} included), and the
+ * latency of a search right after one appended message (which it indexes first, reading the segment
+ * forward from where it stopped).
  *
  * <p>Arguments: messages (default 1,000,000), queries (2,000).
  */
@@ -57,7 +57,8 @@ public final class ConversationSearchBenchmark {
         }
         long until = System.nanoTime() + 5_000_000_000L;
         for (int i = 0; System.nanoTime() < until; i++) {
-          search.conversationSearch(qs.get(i % qs.size()), List.of(), Optional.empty(), Optional.empty(), 10);
+          search.conversationSearch(
+              qs.get(i % qs.size()), List.of(), Optional.empty(), Optional.empty(), 10);
         }
         double[] ms = new double[queries];
         for (int i = 0; i < queries; i++) {
@@ -69,8 +70,11 @@ public final class ConversationSearchBenchmark {
         for (int i = 0; i < queries; i++) {
           long q0 = System.nanoTime();
           search.conversationSearch(
-              qs.get(i), List.of("user"), Optional.of(Instant.parse("2024-03-01T00:00:00Z")),
-              Optional.empty(), 10);
+              qs.get(i),
+              List.of("user"),
+              Optional.of(Instant.parse("2024-03-01T00:00:00Z")),
+              Optional.empty(),
+              10);
           roles[i] = (System.nanoTime() - q0) / 1e6;
         }
         int appends = 200;
@@ -110,9 +114,15 @@ public final class ConversationSearchBenchmark {
         for (int i = 0; i < perSegment && seg * perSegment + i < messages; i++) {
           long ms = start + i * 20_000L;
           String line =
-              "{\"v\":1,\"id\":\"" + ulid(ms, i) + "\",\"ts\":\"" + Instant.ofEpochMilli(ms)
-                  + "\",\"role\":\"" + (i % 2 == 0 ? "user" : "assistant")
-                  + "\",\"content\":\"" + text.sentence(6, 24) + "\"}\n";
+              "{\"v\":1,\"id\":\""
+                  + ulid(ms, i)
+                  + "\",\"ts\":\""
+                  + Instant.ofEpochMilli(ms)
+                  + "\",\"role\":\""
+                  + (i % 2 == 0 ? "user" : "assistant")
+                  + "\",\"content\":\""
+                  + text.sentence(6, 24)
+                  + "\"}\n";
           w.write(line);
           bytes += line.length();
         }

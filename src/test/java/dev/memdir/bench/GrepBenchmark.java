@@ -43,7 +43,8 @@ public final class GrepBenchmark {
               new Case("regex with a required literal", "zqxj\\w+yr", false, "-E"),
               new Case("regex, no literal", "\\b[0-9]{5}-[0-9]{3}\\b", false, "-E"),
               new Case("alternation", "zqxjlokyr|wqpvfmzz", false, "-E"));
-      System.out.println("| pattern | matches | memdir grep MB/s | grep -r MB/s | ratio grep -r / memdir |");
+      System.out.println(
+          "| pattern | matches | memdir grep MB/s | grep -r MB/s | ratio grep -r / memdir |");
       System.out.println("|---|---|---|---|---|");
       try (Agent agent = Agent.open(dir)) {
         for (Case c : cases) {
@@ -51,7 +52,8 @@ public final class GrepBenchmark {
           int matches = 0;
           for (int i = -1; i < runs; i++) {
             long t0 = System.nanoTime();
-            GrepPage p = agent.search().grepFiles(c.pattern(), Optional.empty(), 0, 0, c.ignoreCase());
+            GrepPage p =
+                agent.search().grepFiles(c.pattern(), Optional.empty(), 0, 0, c.ignoreCase());
             double s = (System.nanoTime() - t0) / 1e9;
             matches = p.matches().size();
             if (i >= 0) {
@@ -68,7 +70,14 @@ public final class GrepBenchmark {
           double o = bytes / 1e6 / Stats.median(ours);
           double t = bytes / 1e6 / Stats.median(theirs);
           System.out.printf(
-              Locale.ROOT, "| %s `%s` | %d | %.0f | %.0f | %.2f |%n", c.name(), c.pattern(), matches, o, t, t / o);
+              Locale.ROOT,
+              "| %s `%s` | %d | %.0f | %.0f | %.2f |%n",
+              c.name(),
+              c.pattern(),
+              matches,
+              o,
+              t,
+              t / o);
         }
       }
     } finally {

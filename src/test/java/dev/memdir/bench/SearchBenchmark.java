@@ -28,10 +28,10 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.ByteBuffersDirectory;
 
 /**
- * Index build rate and {@code search_files} latency (warm, in-process, freshness check
- * included) on an agent with 10,000 conversation turns, against two baselines measured in the
- * same run: a plain Lucene BM25 search over the same turns in memory, and the bare {@code lstat}
- * walk of {@code files/} that the freshness check performs.
+ * Index build rate and {@code search_files} latency (warm, in-process, freshness check included) on
+ * an agent with 10,000 conversation turns, against two baselines measured in the same run: a plain
+ * Lucene BM25 search over the same turns in memory, and the bare {@code lstat} walk of {@code
+ * files/} that the freshness check performs.
  *
  * <p>Arguments: files, turns per file (default 40 x 250 = 10,000 passages), queries (5,000).
  */
@@ -57,7 +57,8 @@ public final class SearchBenchmark {
     Agent.init(dir, InitOptions.defaults()).close();
     SyntheticText text = new SyntheticText(42, 20_000);
     text.writeConversations(dir.resolve("files"), files, turns);
-    System.out.printf("agent: %d conversation logs x %d turns = %d passages%n", files, turns, files * turns);
+    System.out.printf(
+        "agent: %d conversation logs x %d turns = %d passages%n", files, turns, files * turns);
 
     try (Agent agent = Agent.open(dir)) {
       Search search = agent.search();
@@ -98,7 +99,8 @@ public final class SearchBenchmark {
       double[] walk = statWalk(dir.resolve("files"), queries);
       double[] lucene = plainLucene(dir.resolve("files"), qs);
       System.out.printf(
-          "search_files (limit 10, freshness check included): p50 %.3f ms, p95 %.3f ms (%.1f hits/query)%n",
+          "search_files (limit 10, freshness check included): p50 %.3f ms, p95 %.3f ms (%.1f"
+              + " hits/query)%n",
           Stats.median(ms), Stats.percentile(ms, 95), hits / (double) queries);
       System.out.printf(
           "search_files with speaker:                         p50 %.3f ms, p95 %.3f ms%n",
@@ -122,7 +124,8 @@ public final class SearchBenchmark {
       try (var ds = Files.newDirectoryStream(files)) {
         for (Path p : ds) {
           Files.readAttributes(
-              p, "unix:size,lastModifiedTime,nlink,isRegularFile,isDirectory,isSymbolicLink",
+              p,
+              "unix:size,lastModifiedTime,nlink,isRegularFile,isDirectory,isSymbolicLink",
               LinkOption.NOFOLLOW_LINKS);
         }
       }

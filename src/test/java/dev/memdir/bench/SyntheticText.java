@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Made-up English-like text for benchmarks: pseudo-words drawn with a Zipf distribution, so
- * term frequencies look like a real conversation's without copying any real text.
+ * Made-up English-like text for benchmarks: pseudo-words drawn with a Zipf distribution, so term
+ * frequencies look like a real conversation's without copying any real text.
  */
 public final class SyntheticText {
   private static final String[] SYLLABLES = {
@@ -101,7 +101,10 @@ public final class SyntheticText {
     for (int f = 0; f < files; f++) {
       LocalDate d = date.plusDays(3L * f);
       StringBuilder sb = new StringBuilder();
-      sb.append("---\nkind: conversation\nsession: ").append(f + 1).append("\ndate: ").append(d)
+      sb.append("---\nkind: conversation\nsession: ")
+          .append(f + 1)
+          .append("\ndate: ")
+          .append(d)
           .append("\nparticipants: [Ann, Bob]\n---\n");
       for (int t = 0; t < turns; t++) {
         sb.append(t % 2 == 0 ? "Ann: " : "Bob: ").append(sentence(6, 24)).append('\n');

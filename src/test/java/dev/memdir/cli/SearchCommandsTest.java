@@ -24,7 +24,8 @@ class SearchCommandsTest {
         dir.resolve("files/session-01_2023-05-08.md"),
         "---\nkind: conversation\nsession: 1\ndate: 2023-05-08\nparticipants: [Ann, Bob]\n---\n"
             + "Ann: We went to the lake.\nBob: Was the water cold?\nAnn: Freezing, but lovely.\n");
-    Files.writeString(dir.resolve("files/notes.md"), "Buy milk.\n\nCall the plumber about the lake house.\n");
+    Files.writeString(
+        dir.resolve("files/notes.md"), "Buy milk.\n\nCall the plumber about the lake house.\n");
   }
 
   private static JsonNode json(CliTest.Result r) throws Exception {
@@ -39,7 +40,8 @@ class SearchCommandsTest {
     assertThat(r.out())
         .startsWith("notes.md:3 score ")
         .contains("Call the plumber about the lake house.");
-    assertThat(r.err()).isEqualTo("note: rebuilding the search index: .memdir/index/main is missing\n");
+    assertThat(r.err())
+        .isEqualTo("note: rebuilding the search index: .memdir/index/main is missing\n");
     JsonNode j = json(CliTest.run("search", d, "cold water", "--speaker", "Bob", "--json"));
     assertThat(j.get("hits").get(0).get("file").asText()).isEqualTo("session-01_2023-05-08.md");
     assertThat(j.get("hits").get(0).get("start_line").asInt()).isEqualTo(8);
@@ -63,7 +65,8 @@ class SearchCommandsTest {
         .isEqualTo(
             "notes.md:3:Call the plumber about the lake house.\n"
                 + "session-01_2023-05-08.md:7:Ann: We went to the lake.\n");
-    JsonNode j = json(CliTest.run("grep", d, "lake", "--include", "*.md", "--context", "1", "--json"));
+    JsonNode j =
+        json(CliTest.run("grep", d, "lake", "--include", "*.md", "--context", "1", "--json"));
     assertThat(j.get("matches")).hasSize(2);
     assertThat(j.get("matches").get(0).get("before").get(0).get("line").asInt()).isEqualTo(2);
     assertThat(j.get("next_offset").isNull()).isTrue();
@@ -75,7 +78,8 @@ class SearchCommandsTest {
   @Test
   void openShowsAWindowAndCloseClosesIt() throws Exception {
     CliTest.Result r = CliTest.run("open", d, "notes.md", "--offset", "3", "--length", "1");
-    assertThat(r.out()).isEqualTo("[notes.md lines 3–3 of 3]\n3: Call the plumber about the lake house.\n");
+    assertThat(r.out())
+        .isEqualTo("[notes.md lines 3–3 of 3]\n3: Call the plumber about the lake house.\n");
     assertThat(Files.readString(dir.resolve(".memdir/windows.json"))).contains("\"notes.md\"");
     JsonNode j = json(CliTest.run("open", d, "session-01_2023-05-08.md", "--json"));
     assertThat(j.get("windows").get(0).get("header").asText())
@@ -96,7 +100,8 @@ class SearchCommandsTest {
 
   @Test
   void archivalSearchFindsFactsByWordsTagsAndTime() throws Exception {
-    assertThat(CliTest.run("archival", "add", d, "Ada prefers green tea", "--tag", "prefs").code()).isZero();
+    assertThat(CliTest.run("archival", "add", d, "Ada prefers green tea", "--tag", "prefs").code())
+        .isZero();
     assertThat(CliTest.run("archival", "add", d, "Ada's bike is blue").code()).isZero();
     CliTest.Result r = CliTest.run("archival", "search", d, "tea");
     assertThat(r.out()).contains("Ada prefers green tea").doesNotContain("bike");
@@ -118,8 +123,13 @@ class SearchCommandsTest {
 
   @Test
   void historySearchFindsPastMessages() throws Exception {
-    assertThat(CliTest.run("history", "append", d, "--role", "user", "I adopted a dog named Biscuit").code()).isZero();
-    assertThat(CliTest.run("history", "append", d, "--role", "assistant", "What a lovely name").code()).isZero();
+    assertThat(
+            CliTest.run("history", "append", d, "--role", "user", "I adopted a dog named Biscuit")
+                .code())
+        .isZero();
+    assertThat(
+            CliTest.run("history", "append", d, "--role", "assistant", "What a lovely name").code())
+        .isZero();
     CliTest.Result r = CliTest.run("history", "search", d, "biscuit dog");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("] user: I adopted a dog named Biscuit").doesNotContain("lovely");

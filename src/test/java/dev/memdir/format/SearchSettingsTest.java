@@ -18,6 +18,7 @@ class SearchSettingsTest {
         stemmer: none
         stop_words: lucene
         passage: line
+        passage_lines: 12
         window: 0
         neighbours: 2
         neighbour_weight: 0.8
@@ -33,8 +34,18 @@ class SearchSettingsTest {
     assertThat(s)
         .isEqualTo(
             new SearchSettings(
-                0.9, 0.5, SearchSettings.Stemmer.NONE, SearchSettings.StopWords.LUCENE,
-                SearchSettings.PassageUnit.LINE, 0, 2, 0.8, 2, 0.5, 3));
+                0.9,
+                0.5,
+                SearchSettings.Stemmer.NONE,
+                SearchSettings.StopWords.LUCENE,
+                SearchSettings.PassageUnit.LINE,
+                12,
+                0,
+                2,
+                0.8,
+                2,
+                0.5,
+                3));
     assertThat(warnings).isEmpty();
   }
 
@@ -51,16 +62,20 @@ class SearchSettingsTest {
 
   @Test
   void aWrongValueNamesTheLineOfItsKey() {
-    assertThatThrownBy(() -> AgentConfig.parse("name: a\nsearch:\n  k1: 1\n  b: 2\n", "d", new ArrayList<>()))
+    assertThatThrownBy(
+            () -> AgentConfig.parse("name: a\nsearch:\n  k1: 1\n  b: 2\n", "d", new ArrayList<>()))
         .isInstanceOf(ConfigException.class)
         .hasMessage("agent.yaml:4: 'search.b' must be a number from 0 to 1, got 2");
-    assertThatThrownBy(() -> AgentConfig.parse("search:\n  stemmer: snowball\n", "d", new ArrayList<>()))
+    assertThatThrownBy(
+            () -> AgentConfig.parse("search:\n  stemmer: snowball\n", "d", new ArrayList<>()))
         .hasMessage("agent.yaml:2: 'search.stemmer' must be porter | none, got \"snowball\"");
-    assertThatThrownBy(() -> AgentConfig.parse("search:\n\n  window: 1.5\n", "d", new ArrayList<>()))
+    assertThatThrownBy(
+            () -> AgentConfig.parse("search:\n\n  window: 1.5\n", "d", new ArrayList<>()))
         .hasMessage("agent.yaml:3: 'search.window' must be an integer from 0 to 5, got 1.5");
     assertThatThrownBy(() -> AgentConfig.parse("search: fast\n", "d", new ArrayList<>()))
         .hasMessage("agent.yaml:1: 'search' must be a mapping of keys to values, got \"fast\"");
-    assertThatThrownBy(() -> AgentConfig.parse("search:\n  max_open_files: 0\n", "d", new ArrayList<>()))
+    assertThatThrownBy(
+            () -> AgentConfig.parse("search:\n  max_open_files: 0\n", "d", new ArrayList<>()))
         .hasMessage("agent.yaml:2: 'search.max_open_files' must be an integer from 1 to 50, got 0");
   }
 
@@ -68,7 +83,8 @@ class SearchSettingsTest {
   void unknownKeysWarnAndSurviveARewrite() {
     List<Problem> warnings = new ArrayList<>();
     AgentConfig c = AgentConfig.parse("name: a\nsearch:\n  b: 0.5\n  fuzzy: true\n", "d", warnings);
-    assertThat(warnings).extracting(Problem::toString)
+    assertThat(warnings)
+        .extracting(Problem::toString)
         .containsExactly("agent.yaml:4: unknown key 'search.fuzzy' (kept as is)");
     String yaml = c.toYaml();
     assertThat(yaml).contains("search:\n  b: 0.5\n  fuzzy: true\n");
@@ -84,7 +100,8 @@ class SearchSettingsTest {
   @Test
   void theAnalysisSignatureNamesWhatChangesTheIndex() {
     assertThat(SearchSettings.defaults().analysisSignature())
-        .isEqualTo("stemmer=porter stop_words=english passage=paragraph window=1");
+        .isEqualTo(
+            "stemmer=porter stop_words=english passage=paragraph passage_lines=40 window=1");
     assertThat(SearchSettings.defaults().withBm25(2, 0).analysisSignature())
         .isEqualTo(SearchSettings.defaults().analysisSignature());
   }

@@ -30,12 +30,15 @@ class ReadSegmentTest {
     Instant now = Instant.parse("2026-11-26T08:30:00Z");
     try (HistoryLog log =
         HistoryLog.open(
-            layout, Durability.NEVER, WriteLock.of(layout, Duration.ofSeconds(5)),
+            layout,
+            Durability.NEVER,
+            WriteLock.of(layout, Duration.ofSeconds(5)),
             Clock.fixed(now, ZoneOffset.UTC))) {
       log.append(Message.user("one"));
       log.append(Message.user("two"));
       Path seg = dir.resolve("history/2026-11.jsonl");
-      Files.writeString(seg, "not json\n{\"v\":1,", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      Files.writeString(
+          seg, "not json\n{\"v\":1,", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
       assertThat(log.segmentNames()).containsExactly("2026-11.jsonl");
       List<String> seen = new ArrayList<>();
       List<Long> ends = new ArrayList<>();

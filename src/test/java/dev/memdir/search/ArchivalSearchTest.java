@@ -32,19 +32,25 @@ class ArchivalSearchTest {
   void setUp() {
     agent = Fixtures.emptyAgent(tmp);
     Layout layout = Layout.of(agent);
-    at(layout, "2026-09-18T07:00:00Z").insert("Lia's school starts at 8.", List.of("family", "school"));
+    at(layout, "2026-09-18T07:00:00Z")
+        .insert("Lia's school starts at 8.", List.of("family", "school"));
     at(layout, "2026-10-27T12:00:00Z").insert("Tom's dentist is Dr. Weber.", List.of("health"));
     at(layout, "2026-11-12T09:30:00Z")
-        .insert("Tom prefers trains to flights for trips under 600 km.", List.of("travel", "Prefs"));
-    at(layout, "2026-11-20T10:00:00Z").insert("Tom's school friend Ben visits in December.", List.of("family"));
-    search = Search.open(layout, SearchSettings.defaults(), new ArchivalStore(layout, Clock.systemUTC()));
+        .insert(
+            "Tom prefers trains to flights for trips under 600 km.", List.of("travel", "Prefs"));
+    at(layout, "2026-11-20T10:00:00Z")
+        .insert("Tom's school friend Ben visits in December.", List.of("family"));
+    search =
+        Search.open(
+            layout, SearchSettings.defaults(), new ArchivalStore(layout, Clock.systemUTC()));
   }
 
   private List<String> ids(Results<FactHit> r) {
     return r.hits().stream().map(h -> h.text()).toList();
   }
 
-  private Results<FactHit> find(String q, List<String> tags, Search.TagMatch m, String from, String to, int k) {
+  private Results<FactHit> find(
+      String q, List<String> tags, Search.TagMatch m, String from, String to, int k) {
     return search.archivalMemorySearch(
         q,
         tags,
@@ -67,14 +73,17 @@ class ArchivalSearchTest {
     assertThat(top.created()).isEqualTo(Instant.parse("2026-11-20T10:00:00Z"));
     assertThat(top.tags()).containsExactly("family");
     assertThat(top.file()).startsWith("archival/2026-11-20-tom-s-school-friend-ben-visits");
-    assertThat(top.id()).isEqualTo(top.file().substring("archival/".length(), top.file().length() - 3));
+    assertThat(top.id())
+        .isEqualTo(top.file().substring("archival/".length(), top.file().length() - 3));
   }
 
   @Test
   void tagsFilterWithAnyOrAllAndIgnoreCase() {
     assertThat(ids(find("Tom school", List.of("FAMILY"), Search.TagMatch.ANY, null, null, 10)))
-        .containsExactly("Tom's school friend Ben visits in December.", "Lia's school starts at 8.");
-    assertThat(ids(find("school", List.of("family", "school"), Search.TagMatch.ALL, null, null, 10)))
+        .containsExactly(
+            "Tom's school friend Ben visits in December.", "Lia's school starts at 8.");
+    assertThat(
+            ids(find("school", List.of("family", "school"), Search.TagMatch.ALL, null, null, 10)))
         .containsExactly("Lia's school starts at 8.");
     assertThat(ids(find("trains", List.of("prefs"), Search.TagMatch.ANY, null, null, 10)))
         .containsExactly("Tom prefers trains to flights for trips under 600 km.");
@@ -93,7 +102,8 @@ class ArchivalSearchTest {
   void filtersAloneListMatchingFactsNewestFirst() {
     Results<FactHit> r = find("", List.of("family"), Search.TagMatch.ANY, null, null, 10);
     assertThat(ids(r))
-        .containsExactly("Tom's school friend Ben visits in December.", "Lia's school starts at 8.");
+        .containsExactly(
+            "Tom's school friend Ben visits in December.", "Lia's school starts at 8.");
     assertThat(r.hits()).extracting(FactHit::score).containsOnly(0.0);
   }
 
@@ -115,8 +125,10 @@ class ArchivalSearchTest {
         .hasMessage(
             "start_datetime must be an ISO-8601 date or time like 2026-11-26 or"
                 + " 2026-11-26T08:30:00Z, got \"last tuesday\"");
-    assertThatThrownBy(() -> find("Tom", List.of(), Search.TagMatch.ANY, "2026-12-01", "2026-11-01", 5))
-        .hasMessage("start_datetime 2026-12-01T00:00:00Z is after end_datetime 2026-11-01T23:59:59Z");
+    assertThatThrownBy(
+            () -> find("Tom", List.of(), Search.TagMatch.ANY, "2026-12-01", "2026-11-01", 5))
+        .hasMessage(
+            "start_datetime 2026-12-01T00:00:00Z is after end_datetime 2026-11-01T23:59:59Z");
   }
 
   @Test

@@ -22,7 +22,8 @@ class ConversationLogTest {
     assertThat(t.line()).isEqualTo(12);
     assertThat(t.speaker()).contains("Melanie");
     assertThat(t.content())
-        .isEqualTo("They loved it. We roasted marshmallows by the fire. [image: a tent beside a lake]");
+        .isEqualTo(
+            "They loved it. We roasted marshmallows by the fire. [image: a tent beside a lake]");
     assertThat(log.problems()).isEmpty();
   }
 
@@ -37,7 +38,8 @@ class ConversationLogTest {
   @Test
   void filesWithoutConversationKindAreNotLogs() {
     assertThat(ConversationLog.parse("Caroline: hi\n", "files/a.md")).isEmpty();
-    assertThat(ConversationLog.parse("---\nkind: notes\n---\nCaroline: hi\n", "files/a.md")).isEmpty();
+    assertThat(ConversationLog.parse("---\nkind: notes\n---\nCaroline: hi\n", "files/a.md"))
+        .isEmpty();
     assertThat(ConversationLog.parse("---\nkind: [\n---\nx\n", "files/a.md")).isEmpty();
   }
 
@@ -55,7 +57,8 @@ class ConversationLogTest {
                 + " 2023-05-08T13:56:00, got \"May 8\"",
             "files/s.md:8: speaker 'Carl' is not among the participants",
             "files/s.md:9: not a turn (expected 'Speaker: text'); searched as is");
-    assertThat(log.turns()).extracting(ConversationLog.Turn::speaker)
+    assertThat(log.turns())
+        .extracting(ConversationLog.Turn::speaker)
         .containsExactly(Optional.of("Ann"), Optional.of("Carl"), Optional.empty());
     assertThat(log.date()).isEmpty();
   }

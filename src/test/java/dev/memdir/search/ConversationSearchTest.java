@@ -27,10 +27,22 @@ class ConversationSearchTest {
   void setUp() {
     dir = tmp.resolve("agent");
     try (Agent a = Agent.init(dir, InitOptions.defaults())) {
-      a.history().append(Message.user("I adopted a dog named Biscuit."), Instant.parse("2026-10-01T10:00:00Z"));
-      a.history().append(Message.assistant("Biscuit is a lovely name for a dog!"), Instant.parse("2026-10-01T10:00:05Z"));
-      a.history().append(Message.user("My sister Lena visits in December."), Instant.parse("2026-11-02T09:00:00Z"));
-      a.history().append(Message.user("Biscuit chewed my shoes again."), Instant.parse("2026-11-20T18:00:00Z"));
+      a.history()
+          .append(
+              Message.user("I adopted a dog named Biscuit."),
+              Instant.parse("2026-10-01T10:00:00Z"));
+      a.history()
+          .append(
+              Message.assistant("Biscuit is a lovely name for a dog!"),
+              Instant.parse("2026-10-01T10:00:05Z"));
+      a.history()
+          .append(
+              Message.user("My sister Lena visits in December."),
+              Instant.parse("2026-11-02T09:00:00Z"));
+      a.history()
+          .append(
+              Message.user("Biscuit chewed my shoes again."),
+              Instant.parse("2026-11-20T18:00:00Z"));
     }
   }
 
@@ -38,7 +50,8 @@ class ConversationSearchTest {
     return r.hits().stream().map(MessageHit::content).toList();
   }
 
-  private static Results<MessageHit> find(Agent a, String q, List<String> roles, String from, String to, int limit) {
+  private static Results<MessageHit> find(
+      Agent a, String q, List<String> roles, String from, String to, int limit) {
     return a.search()
         .conversationSearch(
             q,
@@ -63,7 +76,8 @@ class ConversationSearchTest {
       assertThat(top.role()).isEqualTo("user");
       assertThat(top.ts()).isEqualTo(Instant.parse("2026-10-01T10:00:00Z"));
       assertThat(top.id()).hasSize(26);
-      assertThat(r.notes()).containsExactly("rebuilding the history index: .memdir/index/history is missing");
+      assertThat(r.notes())
+          .containsExactly("rebuilding the history index: .memdir/index/history is missing");
     }
   }
 
@@ -93,8 +107,10 @@ class ConversationSearchTest {
     try (Agent a = Agent.open(dir)) {
       assertThatThrownBy(() -> find(a, "dog", List.of("wizard"), null, null, 5))
           .isInstanceOf(ToolException.class)
-          .hasMessage("unknown role 'wizard'; roles are system, user, assistant, tool, summary, event");
-      assertThat(find(a, "dog", List.of(), null, null, 500).notes()).contains("limit 500 capped at 100");
+          .hasMessage(
+              "unknown role 'wizard'; roles are system, user, assistant, tool, summary, event");
+      assertThat(find(a, "dog", List.of(), null, null, 500).notes())
+          .contains("limit 500 capped at 100");
       Results<MessageHit> stop = find(a, "what was it", List.of(), null, null, 5);
       assertThat(stop.hits()).isEmpty();
       assertThat(stop.notes().get(0)).startsWith("the query \"what was it\" has only common words");
@@ -107,9 +123,12 @@ class ConversationSearchTest {
   void appendedMessagesAreFoundByTheNextSearch() {
     try (Agent a = Agent.open(dir)) {
       assertThat(find(a, "hamster", List.of(), null, null, 10).hits()).isEmpty();
-      a.history().append(Message.user("We also got a hamster."), Instant.parse("2026-11-25T08:00:00Z"));
+      a.history()
+          .append(Message.user("We also got a hamster."), Instant.parse("2026-11-25T08:00:00Z"));
       // An append with an old time goes to an old month's segment; it is found too.
-      a.history().append(Message.user("The hamster came from March."), Instant.parse("2026-03-05T08:00:00Z"));
+      a.history()
+          .append(
+              Message.user("The hamster came from March."), Instant.parse("2026-03-05T08:00:00Z"));
       Results<MessageHit> r = find(a, "hamster", List.of(), null, null, 10);
       assertThat(contents(r))
           .containsExactlyInAnyOrder("We also got a hamster.", "The hamster came from March.");
@@ -126,7 +145,8 @@ class ConversationSearchTest {
       // place (same length) and append: the old line keeps its indexed words.
       String text = Files.readString(seg);
       Files.writeString(seg, text.replace("adopted", "rescued"));
-      a.history().append(Message.user("Biscuit likes the park."), Instant.parse("2026-10-03T10:00:00Z"));
+      a.history()
+          .append(Message.user("Biscuit likes the park."), Instant.parse("2026-10-03T10:00:00Z"));
       assertThat(contents(find(a, "park", List.of(), null, null, 10)))
           .containsExactly("Biscuit likes the park.");
       assertThat(find(a, "adopted", List.of(), null, null, 10).hits()).hasSize(1);
@@ -155,9 +175,11 @@ class ConversationSearchTest {
             + "\"role\":\"user\",\"content\":\"Pancakes for breakfast\"}";
     try (Agent a = Agent.open(dir)) {
       assertThat(find(a, "pancakes", List.of(), null, null, 10).hits()).isEmpty();
-      Files.writeString(seg, line.substring(0, 40), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      Files.writeString(
+          seg, line.substring(0, 40), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
       assertThat(find(a, "pancakes", List.of(), null, null, 10).hits()).isEmpty();
-      Files.writeString(seg, line.substring(40) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      Files.writeString(
+          seg, line.substring(40) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
       assertThat(contents(find(a, "pancakes", List.of(), null, null, 10)))
           .containsExactly("Pancakes for breakfast");
     }
@@ -172,7 +194,8 @@ class ConversationSearchTest {
     try (Agent a = Agent.open(dir)) {
       Results<MessageHit> r = find(a, "dog", List.of(), null, null, 10);
       assertThat(r.hits()).hasSize(2);
-      assertThat(r.notes()).containsExactly("rebuilding the history index: .memdir/index/history is missing");
+      assertThat(r.notes())
+          .containsExactly("rebuilding the history index: .memdir/index/history is missing");
     }
     try (Agent a = Agent.open(dir)) {
       assertThat(find(a, "dog", List.of(), null, null, 10).notes()).isEmpty();

@@ -51,19 +51,24 @@ class FilesRootTest {
         "file_name '/etc/passwd' is absolute; give a path relative to files/, like notes.md");
     refused(
         agent.resolve("files/notes.md").toString(),
-        "file_name '" + agent.resolve("files/notes.md")
+        "file_name '"
+            + agent.resolve("files/notes.md")
             + "' is absolute; give a path relative to files/, like notes.md");
     refused(
         "C:/Windows/win.ini",
         "file_name 'C:/Windows/win.ini' is absolute; give a path relative to files/, like"
             + " notes.md");
-    refused("~/notes.md", "file_name '~/notes.md' is absolute; give a path relative to files/, like notes.md");
+    refused(
+        "~/notes.md",
+        "file_name '~/notes.md' is absolute; give a path relative to files/, like notes.md");
   }
 
   @Test
   void nulBytesAndBackslashesAreRefused() {
     refused("notes.md\0.txt", "file_name 'notes.md\\0.txt' contains a NUL byte");
-    refused("..\\agent.yaml", "file_name '..\\agent.yaml' contains a backslash; separate folders with /");
+    refused(
+        "..\\agent.yaml",
+        "file_name '..\\agent.yaml' contains a backslash; separate folders with /");
   }
 
   @Test

@@ -44,8 +44,7 @@ class GlobTest {
         .hasMessage("include '[abc' has a '[' without a closing ']'");
     assertThatThrownBy(() -> Glob.compile("{a,b"))
         .hasMessage("include '{a,b' has a '{' without a closing '}'");
-    assertThatThrownBy(() -> Glob.compile("a}"))
-        .hasMessage("include 'a}' has a '}' without a '{'");
+    assertThatThrownBy(() -> Glob.compile("a}")).hasMessage("include 'a}' has a '}' without a '{'");
     assertThatThrownBy(() -> Glob.compile("*".repeat(300)))
         .hasMessage("include is 300 chars; at most 256");
   }

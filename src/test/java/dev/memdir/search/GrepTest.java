@@ -28,7 +28,8 @@ class GrepTest {
     agent = Fixtures.conversationAgent(tmp);
     Layout layout = Layout.of(agent);
     search =
-        Search.open(layout, SearchSettings.defaults(), new ArchivalStore(layout, Clock.systemUTC()));
+        Search.open(
+            layout, SearchSettings.defaults(), new ArchivalStore(layout, Clock.systemUTC()));
   }
 
   static String lineNumbers(Grep.Compiled c, String text) {
@@ -54,7 +55,8 @@ class GrepTest {
             "session-01_2023-05-08.md:9",
             "session-01_2023-05-08.md:12",
             "session-02_2023-06-20.md:8");
-    assertThat(p.matches().get(0).text()).isEqualTo("The lake behind the house freezes in January.");
+    assertThat(p.matches().get(0).text())
+        .isEqualTo("The lake behind the house freezes in January.");
     assertThat(p.nextOffset()).isEmpty();
     assertThat(p.notes()).isEmpty();
   }
@@ -173,7 +175,8 @@ class GrepTest {
     GrepPage p = grep("lake");
     assertThat(p.matches()).hasSize(4);
     assertThat(p.notes())
-        .containsExactly("skipped files/old.txt: not UTF-8 text", "skipped binary file files/photo.jpg");
+        .containsExactly(
+            "skipped files/old.txt: not UTF-8 text", "skipped binary file files/photo.jpg");
   }
 
   @Test

@@ -23,7 +23,8 @@ class PassagesTest {
   @Test
   void lineModeCutsEveryNonBlankLine() {
     SearchSettings lines = SearchSettings.defaults().withPassage(SearchSettings.PassageUnit.LINE);
-    assertThat(ranges(Passages.split("a\nb\n\nc\n", "f", lines))).containsExactly("1-1", "2-2", "4-4");
+    assertThat(ranges(Passages.split("a\nb\n\nc\n", "f", lines)))
+        .containsExactly("1-1", "2-2", "4-4");
   }
 
   @Test
@@ -31,6 +32,13 @@ class PassagesTest {
     String text = "x\n".repeat(100);
     assertThat(ranges(Passages.split(text, "f", SearchSettings.defaults())))
         .containsExactly("1-40", "41-80", "81-100");
+  }
+
+  @Test
+  void thePassageSizeIsASetting() {
+    String text = "x\n".repeat(25);
+    assertThat(ranges(Passages.split(text, "f", SearchSettings.defaults().withPassageLines(10))))
+        .containsExactly("1-10", "11-20", "21-25");
   }
 
   @Test

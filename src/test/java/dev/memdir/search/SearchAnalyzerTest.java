@@ -21,7 +21,8 @@ class SearchAnalyzerTest {
             SearchSettings.defaults()
                 .withAnalysis(SearchSettings.Stemmer.PORTER, SearchSettings.StopWords.LUCENE));
     assertThat(ours.terms("f", "what did she do after")).isEmpty();
-    assertThat(lucene.terms("f", "what did she do after")).containsExactly("what", "did", "she", "do", "after");
+    assertThat(lucene.terms("f", "what did she do after"))
+        .containsExactly("what", "did", "she", "do", "after");
     assertThat(SearchAnalyzer.englishStopWordCount()).isEqualTo(150);
   }
 

@@ -100,7 +100,8 @@ class SearchFilesTest {
   void headerAndBlankLinesAreNeverPassages() {
     Path agent = Fixtures.conversationAgent(tmp);
     try (Search s = search(agent, plain())) {
-      assertThat(s.searchFiles("kind conversation participants session", 10, Optional.empty()).hits())
+      assertThat(
+              s.searchFiles("kind conversation participants session", 10, Optional.empty()).hits())
           .isEmpty();
       // Speaker names are not indexed text: only turns that mention a name match it.
       assertThat(locations(s.searchFiles("Caroline", 10, Optional.empty())))
@@ -203,8 +204,8 @@ class SearchFilesTest {
       Results<FileHit> r = s.searchFiles("lake", 10, Optional.of("caroline"));
       // No turn about the lake is Caroline's: nothing to prefer, and a note says so.
       assertThat(locations(r)).hasSize(4).first().isEqualTo("notes.md:8");
-      assertThat(r.notes()).contains(
-          "no matching passage is spoken by caroline; ranked without speaker preference");
+      assertThat(r.notes())
+          .contains("no matching passage is spoken by caroline; ranked without speaker preference");
       // Melanie's "Painting keeps me calm" (line 10) leads; Caroline's line 9, boosted, passes it.
       Results<FileHit> unboosted = s.searchFiles("painting calm", 10, Optional.empty());
       assertThat(locations(unboosted))
@@ -215,12 +216,12 @@ class SearchFilesTest {
       Results<FileHit> m = s.searchFiles("painting", 10, Optional.of("Caroline"));
       Results<FileHit> m0 = s.searchFiles("painting", 10, Optional.empty());
       assertThat(m.hits().get(0).location()).isEqualTo("session-02_2023-06-20.md:9");
-      assertThat(m.hits().get(0).score())
-          .isEqualTo(1.5 * m0.hits().get(0).score(), within());
+      assertThat(m.hits().get(0).score()).isEqualTo(1.5 * m0.hits().get(0).score(), within());
       Results<FileHit> calm = s.searchFiles("painting calm", 10, Optional.of("Caroline"));
-      assertThat(calm.notes()).contains(
-          "Caroline's best passage scores well under the best by others; ranked without speaker"
-              + " preference");
+      assertThat(calm.notes())
+          .contains(
+              "Caroline's best passage scores well under the best by others; ranked without speaker"
+                  + " preference");
       assertThat(m.notes()).isEmpty();
     }
   }
@@ -231,7 +232,9 @@ class SearchFilesTest {
     try (Search s = search(agent, plain().withSpeaker(10, 1.0))) {
       Results<FileHit> r = s.searchFiles("painting sunrise", 10, Optional.of("Caroline"));
       assertThat(locations(r))
-          .containsExactly("session-02_2023-06-20.md:8", "session-02_2023-06-20.md:9",
+          .containsExactly(
+              "session-02_2023-06-20.md:8",
+              "session-02_2023-06-20.md:9",
               "session-02_2023-06-20.md:10");
       assertThat(r.notes())
           .contains(
@@ -278,7 +281,8 @@ class SearchFilesTest {
       Results<FileHit> empty = s.searchFiles("   ", 10, Optional.empty());
       assertThat(empty.hits()).isEmpty();
       assertThat(empty.notes())
-          .contains("the query is empty; give words to search for, such as names, places or topics");
+          .contains(
+              "the query is empty; give words to search for, such as names, places or topics");
       Results<FileHit> stop = s.searchFiles("What did they do?", 10, Optional.empty());
       assertThat(stop.hits()).isEmpty();
       assertThat(stop.notes())

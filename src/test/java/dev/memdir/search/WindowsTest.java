@@ -61,7 +61,8 @@ class WindowsTest {
     Fixtures.write(agent.resolve("files/notes.md"), "one\ntwo\nthree changed\nfour\n");
     try (Search s = search()) {
       Results<FileWindow> open = s.openWindows();
-      assertThat(open.hits()).extracting(FileWindow::render)
+      assertThat(open.hits())
+          .extracting(FileWindow::render)
           .containsExactly("[notes.md lines 3–4 of 4]\n3: three changed\n4: four");
     }
   }
@@ -127,7 +128,8 @@ class WindowsTest {
       OpenResult r = s.openFiles(List.of(new FileRequest("long.md", 1, Integer.MAX_VALUE)), false);
       assertThat(r.opened().get(0).header()).isEqualTo("[long.md lines 1–312 of 312]");
       assertThat(r.notes()).containsExactly("length 2147483647 capped at 1000 lines");
-      OpenResult past = s.openFiles(List.of(new FileRequest("long.md", Integer.MAX_VALUE, 10)), false);
+      OpenResult past =
+          s.openFiles(List.of(new FileRequest("long.md", Integer.MAX_VALUE, 10)), false);
       assertThat(past.opened().get(0).header()).isEqualTo("[long.md lines 303–312 of 312]");
       assertThat(past.notes())
           .containsExactly("long.md has 312 lines; offset 2147483647 moved to the last 10 lines");
