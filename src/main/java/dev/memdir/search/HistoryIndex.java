@@ -79,7 +79,11 @@ final class HistoryIndex implements AutoCloseable {
             layout.derivedDir().resolve("index").resolve("history"),
             ".memdir/index/history",
             analyzer,
-            settings.analysisSignature());
+            // Only what changes how words are analysed; passages and windows are not history's.
+            "stemmer="
+                + SearchSettings.word(settings.stemmer())
+                + " stop_words="
+                + SearchSettings.word(settings.stopWords()));
   }
 
   IndexSearcher searcher() {

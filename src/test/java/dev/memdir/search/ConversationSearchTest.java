@@ -202,4 +202,23 @@ class ConversationSearchTest {
       assertThat(a.search().reindex().messages()).isEqualTo(4);
     }
   }
+
+  @Test
+  void changingPassageSettingsDoesNotRebuildTheHistoryIndex() throws IOException {
+    try (Agent a = Agent.open(dir)) {
+      find(a, "dog", List.of(), null, null, 10);
+    }
+    Path yaml = dir.resolve("agent.yaml");
+    Files.writeString(yaml, Files.readString(yaml) + "search:\n  window: 2\n");
+    try (Agent a = Agent.open(dir)) {
+      assertThat(find(a, "dog", List.of(), null, null, 10).notes()).isEmpty();
+    }
+    Files.writeString(yaml, Files.readString(yaml) + "  stemmer: none\n");
+    try (Agent a = Agent.open(dir)) {
+      assertThat(find(a, "dog", List.of(), null, null, 10).notes())
+          .containsExactly(
+              "rebuilding the history index: the search settings changed (stemmer=porter"
+                  + " stop_words=english -> stemmer=none stop_words=english)");
+    }
+  }
 }
