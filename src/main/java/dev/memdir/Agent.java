@@ -16,6 +16,7 @@ import dev.memdir.llm.ChatModel;
 import dev.memdir.llm.ChatModels;
 import dev.memdir.llm.ModelConfig;
 import dev.memdir.memory.CoreMemory;
+import dev.memdir.search.Search;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,7 @@ public final class Agent implements AutoCloseable {
   private final HistoryLog history;
   private final Clock clock;
   private Runner runner;
+  private Search search;
 
   private Agent(
       Layout layout, AgentConfig config, List<Problem> configWarnings, Clock clock, Duration wait) {
@@ -134,6 +136,14 @@ public final class Agent implements AutoCloseable {
   /** Archival facts. */
   public ArchivalStore archival() {
     return archival;
+  }
+
+  /** The search tools over files, archival facts and history; the index opens on first use. */
+  public synchronized Search search() {
+    if (search == null) {
+      search = Search.open(layout, config.search(), archival, history);
+    }
+    return search;
   }
 
   /** The conversation history. */
@@ -276,8 +286,15 @@ public final class Agent implements AutoCloseable {
 
   /** Forces history records not yet on disk ({@code durability: turn}); holds nothing else. */
   @Override
-  public void close() {
-    history.close();
+  public synchronized void close() {
+    try {
+      if (search != null) {
+        search.close();
+        search = null;
+      }
+    } finally {
+      history.close();
+    }
   }
 
   static AgentConfig readConfig(Layout layout, List<Problem> warnings) {

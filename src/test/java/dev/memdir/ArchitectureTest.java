@@ -73,6 +73,9 @@ class ArchitectureTest {
         if (text.contains("import org.apache.lucene.") && !rel.startsWith("search/")) {
           violations.add(rel + " imports Lucene");
         }
+        if (text.contains("import com.google.re2j.") && !rel.startsWith("search/")) {
+          violations.add(rel + " imports RE2J");
+        }
       }
     }
     assertThat(violations).isEmpty();

@@ -4,10 +4,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.Agent;
 import dev.memdir.archival.Fact;
+import dev.memdir.search.FactHit;
+import dev.memdir.search.Results;
+import dev.memdir.search.Search;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,13 +30,14 @@ import picocli.CommandLine.Spec;
       ArchivalCommand.ListFacts.class,
       ArchivalCommand.Get.class,
       ArchivalCommand.Delete.class,
+      ArchivalCommand.SearchFacts.class,
     })
 final class ArchivalCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: add, list, get or delete");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: add, list, get, delete or search");
   }
 
   static ObjectNode toJson(Fact f) {
@@ -150,6 +156,83 @@ final class ArchivalCommand implements Runnable {
       try (Agent agent = Agent.open(dir, wait.duration())) {
         Fact f = agent.archival().delete(id);
         Cli.out(spec).println("deleted " + f.id());
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "search",
+      mixinStandardHelpOptions = true,
+      description = "Find facts by BM25, tags and creation time (archival_memory_search).")
+  static final class SearchFacts implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
+    Path dir;
+
+    @Parameters(index = "1", paramLabel = "QUERY", description = "Words to look for ('' with --tag lists by tag).")
+    String query;
+
+    @Option(names = "--top-k", paramLabel = "N", description = "The most facts (default: ${DEFAULT-VALUE}).")
+    int topK = Search.DEFAULT_LIMIT;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "Only facts with this tag; repeat for more.")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--tag-match", paramLabel = "any|all", description = "Facts with any or all of the tags (default: any).")
+    String tagMatch = "any";
+
+    @Option(names = "--start", paramLabel = "TIME", description = "Facts created at or after TIME (2026-11-26 or 2026-11-26T08:30:00Z).")
+    String start;
+
+    @Option(names = "--end", paramLabel = "TIME", description = "Facts created at or before TIME.")
+    String end;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      Search.TagMatch match =
+          switch (tagMatch) {
+            case "any" -> Search.TagMatch.ANY;
+            case "all" -> Search.TagMatch.ALL;
+            default -> throw new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "--tag-match must be any or all, got '" + tagMatch + "'");
+          };
+      Optional<Instant> from = Optional.ofNullable(start).map(s -> Search.parseTime("--start", s, false));
+      Optional<Instant> to = Optional.ofNullable(end).map(s -> Search.parseTime("--end", s, true));
+      try (Agent agent = Agent.open(dir)) {
+        Results<FactHit> r =
+            agent.search().archivalMemorySearch(Cli.text(spec, query), tags, match, from, to, topK);
+        if (json) {
+          ObjectNode o = Cli.object();
+          ArrayNode arr = o.putArray("hits");
+          for (FactHit h : r.hits()) {
+            ObjectNode ho = arr.addObject();
+            ho.put("id", h.id());
+            ho.put("created", h.created().toString());
+            ArrayNode t = ho.putArray("tags");
+            h.tags().forEach(t::add);
+            ho.put("score", h.score());
+            ho.put("file", h.file());
+            ho.put("text", h.text());
+          }
+          SearchCommand.notesJson(o, r.notes());
+          Cli.printJson(spec, o);
+          return 0;
+        }
+        PrintWriter out = Cli.out(spec);
+        for (FactHit h : r.hits()) {
+          out.println(
+              h.id() + "  " + h.created()
+                  + (h.tags().isEmpty() ? "" : "  [" + String.join(", ", h.tags()) + "]")
+                  + String.format(java.util.Locale.ROOT, "  score %.3f", h.score()));
+          out.println(h.text());
+          out.println();
+        }
+        Cli.notes(spec, r.notes());
       }
       return 0;
     }

@@ -43,6 +43,14 @@ final class Cli {
     }
   }
 
+  /** Prints notes (rebuilds, capped values, empty queries) on standard error. */
+  static void notes(CommandLine.Model.CommandSpec spec, java.util.List<String> notes) {
+    for (String n : notes) {
+      spec.commandLine().getErr().println("note: " + n);
+    }
+    spec.commandLine().getErr().flush();
+  }
+
   static ObjectNode object() {
     return JSON.createObjectNode();
   }

@@ -2,10 +2,14 @@ package dev.memdir.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.Agent;
 import dev.memdir.history.Message;
 import dev.memdir.history.Record;
 import dev.memdir.history.Role;
+import dev.memdir.search.MessageHit;
+import dev.memdir.search.Results;
+import dev.memdir.search.Search;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +31,7 @@ import picocli.CommandLine.Spec;
     name = "history",
     mixinStandardHelpOptions = true,
     description = "Print the last records of the conversation, or append one with 'append'.",
-    subcommands = {HistoryCommand.Append.class})
+    subcommands = {HistoryCommand.Append.class, HistoryCommand.SearchMessages.class})
 final class HistoryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -159,6 +164,70 @@ final class HistoryCommand implements Callable<Integer> {
             spec.commandLine(),
             "--ts must be an ISO-8601 time like 2026-11-26T08:30:00Z, got \"" + s + "\"");
       }
+    }
+  }
+
+  @Command(
+      name = "search",
+      mixinStandardHelpOptions = true,
+      description = "Find past messages by BM25, role and time (conversation_search).")
+  static final class SearchMessages implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
+    Path dir;
+
+    @Parameters(index = "1", paramLabel = "QUERY", description = "Words to look for ('' with --role lists by role).")
+    String query;
+
+    @Option(names = "--role", paramLabel = "ROLE", description = "Only messages with this role; repeat for more.")
+    List<String> roles = new ArrayList<>();
+
+    @Option(names = "--limit", paramLabel = "N", description = "The most messages (default: ${DEFAULT-VALUE}).")
+    int limit = Search.DEFAULT_LIMIT;
+
+    @Option(names = "--start", paramLabel = "TIME", description = "Messages at or after TIME (2026-11-26 or 2026-11-26T08:30:00Z).")
+    String start;
+
+    @Option(names = "--end", paramLabel = "TIME", description = "Messages at or before TIME.")
+    String end;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      Optional<Instant> from =
+          Optional.ofNullable(start)
+              .map(v -> Search.parseTime("--start", v, false));
+      Optional<Instant> to =
+          Optional.ofNullable(end)
+              .map(v -> Search.parseTime("--end", v, true));
+      try (Agent agent = Agent.open(dir)) {
+        Results<MessageHit> r =
+            agent.search().conversationSearch(Cli.text(spec, query), roles, from, to, limit);
+        if (json) {
+          ObjectNode o = Cli.object();
+          ArrayNode arr = o.putArray("hits");
+          for (MessageHit h : r.hits()) {
+            arr.addObject()
+                .put("id", h.id())
+                .put("ts", h.ts().toString())
+                .put("role", h.role())
+                .put("score", h.score())
+                .put("content", h.content());
+          }
+          SearchCommand.notesJson(o, r.notes());
+          Cli.printJson(spec, o);
+          return 0;
+        }
+        PrintWriter out = Cli.out(spec);
+        for (MessageHit h : r.hits()) {
+          out.println(h.render());
+        }
+        Cli.notes(spec, r.notes());
+      }
+      return 0;
     }
   }
 }

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * tools: [memory_replace, memory_insert, memory_rethink, archival_memory_insert]
  * history:
  *   durability: turn               # always | turn | never
+ * search:                          # optional; see SearchSettings
+ *   b: 0.5
  * tool_rules:                      # optional; see ToolRules
  *   exit_loop: [send_message]
  * overflow:                        # optional; see Overflow
@@ -42,9 +44,11 @@ import java.util.regex.Pattern;
  * @param maxSteps the most model calls in one turn
  * @param tools the tools offered to the model
  * @param durability when history appends are forced to disk
+ * @param search how the search index analyses and ranks text
  * @param toolRules which tools must run first, end the turn, or run before it ends
  * @param overflow when and how much of the conversation is summarised
- * @param extra unknown top-level keys and unknown keys under {@code history}, kept as read
+ * @param extra unknown top-level keys and unknown keys under {@code history}, {@code search},
+ *     {@code tool_rules} and {@code overflow}, kept as read
  */
 public record AgentConfig(
     String name,
@@ -55,6 +59,7 @@ public record AgentConfig(
     int maxSteps,
     List<String> tools,
     Durability durability,
+    SearchSettings search,
     ToolRules toolRules,
     Overflow overflow,
     ObjectNode extra) {
@@ -108,6 +113,7 @@ public record AgentConfig(
           "max_steps",
           "tools",
           "history",
+          "search",
           ToolRules.KEY,
           Overflow.KEY);
   private static final Pattern MODEL = Pattern.compile("([a-z]+)/(\\S+)");
@@ -119,6 +125,7 @@ public record AgentConfig(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(baseUrl, "baseUrl");
     Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(search, "search");
     Objects.requireNonNull(toolRules, "toolRules");
     Objects.requireNonNull(overflow, "overflow");
     tools = List.copyOf(tools);
@@ -144,6 +151,22 @@ public record AgentConfig(
     }
   }
 
+  /** These settings with the default {@code search}, {@code tool_rules} and {@code overflow}. */
+  public AgentConfig(
+      String name,
+      String description,
+      String model,
+      Optional<String> baseUrl,
+      int contextWindow,
+      int maxSteps,
+      List<String> tools,
+      Durability durability,
+      ObjectNode extra) {
+    this(
+        name, description, model, baseUrl, contextWindow, maxSteps, tools, durability,
+        SearchSettings.defaults(), ToolRules.none(), Overflow.defaults(), extra);
+  }
+
   /** The settings of a new agent called {@code name}. */
   public static AgentConfig defaults(String name) {
     return new AgentConfig(
@@ -155,6 +178,7 @@ public record AgentConfig(
         DEFAULT_MAX_STEPS,
         DEFAULT_TOOLS,
         Durability.TURN,
+        SearchSettings.defaults(),
         ToolRules.none(),
         Overflow.defaults(),
         JsonNodeFactory.instance.objectNode());
@@ -173,21 +197,28 @@ public record AgentConfig(
   /** This configuration with another model. */
   public AgentConfig withModel(String newModel) {
     return new AgentConfig(
-        name, description, newModel, baseUrl, contextWindow, maxSteps, tools, durability,
+        name, description, newModel, baseUrl, contextWindow, maxSteps, tools, durability, search,
+        toolRules, overflow, extra);
+  }
+
+  /** This configuration with other search settings. */
+  public AgentConfig withSearch(SearchSettings newSearch) {
+    return new AgentConfig(
+        name, description, model, baseUrl, contextWindow, maxSteps, tools, durability, newSearch,
         toolRules, overflow, extra);
   }
 
   /** This configuration with other tools and tool rules. */
   public AgentConfig withTools(List<String> newTools, ToolRules newRules) {
     return new AgentConfig(
-        name, description, model, baseUrl, contextWindow, maxSteps, newTools, durability,
+        name, description, model, baseUrl, contextWindow, maxSteps, newTools, durability, search,
         newRules, overflow, extra);
   }
 
   /** This configuration with another context window and overflow settings. */
   public AgentConfig withContext(int newContextWindow, Overflow newOverflow) {
     return new AgentConfig(
-        name, description, model, baseUrl, newContextWindow, maxSteps, tools, durability,
+        name, description, model, baseUrl, newContextWindow, maxSteps, tools, durability, search,
         toolRules, newOverflow, extra);
   }
 
@@ -260,6 +291,11 @@ public record AgentConfig(
         }
       }
     }
+    ObjectNode unknownSearch = JsonNodeFactory.instance.objectNode();
+    SearchSettings search = SearchSettings.parse(y, warnings, unknownSearch);
+    if (!unknownSearch.isEmpty()) {
+      extra.set("search", unknownSearch);
+    }
     ObjectNode unknownRules = JsonNodeFactory.instance.objectNode();
     ToolRules toolRules = ToolRules.parse(y, tools, warnings, unknownRules);
     if (!unknownRules.isEmpty()) {
@@ -279,6 +315,7 @@ public record AgentConfig(
         y.integer("max_steps", 1).orElse(DEFAULT_MAX_STEPS),
         tools,
         durability,
+        search,
         toolRules,
         overflow,
         extra);
@@ -298,13 +335,19 @@ public record AgentConfig(
     tools.forEach(n.putArray("tools")::add);
     ObjectNode history = n.putObject("history");
     history.put("durability", durability.word());
+    ObjectNode searchNode = search.toNode();
+    if (!searchNode.isEmpty()) {
+      n.set("search", searchNode);
+    }
     putSection(n, ToolRules.KEY, toolRules.toNode());
     putSection(n, Overflow.KEY, overflow.toNode());
     for (Iterator<Map.Entry<String, JsonNode>> it = extra.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getKey().equals("history") && e.getValue().isObject()) {
         e.getValue().fields().forEachRemaining(h -> history.set(h.getKey(), h.getValue()));
-      } else if ((e.getKey().equals(ToolRules.KEY) || e.getKey().equals(Overflow.KEY))
+      } else if ((e.getKey().equals("search")
+              || e.getKey().equals(ToolRules.KEY)
+              || e.getKey().equals(Overflow.KEY))
           && e.getValue().isObject()) {
         ObjectNode s =
             n.has(e.getKey()) ? (ObjectNode) n.get(e.getKey()) : n.putObject(e.getKey());

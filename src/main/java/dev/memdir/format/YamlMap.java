@@ -45,11 +45,18 @@ public final class YamlMap {
 
   private final ObjectNode root;
   private final Map<String, Integer> keyLines;
+  private final Map<String, Integer> nestedLines;
   private final String file;
 
   private YamlMap(ObjectNode root, Map<String, Integer> keyLines, String file) {
+    this(root, keyLines, Map.of(), file);
+  }
+
+  private YamlMap(
+      ObjectNode root, Map<String, Integer> keyLines, Map<String, Integer> nestedLines, String file) {
     this.root = root;
     this.keyLines = keyLines;
+    this.nestedLines = nestedLines;
     this.file = file;
   }
 
@@ -71,17 +78,24 @@ public final class YamlMap {
     }
     JsonNode node;
     Map<String, Integer> lines = new LinkedHashMap<>();
+    Map<String, Integer> nested = new LinkedHashMap<>();
     try {
       node = MAPPER.readTree(yaml);
       try (JsonParser p = MAPPER.getFactory().createParser(yaml)) {
         int depth = 0;
+        String parent = null;
         for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
           if (t.isStructStart()) {
             depth++;
           } else if (t.isStructEnd()) {
             depth--;
           } else if (t == JsonToken.FIELD_NAME && depth == 1) {
-            lines.putIfAbsent(p.currentName(), p.currentTokenLocation().getLineNr() + firstLine - 1);
+            parent = p.currentName();
+            lines.putIfAbsent(parent, p.currentTokenLocation().getLineNr() + firstLine - 1);
+          } else if (t == JsonToken.FIELD_NAME && depth == 2 && parent != null) {
+            nested.putIfAbsent(
+                parent + "\0" + p.currentName(),
+                p.currentTokenLocation().getLineNr() + firstLine - 1);
           }
         }
       }
@@ -99,7 +113,11 @@ public final class YamlMap {
       throw new FormatException(
           file, firstLine, "expected a mapping of keys to values, got a " + kind(node));
     }
-    return new YamlMap((ObjectNode) node, Collections.unmodifiableMap(lines), file);
+    return new YamlMap(
+        (ObjectNode) node,
+        Collections.unmodifiableMap(lines),
+        Collections.unmodifiableMap(nested),
+        file);
   }
 
   /** Writes a mapping as block-style YAML, keys in the node's order, ending in a newline. */
@@ -150,6 +168,11 @@ public final class YamlMap {
   /** The file line of a top-level key, or 0 when unknown. */
   public int line(String key) {
     return keyLines.getOrDefault(key, 0);
+  }
+
+  /** The file line of {@code child} inside the mapping at top-level {@code key}, else the line of {@code key}. */
+  public int line(String key, String child) {
+    return nestedLines.getOrDefault(key + "\0" + child, line(key));
   }
 
   /** The top-level keys not in {@code known}, in file order, with their values. */

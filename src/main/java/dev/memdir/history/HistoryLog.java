@@ -212,6 +212,54 @@ public final class HistoryLog implements AutoCloseable {
     return stream(segs, (int) at[0], at[1]);
   }
 
+  /** The names of the segment files, like {@code 2026-11.jsonl}, oldest month first. */
+  public List<String> segmentNames() {
+    List<String> out = new ArrayList<>();
+    for (Path p : Segments.list(layout)) {
+      out.add(p.getFileName().toString());
+    }
+    return out;
+  }
+
+  /**
+   * Reads one segment forward from byte {@code offset} (the start of a line), for readers that
+   * resume where they stopped (the search index): each record goes to {@code sink} with the
+   * offset just after its line. Corrupt and blank lines are skipped; an unfinished last line is
+   * not read.
+   *
+   * @param segment a name from {@link #segmentNames()}
+   * @return the offset just after the last complete line read: where to resume next time
+   * @throws MemdirException when the segment cannot be read
+   */
+  public long readSegment(String segment, long offset, java.util.function.ObjLongConsumer<Record> sink) {
+    if (!Segments.NAME.matcher(segment).matches()) {
+      throw new IllegalArgumentException("not a segment name: " + segment);
+    }
+    Path seg = layout.historyDir().resolve(segment);
+    List<String> ignored = new ArrayList<>();
+    long end = offset;
+    try (FileChannel ch = Segments.read(seg)) {
+      ch.position(offset);
+      try (LineReader r = new LineReader(Channels.newInputStream(ch), offset, MAX_LINE_BYTES)) {
+        for (LineReader.Line l = r.next(); l != null && l.terminated; l = r.next()) {
+          end = r.offset();
+          if (!l.overLimit) {
+            Optional<Record> rec = parse(l.bytes, 0, l.length, ignored);
+            ignored.clear();
+            if (rec.isPresent()) {
+              sink.accept(rec.get(), end);
+            }
+          }
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return offset;
+    } catch (IOException e) {
+      throw new MemdirException("cannot read " + layout.display(seg) + ": " + e.getMessage(), e);
+    }
+    return end;
+  }
+
   /**
    * The number of records: non-blank complete lines, counted without parsing (a corrupt line counts
    * too; {@code validate} reports it). Remembered in {@code .memdir/} so later counts read only

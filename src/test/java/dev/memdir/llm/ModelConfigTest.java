@@ -37,7 +37,7 @@ class ModelConfigTest {
     AgentConfig agent = AgentConfig.defaults("a").withModel("openai/gpt-4o-mini");
     AgentConfig withUrl = new AgentConfig("a", "", "openai/gpt-4o-mini",
         Optional.of("http://yaml:8000/v1/"), 1000, 5, AgentConfig.DEFAULT_TOOLS,
-        agent.durability(), agent.toolRules(), agent.overflow(), agent.extra());
+        agent.durability(), agent.extra());
     Map<String, String> env = Map.of("OPENAI_BASE_URL", "http://env:1/v1");
 
     assertThat(ModelConfig.resolve(agent, NONE, NONE, env).baseUrl())

@@ -3,7 +3,16 @@ package dev.memdir.bench.locomo;
 import dev.memdir.Agent;
 import dev.memdir.InitOptions;
 import dev.memdir.MemdirException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.memdir.format.AtomicFiles;
+import dev.memdir.format.Durability;
+import dev.memdir.format.WriteLock;
+import dev.memdir.history.HistoryLog;
+import dev.memdir.history.Message;
+import dev.memdir.history.Record;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -28,25 +37,48 @@ import java.util.stream.Stream;
 final class LocomoIngest {
   private LocomoIngest() {}
 
+  /** Where the turns go: conversation-log files, history records, or both. */
+  enum Layout {
+    FILES,
+    HISTORY,
+    BOTH;
+
+    /** The word used on the command line. */
+    String word() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /**
    * Where each turn went.
    *
    * @param sampleId the conversation
    * @param passages {@code <file relative to files/>:<line>} to dia_id
+   * @param records history record id to dia_id
    */
-  record DiaMap(String sampleId, Map<String, String> passages) {
+  record DiaMap(String sampleId, Map<String, String> passages, Map<String, String> records) {
     DiaMap {
       passages = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(passages));
+      records = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(records));
     }
 
     /** The dia_id of the turn on {@code line} of {@code file}, if that line is a turn. */
     Optional<String> diaId(String file, int line) {
       return Optional.ofNullable(passages.get(file + ":" + line));
     }
+
+    /** The dia_id of a history record, if it is a turn. */
+    Optional<String> diaIdOfRecord(String id) {
+      return Optional.ofNullable(records.get(id));
+    }
   }
 
-  /** Writes the agent for {@code c} into {@code dir} (which must not exist) and returns its map. */
-  static DiaMap ingest(LocomoData.Conversation c, Path dir) {
+  /**
+   * Writes the agent for {@code c} into {@code dir} (which must not exist) and returns its map.
+   * History records carry their session's time (plus one second per turn, to keep order) and are
+   * appended with durability {@code never}, then synced once.
+   */
+  static DiaMap ingest(LocomoData.Conversation c, Path dir, Layout layout) {
     InitOptions options =
         new InitOptions(
             Optional.of(c.sampleId()),
@@ -66,9 +98,13 @@ final class LocomoIngest {
             "openai/gpt-4o-mini");
     List<Path> written = new ArrayList<>();
     Map<String, String> map = new LinkedHashMap<>();
+    Map<String, String> records = new LinkedHashMap<>();
     try (Agent agent = Agent.init(dir, options)) {
+      if (layout != Layout.FILES) {
+        appendHistory(c, agent, records);
+      }
       Path files = agent.layout().filesDir();
-      for (LocomoData.Session s : c.sessions()) {
+      for (LocomoData.Session s : layout == Layout.HISTORY ? List.<LocomoData.Session>of() : c.sessions()) {
         ConversationLogWriter.Log log = ConversationLogWriter.write(c, s);
         Path file = files.resolve(log.fileName());
         Files.writeString(file, log.text(), StandardCharsets.UTF_8);
@@ -81,7 +117,31 @@ final class LocomoIngest {
     } catch (IOException e) {
       throw new MemdirException("cannot write " + dir + ": " + e.getMessage(), e);
     }
-    return new DiaMap(c.sampleId(), map);
+    return new DiaMap(c.sampleId(), map, records);
+  }
+
+  private static void appendHistory(LocomoData.Conversation c, Agent agent, Map<String, String> records) {
+    try (HistoryLog log =
+        HistoryLog.open(
+            agent.layout(),
+            Durability.NEVER,
+            WriteLock.of(agent.layout(), WriteLock.DEFAULT_WAIT),
+            Clock.systemUTC())) {
+      Instant previous = Instant.EPOCH;
+      for (LocomoData.Session s : c.sessions()) {
+        Instant start = s.date().map(d -> d.toInstant(ZoneOffset.UTC)).orElse(previous);
+        for (int i = 0; i < s.turns().size(); i++) {
+          LocomoData.Turn t = s.turns().get(i);
+          String text = ConversationLogWriter.oneLine(t.speaker()) + ": " + ConversationLogWriter.oneLine(t.text())
+              + t.caption().map(cap -> " [image: " + ConversationLogWriter.oneLine(cap) + "]").orElse("");
+          Instant ts = start.plusSeconds(i);
+          Record r = log.append(Message.user(text).with("speaker", JsonNodeFactory.instance.textNode(t.speaker())), ts);
+          records.put(r.id(), t.diaId());
+          previous = ts.plusSeconds(1);
+        }
+      }
+      log.sync();
+    }
   }
 
   /** Deletes a half-written agent directory before it is ingested again. */

@@ -1,0 +1,87 @@
+package dev.memdir.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.memdir.Agent;
+import dev.memdir.search.FileHit;
+import dev.memdir.search.Results;
+import dev.memdir.search.Search;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "search",
+    mixinStandardHelpOptions = true,
+    description = "Rank passages of the files under files/ by BM25 (search_files).")
+final class SearchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
+  Path dir;
+
+  @Parameters(
+      index = "1",
+      paramLabel = "QUERY",
+      description = "Words to look for ('-' reads stdin).")
+  String query;
+
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      description = "The most passages (default: ${DEFAULT-VALUE}).")
+  int limit = Search.DEFAULT_LIMIT;
+
+  @Option(names = "--speaker", paramLabel = "NAME", description = "Prefer turns spoken by NAME.")
+  String speaker;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    String q = Cli.text(spec, query);
+    try (Agent agent = Agent.open(dir)) {
+      Results<FileHit> r = agent.search().searchFiles(q, limit, Optional.ofNullable(speaker));
+      if (json) {
+        ObjectNode o = Cli.object();
+        ArrayNode hits = o.putArray("hits");
+        r.hits().forEach(h -> hits.add(toJson(h)));
+        notesJson(o, r.notes());
+        Cli.printJson(spec, o);
+        return 0;
+      }
+      PrintWriter out = Cli.out(spec);
+      for (FileHit h : r.hits()) {
+        out.println(h.render());
+        out.println();
+      }
+      Cli.notes(spec, r.notes());
+    }
+    return 0;
+  }
+
+  static ObjectNode toJson(FileHit h) {
+    ObjectNode o = Cli.object();
+    o.put("file", h.file());
+    o.put("start_line", h.startLine());
+    o.put("end_line", h.endLine());
+    o.put("score", h.score());
+    h.date().ifPresent(d -> o.put("date", d));
+    h.speaker().ifPresent(s -> o.put("speaker", s));
+    o.put("text", h.text());
+    return o;
+  }
+
+  static void notesJson(ObjectNode o, List<String> notes) {
+    ArrayNode arr = o.putArray("notes");
+    notes.forEach(arr::add);
+  }
+}

@@ -1,0 +1,453 @@
+package dev.memdir.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.memdir.ConfigException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How the agent's search index analyses text and ranks results: the {@code search} mapping of
+ * agent.yaml, every key optional.
+ *
+ * <pre>
+ * search:
+ *   k1: 1.2                 # BM25 term-frequency saturation
+ *   b: 0.75                 # BM25 length normalisation, 0 to 1
+ *   stemmer: porter         # porter | none
+ *   stop_words: english     # english (Snowball's list) | lucene (33 words) | none
+ *   passage: paragraph      # paragraph | line: the passages of files that are not conversation logs
+ *   passage_lines: 40       # a paragraph passage is cut after this many lines
+ *   window: 1               # a conversation turn is indexed with this many turns either side
+ *   neighbours: 1           # a hit in a conversation log brings this many turns either side
+ *   neighbour_weight: 1.0   # a neighbour's score, as a fraction of its hit's score
+ *   speaker_boost: 1.5      # score factor for turns spoken by the person search_files names
+ *   speaker_gate: 0.8       # boost only if that person's best turn scores >= gate x the others' best
+ *   max_open_files: 5       # open_files keeps at most this many windows
+ * </pre>
+ *
+ * <p>Changing {@code stemmer}, {@code stop_words}, {@code passage}, {@code passage_lines} or {@code
+ * window} rebuilds the index on the next search; the other keys apply at query time.
+ *
+ * @param k1 BM25 k1, from 0 to 10
+ * @param b BM25 b, from 0 to 1
+ * @param stemmer how words are reduced to stems
+ * @param stopWords which common words are dropped
+ * @param passage how files other than conversation logs are cut into passages
+ * @param passageLines the most lines in one paragraph passage, 1 to 1000
+ * @param window turns on either side indexed with each conversation turn, 0 to 5
+ * @param neighbours turns on either side a conversation hit brings, 0 to 5
+ * @param neighbourWeight a neighbour's score as a fraction of its hit's, 0 to 1
+ * @param speakerBoost score factor for turns by the named speaker, 1 to 10
+ * @param speakerGate the speaker boost applies only when the named speaker's best turn scores at
+ *     least this fraction of the best turn by anyone else, 0 to 1
+ * @param maxOpenFiles the most file windows kept open, 1 to 50
+ */
+public record SearchSettings(
+    double k1,
+    double b,
+    Stemmer stemmer,
+    StopWords stopWords,
+    PassageUnit passage,
+    int passageLines,
+    int window,
+    int neighbours,
+    double neighbourWeight,
+    double speakerBoost,
+    double speakerGate,
+    int maxOpenFiles) {
+
+  /** How words are reduced to stems. */
+  public enum Stemmer {
+    /** The original Porter algorithm. */
+    PORTER,
+    /** Words are kept whole. */
+    NONE
+  }
+
+  /** Which common words are dropped from documents and queries. */
+  public enum StopWords {
+    /** Snowball's English list with its contractions split at the apostrophe: 150 words. */
+    ENGLISH,
+    /** Lucene's EnglishAnalyzer list (33 words). */
+    LUCENE,
+    /** No word is dropped. */
+    NONE
+  }
+
+  /** How files that are not conversation logs are cut into passages. */
+  public enum PassageUnit {
+    /** A run of non-blank lines, cut after {@code passage_lines} lines or 4,000 chars. */
+    PARAGRAPH,
+    /** Every non-blank line. */
+    LINE
+  }
+
+  private static final String FILE = "agent.yaml";
+  private static final String KEY = "search";
+
+  /** Validates the values. */
+  public SearchSettings {
+    Objects.requireNonNull(stemmer, "stemmer");
+    Objects.requireNonNull(stopWords, "stopWords");
+    Objects.requireNonNull(passage, "passage");
+    check("k1", k1, 0, 10);
+    check("b", b, 0, 1);
+    check("passage_lines", passageLines, 1, 1000);
+    check("window", window, 0, 5);
+    check("neighbours", neighbours, 0, 5);
+    check("neighbour_weight", neighbourWeight, 0, 1);
+    check("speaker_boost", speakerBoost, 1, 10);
+    check("speaker_gate", speakerGate, 0, 1);
+    check("max_open_files", maxOpenFiles, 1, 50);
+  }
+
+  /** The settings used when agent.yaml has no {@code search} mapping. */
+  public static SearchSettings defaults() {
+    return new SearchSettings(
+        1.2,
+        0.75,
+        Stemmer.PORTER,
+        StopWords.ENGLISH,
+        PassageUnit.PARAGRAPH,
+        40,
+        1,
+        1,
+        1.0,
+        1.5,
+        0.8,
+        5);
+  }
+
+  /**
+   * The settings that change what is indexed, as one line; the index is rebuilt when it differs
+   * from the line the index was built with.
+   */
+  public String analysisSignature() {
+    return "stemmer="
+        + word(stemmer)
+        + " stop_words="
+        + word(stopWords)
+        + " passage="
+        + word(passage)
+        + " passage_lines="
+        + passageLines
+        + " window="
+        + window;
+  }
+
+  /** This with other BM25 parameters. */
+  public SearchSettings withBm25(double newK1, double newB) {
+    return new SearchSettings(
+        newK1,
+        newB,
+        stemmer,
+        stopWords,
+        passage,
+        passageLines,
+        window,
+        neighbours,
+        neighbourWeight,
+        speakerBoost,
+        speakerGate,
+        maxOpenFiles);
+  }
+
+  /** This with another conversation window and neighbour count. */
+  public SearchSettings withWindow(int newWindow, int newNeighbours) {
+    return new SearchSettings(
+        k1,
+        b,
+        stemmer,
+        stopWords,
+        passage,
+        passageLines,
+        newWindow,
+        newNeighbours,
+        neighbourWeight,
+        speakerBoost,
+        speakerGate,
+        maxOpenFiles);
+  }
+
+  /** This with at most {@code lines} lines in a paragraph passage. */
+  public SearchSettings withPassageLines(int lines) {
+    return new SearchSettings(
+        k1,
+        b,
+        stemmer,
+        stopWords,
+        passage,
+        lines,
+        window,
+        neighbours,
+        neighbourWeight,
+        speakerBoost,
+        speakerGate,
+        maxOpenFiles);
+  }
+
+  /** This with another passage unit. */
+  public SearchSettings withPassage(PassageUnit newPassage) {
+    return new SearchSettings(
+        k1,
+        b,
+        stemmer,
+        stopWords,
+        newPassage,
+        passageLines,
+        window,
+        neighbours,
+        neighbourWeight,
+        speakerBoost,
+        speakerGate,
+        maxOpenFiles);
+  }
+
+  /** This with other analysis choices. */
+  public SearchSettings withAnalysis(Stemmer newStemmer, StopWords newStopWords) {
+    return new SearchSettings(
+        k1,
+        b,
+        newStemmer,
+        newStopWords,
+        passage,
+        passageLines,
+        window,
+        neighbours,
+        neighbourWeight,
+        speakerBoost,
+        speakerGate,
+        maxOpenFiles);
+  }
+
+  /** This with another speaker boost and gate. */
+  public SearchSettings withSpeaker(double newBoost, double newGate) {
+    return new SearchSettings(
+        k1,
+        b,
+        stemmer,
+        stopWords,
+        passage,
+        passageLines,
+        window,
+        neighbours,
+        neighbourWeight,
+        newBoost,
+        newGate,
+        maxOpenFiles);
+  }
+
+  /** This with another neighbour weight. */
+  public SearchSettings withNeighbourWeight(double newWeight) {
+    return new SearchSettings(
+        k1,
+        b,
+        stemmer,
+        stopWords,
+        passage,
+        passageLines,
+        window,
+        neighbours,
+        newWeight,
+        speakerBoost,
+        speakerGate,
+        maxOpenFiles);
+  }
+
+  /** This with another limit on open file windows. */
+  public SearchSettings withMaxOpenFiles(int newMax) {
+    return new SearchSettings(
+        k1,
+        b,
+        stemmer,
+        stopWords,
+        passage,
+        passageLines,
+        window,
+        neighbours,
+        neighbourWeight,
+        speakerBoost,
+        speakerGate,
+        newMax);
+  }
+
+  /**
+   * Reads the {@code search} mapping of agent.yaml.
+   *
+   * @param warnings receives a warning for each unknown key, which is kept in {@code unknown}
+   * @param unknown receives unknown keys, to be written back as they were
+   * @throws ConfigException naming the line of the first wrong value
+   */
+  static SearchSettings parse(YamlMap y, List<Problem> warnings, ObjectNode unknown) {
+    ObjectNode node = y.object(KEY).orElse(JsonNodeFactory.instance.objectNode());
+    SearchSettings d = defaults();
+    double k1 = d.k1;
+    double b = d.b;
+    Stemmer stemmer = d.stemmer;
+    StopWords stopWords = d.stopWords;
+    PassageUnit passage = d.passage;
+    int passageLines = d.passageLines;
+    int window = d.window;
+    int neighbours = d.neighbours;
+    double neighbourWeight = d.neighbourWeight;
+    double speakerBoost = d.speakerBoost;
+    double speakerGate = d.speakerGate;
+    int maxOpenFiles = d.maxOpenFiles;
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = e.getKey();
+      JsonNode v = e.getValue();
+      int line = y.line(KEY, key);
+      switch (key) {
+        case "k1" -> k1 = number(v, key, line, 0, 10);
+        case "b" -> b = number(v, key, line, 0, 1);
+        case "stemmer" -> stemmer = choice(Stemmer.class, v, key, line);
+        case "stop_words" -> stopWords = choice(StopWords.class, v, key, line);
+        case "passage" -> passage = choice(PassageUnit.class, v, key, line);
+        case "passage_lines" -> passageLines = integer(v, key, line, 1, 1000);
+        case "window" -> window = integer(v, key, line, 0, 5);
+        case "neighbours" -> neighbours = integer(v, key, line, 0, 5);
+        case "neighbour_weight" -> neighbourWeight = number(v, key, line, 0, 1);
+        case "speaker_boost" -> speakerBoost = number(v, key, line, 1, 10);
+        case "speaker_gate" -> speakerGate = number(v, key, line, 0, 1);
+        case "max_open_files" -> maxOpenFiles = integer(v, key, line, 1, 50);
+        default -> {
+          warnings.add(
+              Problem.warning(FILE, line, "unknown key 'search." + key + "' (kept as is)"));
+          unknown.set(key, v.deepCopy());
+        }
+      }
+    }
+    return new SearchSettings(
+        k1,
+        b,
+        stemmer,
+        stopWords,
+        passage,
+        passageLines,
+        window,
+        neighbours,
+        neighbourWeight,
+        speakerBoost,
+        speakerGate,
+        maxOpenFiles);
+  }
+
+  /** The keys whose values differ from the defaults, in the documented order. */
+  ObjectNode toNode() {
+    SearchSettings d = defaults();
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    if (k1 != d.k1) {
+      n.put("k1", k1);
+    }
+    if (b != d.b) {
+      n.put("b", b);
+    }
+    if (stemmer != d.stemmer) {
+      n.put("stemmer", word(stemmer));
+    }
+    if (stopWords != d.stopWords) {
+      n.put("stop_words", word(stopWords));
+    }
+    if (passage != d.passage) {
+      n.put("passage", word(passage));
+    }
+    if (passageLines != d.passageLines) {
+      n.put("passage_lines", passageLines);
+    }
+    if (window != d.window) {
+      n.put("window", window);
+    }
+    if (neighbours != d.neighbours) {
+      n.put("neighbours", neighbours);
+    }
+    if (neighbourWeight != d.neighbourWeight) {
+      n.put("neighbour_weight", neighbourWeight);
+    }
+    if (speakerBoost != d.speakerBoost) {
+      n.put("speaker_boost", speakerBoost);
+    }
+    if (speakerGate != d.speakerGate) {
+      n.put("speaker_gate", speakerGate);
+    }
+    if (maxOpenFiles != d.maxOpenFiles) {
+      n.put("max_open_files", maxOpenFiles);
+    }
+    return n;
+  }
+
+  /** The agent.yaml word of an enum constant. */
+  public static String word(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static double number(JsonNode v, String key, int line, double min, double max) {
+    if (!v.isNumber()
+        || !Double.isFinite(v.doubleValue())
+        || v.doubleValue() < min
+        || v.doubleValue() > max) {
+      throw new ConfigException(
+          FILE,
+          line,
+          "'search."
+              + key
+              + "' must be a number from "
+              + fmt(min)
+              + " to "
+              + fmt(max)
+              + ", got "
+              + YamlMap.describe(v));
+    }
+    return v.doubleValue();
+  }
+
+  private static int integer(JsonNode v, String key, int line, int min, int max) {
+    if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
+      throw new ConfigException(
+          FILE,
+          line,
+          "'search."
+              + key
+              + "' must be an integer from "
+              + min
+              + " to "
+              + max
+              + ", got "
+              + YamlMap.describe(v));
+    }
+    return v.intValue();
+  }
+
+  private static <E extends Enum<E>> E choice(Class<E> type, JsonNode v, String key, int line) {
+    E[] all = type.getEnumConstants();
+    if (v.isTextual()) {
+      for (E e : all) {
+        if (word(e).equals(v.textValue())) {
+          return e;
+        }
+      }
+    }
+    StringBuilder words = new StringBuilder();
+    for (E e : all) {
+      words.append(words.length() == 0 ? "" : " | ").append(word(e));
+    }
+    throw new ConfigException(
+        FILE, line, "'search." + key + "' must be " + words + ", got " + YamlMap.describe(v));
+  }
+
+  private static void check(String key, double v, double min, double max) {
+    if (!(v >= min && v <= max)) {
+      throw new IllegalArgumentException(
+          "search." + key + " must be from " + fmt(min) + " to " + fmt(max) + ", got " + v);
+    }
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+}

@@ -1,0 +1,313 @@
+package dev.memdir.search;
+
+import dev.memdir.MemdirException;
+import dev.memdir.ToolException;
+import dev.memdir.format.Layout;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code files/} folder, and the one gate through which a file name from a model becomes a
+ * path: names are relative to {@code files/}, and anything that could reach outside it (an absolute
+ * path, {@code ..}, a NUL byte, a hidden or {@code .memdir} segment, a symbolic link, a file with
+ * more than one hard link) is refused with a message that says why.
+ */
+final class FilesRoot {
+  /** The longest file name accepted. */
+  static final int MAX_NAME_CHARS = 512;
+
+  /** How deep the walk of {@code files/} goes. */
+  static final int MAX_DEPTH = 32;
+
+  private static final boolean UNIX =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
+  private static final String UNIX_ATTRS =
+      "unix:size,lastModifiedTime,nlink,isRegularFile,isDirectory,isSymbolicLink";
+
+  private final Layout layout;
+  private final Path root;
+
+  FilesRoot(Layout layout) {
+    this.layout = layout;
+    this.root = layout.filesDir();
+  }
+
+  /** The folder itself. */
+  Path root() {
+    return root;
+  }
+
+  /**
+   * A regular file under {@code files/}, found by walking.
+   *
+   * @param name the path relative to {@code files/}, with forward slashes
+   * @param path the file
+   * @param size its size in bytes
+   * @param mtimeNanos its modification time in nanoseconds since the epoch
+   */
+  record Entry(String name, Path path, long size, long mtimeNanos) {}
+
+  /**
+   * The result of a walk.
+   *
+   * @param files regular files, by name
+   * @param skipped what was left out and why, one line each
+   */
+  record Listing(List<Entry> files, List<String> skipped) {}
+
+  /** Every regular, unhidden, singly linked file under {@code files/}, sorted by name. */
+  Listing list() {
+    return list(true);
+  }
+
+  /**
+   * Every regular, unhidden file under {@code files/}, sorted by name.
+   *
+   * @param checkLinks whether to leave out files with more than one hard link; the freshness check
+   *     skips that (one {@code lstat} per file is all it can afford) and checks when it reads a
+   *     file instead
+   */
+  Listing list(boolean checkLinks) {
+    List<Entry> files = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      if (Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+        skipped.add("files is not a folder; nothing under it is searched");
+      }
+      return new Listing(files, skipped);
+    }
+    walk(root, "", 0, checkLinks, files, skipped);
+    files.sort((a, b) -> a.name().compareTo(b.name()));
+    return new Listing(files, skipped);
+  }
+
+  private void walk(
+      Path dir,
+      String prefix,
+      int depth,
+      boolean checkLinks,
+      List<Entry> out,
+      List<String> skipped) {
+    if (depth > MAX_DEPTH) {
+      skipped.add("files/" + prefix + ": more than " + MAX_DEPTH + " folders deep; not searched");
+      return;
+    }
+    List<Path> children = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        children.add(p);
+      }
+    } catch (IOException e) {
+      skipped.add("files/" + prefix + ": cannot list: " + e.getMessage());
+      return;
+    }
+    children.sort(null);
+    for (Path p : children) {
+      String fileName = p.getFileName().toString();
+      if (fileName.startsWith(".")) {
+        continue;
+      }
+      String name = prefix + fileName;
+      Attrs a;
+      try {
+        a = checkLinks ? attrs(p) : basicAttrs(p);
+      } catch (IOException e) {
+        continue; // deleted while we walked
+      }
+      if (a.symlink) {
+        skipped.add("files/" + name + ": a symbolic link; links are not followed");
+      } else if (a.directory) {
+        walk(p, name + "/", depth + 1, checkLinks, out, skipped);
+      } else if (!a.regular) {
+        skipped.add("files/" + name + ": not a regular file");
+      } else if (a.links > 1) {
+        skipped.add("files/" + name + ": " + hardLinkReason(a.links));
+      } else {
+        out.add(new Entry(name, p, a.size, a.mtimeNanos));
+      }
+    }
+  }
+
+  /**
+   * The file an untrusted name refers to.
+   *
+   * @param name a path relative to {@code files/}, as a model wrote it
+   * @return the file's canonical name (relative to {@code files/}) and path
+   * @throws ToolException when the name is malformed, leaves {@code files/}, or names no regular
+   *     file
+   */
+  Entry resolve(String name) {
+    String clean = check(name);
+    Path path = root.resolve(clean);
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) && clean.startsWith("files/")) {
+      // Models often repeat the folder name; accept it when it cannot mean anything else.
+      String stripped = clean.substring("files/".length());
+      if (Files.exists(root.resolve(stripped), LinkOption.NOFOLLOW_LINKS)) {
+        clean = stripped;
+        path = root.resolve(clean);
+      }
+    }
+    Path p = root;
+    String[] segments = clean.split("/");
+    for (int i = 0; i < segments.length; i++) {
+      p = p.resolve(segments[i]);
+      Attrs a;
+      try {
+        a = attrs(p);
+      } catch (NoSuchFileException e) {
+        throw new ToolException(
+            "no file '" + clean + "' under files/; search_files or grep_files list the files");
+      } catch (IOException e) {
+        throw new MemdirException("files/" + clean + ": cannot read: " + e.getMessage(), e);
+      }
+      if (a.symlink) {
+        throw new ToolException(
+            "'"
+                + clean
+                + "' goes through a symbolic link (files/"
+                + String.join("/", java.util.Arrays.copyOf(segments, i + 1))
+                + "); links are not followed, so nothing can lead outside files/");
+      }
+      if (i < segments.length - 1) {
+        if (!a.directory) {
+          throw new ToolException("no file '" + clean + "' under files/");
+        }
+        continue;
+      }
+      if (a.directory) {
+        throw new ToolException("'" + clean + "' is a folder; give a file inside it");
+      }
+      if (!a.regular) {
+        throw new ToolException("'" + clean + "' is not a regular file");
+      }
+      if (a.links > 1) {
+        throw new ToolException("'" + clean + "' " + hardLinkReason(a.links));
+      }
+      return new Entry(clean, p, a.size, a.mtimeNanos);
+    }
+    throw new IllegalStateException("unreachable: a checked name has a segment");
+  }
+
+  /**
+   * Checks the form of an untrusted name and returns it without {@code ./} segments or doubled
+   * slashes.
+   *
+   * @throws ToolException naming what is wrong
+   */
+  static String check(String name) {
+    if (name == null || name.isBlank()) {
+      throw new ToolException("file_name is empty; give a path relative to files/, like notes.md");
+    }
+    if (name.length() > MAX_NAME_CHARS) {
+      throw new ToolException(
+          "file_name is " + name.length() + " chars; at most " + MAX_NAME_CHARS + " are accepted");
+    }
+    String shown = name.replace("\0", "\\0");
+    if (name.indexOf('\0') >= 0) {
+      throw new ToolException("file_name '" + shown + "' contains a NUL byte");
+    }
+    if (name.indexOf('\\') >= 0) {
+      throw new ToolException(
+          "file_name '" + shown + "' contains a backslash; separate folders with /");
+    }
+    if (name.startsWith("/") || name.startsWith("~") || name.matches("^[A-Za-z]:.*")) {
+      throw new ToolException(
+          "file_name '" + shown + "' is absolute; give a path relative to files/, like notes.md");
+    }
+    List<String> parts = new ArrayList<>();
+    for (String s : name.split("/")) {
+      if (s.isEmpty() || s.equals(".")) {
+        continue;
+      }
+      if (s.equals("..")) {
+        throw new ToolException(
+            "file_name '" + shown + "' contains '..'; paths stay inside files/");
+      }
+      if (s.equals(".memdir")) {
+        throw new ToolException(
+            "file_name '" + shown + "' is under .memdir/, which holds derived state, not files");
+      }
+      if (s.startsWith(".")) {
+        throw new ToolException(
+            "file_name '" + shown + "' names a hidden file or folder; those are not offered");
+      }
+      for (int i = 0; i < s.length(); i++) {
+        if (Character.isISOControl(s.charAt(i))) {
+          throw new ToolException("file_name '" + shown + "' contains a control character");
+        }
+      }
+      parts.add(s);
+    }
+    if (parts.isEmpty()) {
+      throw new ToolException("file_name '" + shown + "' names no file; give one like notes.md");
+    }
+    return String.join("/", parts);
+  }
+
+  /** The current size and modification time of a file, following no link. */
+  static Entry stat(String name, Path path) throws IOException {
+    Attrs a = basicAttrs(path);
+    return new Entry(name, path, a.size, a.mtimeNanos);
+  }
+
+  private static String hardLinkReason(int links) {
+    return "has "
+        + links
+        + " hard links; hard-linked files are not read, since the other link may be outside"
+        + " files/";
+  }
+
+  private record Attrs(
+      long size, long mtimeNanos, int links, boolean regular, boolean directory, boolean symlink) {}
+
+  /** The number of hard links of a file, 1 where the platform cannot tell. */
+  static int links(Path p) throws IOException {
+    return UNIX ? (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS) : 1;
+  }
+
+  /** Why a file with {@code links} hard links is not read. */
+  static String hardLinks(int links) {
+    return hardLinkReason(links);
+  }
+
+  private static Attrs basicAttrs(Path p) throws IOException {
+    var b =
+        Files.readAttributes(
+            p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    return new Attrs(
+        b.size(),
+        nanos(b.lastModifiedTime()),
+        1,
+        b.isRegularFile(),
+        b.isDirectory(),
+        b.isSymbolicLink());
+  }
+
+  private static Attrs attrs(Path p) throws IOException {
+    if (UNIX) {
+      Map<String, Object> m = Files.readAttributes(p, UNIX_ATTRS, LinkOption.NOFOLLOW_LINKS);
+      return new Attrs(
+          (Long) m.get("size"),
+          nanos((FileTime) m.get("lastModifiedTime")),
+          (Integer) m.get("nlink"),
+          (Boolean) m.get("isRegularFile"),
+          (Boolean) m.get("isDirectory"),
+          (Boolean) m.get("isSymbolicLink"));
+    }
+    return basicAttrs(p);
+  }
+
+  private static long nanos(FileTime t) {
+    return t.to(TimeUnit.NANOSECONDS);
+  }
+}

@@ -1,0 +1,626 @@
+package dev.memdir.search;
+
+import dev.memdir.MemdirException;
+import dev.memdir.ToolException;
+import dev.memdir.archival.ArchivalStore;
+import dev.memdir.format.Layout;
+import dev.memdir.format.SearchSettings;
+import dev.memdir.history.HistoryLog;
+import dev.memdir.history.Role;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
+
+/**
+ * The search tools over one agent directory: {@code search_files}, {@code grep_files}, {@code
+ * open_files} / {@code close_files}, {@code archival_memory_search} and {@code
+ * conversation_search}. Arguments are treated as untrusted: paths are confined to {@code files/},
+ * sizes capped, regular expressions linear.
+ *
+ * <p>Freshness: each search first brings the index up to date with the part of the directory it
+ * searches. {@link #searchFiles} lists {@code files/} and compares each file's size and
+ * modification time (and, for a file modified within two seconds of when it was indexed, its hash)
+ * with the index; {@link #archivalMemorySearch} does the same for {@code archival/}; changed files
+ * are re-indexed before the query runs. {@link #conversationSearch} indexes what was appended to
+ * {@code history/}, read forward from where it stopped. A missing, corrupt or outdated index is
+ * rebuilt, and the result's notes say so (docs/SEARCH.md). Methods are synchronized; one instance
+ * serves one agent.
+ */
+public final class Search implements AutoCloseable {
+  /** The most hits one search returns. */
+  public static final int MAX_LIMIT = 100;
+
+  /** Hits returned when no limit is given. */
+  public static final int DEFAULT_LIMIT = 10;
+
+  /** The longest query read; the rest is dropped with a note. */
+  public static final int MAX_QUERY_CHARS = 4_000;
+
+  /** The most distinct query terms used. */
+  static final int MAX_TERMS = 256;
+
+  /** Grep matches per page. */
+  public static final int GREP_PAGE = 20;
+
+  private static final int MIN_CANDIDATES = 50;
+  private static final int MAX_CANDIDATES = 2_000;
+
+  private final Layout layout;
+  private final SearchSettings settings;
+  private final MainIndex index;
+  private final Optional<HistoryIndex> history;
+  private final Grep grep;
+  private final Windows windows;
+
+  /** How {@code tags} must match in {@link #archivalMemorySearch}. */
+  public enum TagMatch {
+    /** A fact with at least one of the tags. */
+    ANY,
+    /** A fact with every tag. */
+    ALL
+  }
+
+  private Search(
+      Layout layout, SearchSettings settings, ArchivalStore archival, Optional<HistoryLog> log) {
+    this.layout = layout;
+    this.settings = settings;
+    this.index = new MainIndex(layout, settings, archival);
+    this.history = log.map(l -> new HistoryIndex(layout, settings, index.analyzer(), l));
+    this.grep = new Grep(index.files());
+    this.windows = new Windows(layout, index.files(), settings.maxOpenFiles());
+  }
+
+  /** The search tools of the agent at {@code layout}; the indexes open on first use. */
+  public static Search open(
+      Layout layout, SearchSettings settings, ArchivalStore archival, HistoryLog history) {
+    return new Search(layout, settings, archival, Optional.of(history));
+  }
+
+  /** The search tools over files and archival facts only: {@code conversation_search} refuses. */
+  public static Search open(Layout layout, SearchSettings settings, ArchivalStore archival) {
+    return new Search(layout, settings, archival, Optional.empty());
+  }
+
+  /** The settings in use. */
+  public SearchSettings settings() {
+    return settings;
+  }
+
+  /**
+   * {@code search_files}: BM25-ranked passages of the files under {@code files/}.
+   *
+   * <p>Each hit in a conversation log brings its neighbouring turns ({@code neighbours} either
+   * side, scored {@code neighbour_weight} x the hit), all within {@code limit}. With a {@code
+   * speaker}, turns spoken by that person score {@code speaker_boost} x more, unless that person's
+   * best turn scores under {@code speaker_gate} x the best turn by anyone else. Equal scores are
+   * ordered by file, then line.
+   *
+   * @param query words to look for
+   * @param limit the most passages returned, 1 to {@link #MAX_LIMIT}
+   * @param speaker prefer passages spoken by this person
+   */
+  public synchronized Results<FileHit> searchFiles(
+      String query, int limit, Optional<String> speaker) {
+    List<String> notes = new ArrayList<>();
+    int lim = limit(limit, "limit", notes);
+    String q = query(query, notes);
+    Map<String, Integer> terms = terms(MainIndex.F_BODY, q);
+    if (terms.isEmpty()) {
+      notes.add(emptyQuery(q));
+      return new Results<>(List.of(), notes);
+    }
+    index.freshenFiles(notes);
+    try {
+      return new Results<>(rankPassages(terms, lim, speaker.map(String::strip), notes), notes);
+    } catch (IOException e) {
+      throw new MemdirException("cannot search .memdir/index/main: " + e.getMessage(), e);
+    }
+  }
+
+  private List<FileHit> rankPassages(
+      Map<String, Integer> terms, int limit, Optional<String> speaker, List<String> notes)
+      throws IOException {
+    IndexSearcher searcher = index.searcher();
+    PassageTable table = index.table();
+    int n = Math.min(MAX_CANDIDATES, Math.max(MIN_CANDIDATES, limit * 5));
+    // Top scores only, so Lucene may skip documents that cannot enter them; equal scores are
+    // put in file and line order below.
+    TopDocs top =
+        searcher.search(
+            termsQuery(MainIndex.F_BODY, terms), new TopScoreDocCollectorManager(n, null, n));
+    Ranked ranked = new Ranked(top.scoreDocs.length * (1 + 2 * settings.neighbours()));
+    for (ScoreDoc sd : top.scoreDocs) {
+      if (table.isPassage(sd.doc)) {
+        ranked.own(sd.doc, sd.score);
+      }
+    }
+    int owned = ranked.size;
+    // Lend from the scores the passages earned themselves, never from what they were lent.
+    double[] own = Arrays.copyOf(ranked.scores, owned);
+    if (settings.neighbours() > 0 && settings.neighbourWeight() > 0) {
+      for (int i = 0; i < owned; i++) {
+        int doc = ranked.docs[i];
+        if (!table.inConversation(doc)) {
+          continue;
+        }
+        double s = own[i] * settings.neighbourWeight();
+        for (int d = 1; d <= settings.neighbours(); d++) {
+          ranked.lend(table.neighbour(doc, -d), s);
+          ranked.lend(table.neighbour(doc, d), s);
+        }
+      }
+    }
+    if (speaker.isPresent() && !speaker.get().isEmpty()) {
+      applySpeaker(MainIndex.speakerKey(speaker.get()), speaker.get(), ranked, own, table, notes);
+    }
+    Integer[] order = new Integer[ranked.size];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(
+        order,
+        (a, b) -> {
+          int c = Double.compare(ranked.scores[b], ranked.scores[a]);
+          return c != 0 ? c : table.compareByPosition(ranked.docs[a], ranked.docs[b]);
+        });
+    int k = Math.min(limit, order.length);
+    int[] docs = new int[k];
+    double[] scores = new double[k];
+    for (int i = 0; i < k; i++) {
+      docs[i] = ranked.docs[order[i]];
+      scores[i] = round(ranked.scores[order[i]]);
+    }
+    List<FileHit> hits = index.hits(docs, scores);
+    return hits;
+  }
+
+  /** Candidate passages and their scores, in arrays: the ranking runs on every search. */
+  private static final class Ranked {
+    int[] docs;
+    double[] scores;
+    int size;
+    private final Map<Integer, Integer> slots;
+
+    Ranked(int capacity) {
+      docs = new int[Math.max(16, capacity)];
+      scores = new double[docs.length];
+      slots = new HashMap<>(docs.length * 2);
+    }
+
+    void own(int doc, double score) {
+      slots.put(doc, size);
+      add(doc, score);
+    }
+
+    /** Raises {@code doc}'s score to {@code score} if lower, adding it if new. */
+    void lend(int doc, double score) {
+      if (doc < 0) {
+        return;
+      }
+      Integer slot = slots.get(doc);
+      if (slot == null) {
+        slots.put(doc, size);
+        add(doc, score);
+      } else if (scores[slot] < score) {
+        scores[slot] = score;
+      }
+    }
+
+    private void add(int doc, double score) {
+      if (size == docs.length) {
+        docs = Arrays.copyOf(docs, size * 2);
+        scores = Arrays.copyOf(scores, size * 2);
+      }
+      docs[size] = doc;
+      scores[size] = score;
+      size++;
+    }
+  }
+
+  private void applySpeaker(
+      String key,
+      String name,
+      Ranked ranked,
+      double[] own,
+      PassageTable table,
+      List<String> notes) {
+    double named = 0;
+    double other = 0;
+    for (int i = 0; i < own.length; i++) {
+      String k = table.speakerKey(ranked.docs[i]);
+      if (key.equals(k)) {
+        named = Math.max(named, own[i]);
+      } else if (k != null) {
+        other = Math.max(other, own[i]);
+      }
+    }
+    if (named == 0) {
+      notes.add("no matching passage is spoken by " + name + "; ranked without speaker preference");
+      return;
+    }
+    if (named < settings.speakerGate() * other) {
+      notes.add(
+          name
+              + "'s best passage scores well under the best by others; ranked without speaker"
+              + " preference");
+      return;
+    }
+    for (int i = 0; i < ranked.size; i++) {
+      if (key.equals(table.speakerKey(ranked.docs[i]))) {
+        ranked.scores[i] *= settings.speakerBoost();
+      }
+    }
+  }
+
+  /**
+   * {@code archival_memory_search}: facts ranked by BM25, filtered by tags and creation time.
+   *
+   * @param query words to look for; may be empty when a tag or time filter is given, which lists
+   *     matching facts newest first
+   * @param tags tags to filter by (compared without case)
+   * @param tagMatch whether a fact needs any or all of the tags
+   * @param start facts created at or after this time
+   * @param end facts created at or before this time
+   * @param topK the most facts returned, 1 to {@link #MAX_LIMIT}
+   */
+  public synchronized Results<FactHit> archivalMemorySearch(
+      String query,
+      Collection<String> tags,
+      TagMatch tagMatch,
+      Optional<Instant> start,
+      Optional<Instant> end,
+      int topK) {
+    List<String> notes = new ArrayList<>();
+    int k = limit(topK, "top_k", notes);
+    String q = query(query, notes);
+    Map<String, Integer> terms = terms(MainIndex.A_BODY, q);
+    boolean filtered = !tags.isEmpty() || start.isPresent() || end.isPresent();
+    if (terms.isEmpty() && !filtered) {
+      notes.add(emptyQuery(q));
+      return new Results<>(List.of(), notes);
+    }
+    index.freshenFacts(notes);
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    if (!terms.isEmpty()) {
+      b.add(termsQuery(MainIndex.A_BODY, terms), BooleanClause.Occur.MUST);
+    } else {
+      b.add(new MatchAllDocsQuery(), BooleanClause.Occur.MUST);
+      b.add(
+          new TermQuery(new Term(SourceState.KIND, SourceState.STATE_KIND)),
+          BooleanClause.Occur.MUST_NOT);
+    }
+    if (!tags.isEmpty()) {
+      BooleanQuery.Builder t = new BooleanQuery.Builder();
+      for (String tag : tags) {
+        t.add(
+            new TermQuery(new Term(MainIndex.A_TAG, MainIndex.tagKey(tag))),
+            tagMatch == TagMatch.ALL ? BooleanClause.Occur.MUST : BooleanClause.Occur.SHOULD);
+      }
+      b.add(t.build(), BooleanClause.Occur.FILTER);
+    }
+    if (start.isPresent() || end.isPresent()) {
+      long from = start.map(Instant::getEpochSecond).orElse(Long.MIN_VALUE);
+      long to = end.map(Instant::getEpochSecond).orElse(Long.MAX_VALUE);
+      if (from > to) {
+        throw new ToolException(
+            "start_datetime " + start.get() + " is after end_datetime " + end.get());
+      }
+      b.add(LongPoint.newRangeQuery(MainIndex.A_CREATED, from, to), BooleanClause.Occur.FILTER);
+    }
+    // Only facts have an apath; the filter keeps file passages out of a filters-only search.
+    b.add(
+        new org.apache.lucene.search.FieldExistsQuery(MainIndex.A_PATH),
+        BooleanClause.Occur.FILTER);
+    Sort sort =
+        new Sort(
+            SortField.FIELD_SCORE,
+            new SortField(MainIndex.A_CREATED, SortField.Type.LONG, true),
+            new SortField(MainIndex.A_PATH, SortField.Type.STRING));
+    try {
+      IndexSearcher searcher = index.searcher();
+      TopDocs top = searcher.search(b.build(), k, sort, true);
+      StoredFields stored = searcher.getIndexReader().storedFields();
+      List<FactHit> hits = new ArrayList<>();
+      for (ScoreDoc sd : top.scoreDocs) {
+        Document d = stored.document(sd.doc);
+        hits.add(
+            new FactHit(
+                d.get(MainIndex.A_ID),
+                Instant.ofEpochSecond(d.getField(MainIndex.A_CREATED).numericValue().longValue()),
+                List.of(d.getValues(MainIndex.A_TAGS)),
+                d.get(MainIndex.A_TEXT),
+                terms.isEmpty() ? 0 : round(sd.score),
+                d.get(MainIndex.A_PATH)));
+      }
+      if (hits.isEmpty() && filtered) {
+        notes.add("no fact matches the tag and time filters");
+      }
+      return new Results<>(hits, notes);
+    } catch (IOException e) {
+      throw new MemdirException("cannot search .memdir/index/main: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code grep_files}: lines of files under {@code files/} that match a regular expression, {@link
+   * #GREP_PAGE} per page, by file then line. Binary and non-UTF-8 files are skipped with a note.
+   *
+   * @param pattern an RE2 regular expression (a plain word works too)
+   * @param include a file-name glob such as {@code *.md} or {@code notes/**}
+   * @param contextLines lines shown before and after each match, 0 to 10
+   * @param offset the index of the first match to return: 0, or a previous page's next offset
+   * @param ignoreCase whether letters match regardless of case
+   */
+  public GrepPage grepFiles(
+      String pattern, Optional<String> include, int contextLines, int offset, boolean ignoreCase) {
+    return grep.run(pattern, include, contextLines, offset, ignoreCase);
+  }
+
+  /**
+   * {@code open_files}: opens windows on files, kept open between turns, at most {@code
+   * max_open_files} at once (the least recently used close first).
+   *
+   * @param requests the files and line ranges to open
+   * @param closeAllOthers whether every other window closes
+   */
+  public synchronized OpenResult openFiles(List<FileRequest> requests, boolean closeAllOthers) {
+    try {
+      return windows.open(requests, closeAllOthers);
+    } catch (ToolException e) {
+      if (e.getMessage().startsWith("no file")) {
+        // The index may still list the file; bring it up to date so searches stop offering it.
+        index.freshenFiles(new ArrayList<>());
+      }
+      throw e;
+    }
+  }
+
+  /** {@code close_files}: closes the windows of these files; returns those closed. */
+  public synchronized Results<String> closeFiles(List<String> fileNames) {
+    return windows.close(fileNames);
+  }
+
+  /** The open windows, read fresh from their files, least recently used first. */
+  public synchronized Results<FileWindow> openWindows() {
+    Results<FileWindow> r = windows.current();
+    if (!r.notes().isEmpty()) {
+      index.freshenFiles(new ArrayList<>());
+    }
+    return r;
+  }
+
+  /** Rebuilds the indexes from the files and says what they indexed. */
+  public synchronized ReindexReport reindex() {
+    long t0 = System.nanoTime();
+    ReindexReport r = index.rebuild("asked for", new ArrayList<>());
+    long messages = history.map(h -> h.rebuild("asked for", new ArrayList<>())).orElse(0L);
+    return new ReindexReport(
+        r.files(),
+        r.passages(),
+        r.facts(),
+        messages,
+        r.skipped(),
+        java.time.Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  /**
+   * {@code conversation_search}: history records ranked by BM25, filtered by role and time; equal
+   * scores put the newer record first. Before it runs, what was appended to {@code history/} since
+   * the last search is indexed, read forward from where reading stopped.
+   *
+   * @param query words to look for; may be empty when a role or time filter is given, which lists
+   *     matching records newest first
+   * @param roles roles to keep ({@code user}, {@code assistant}, ...); empty for all
+   * @param start records written at or after this time
+   * @param end records written at or before this time
+   * @param limit the most records returned, 1 to {@link #MAX_LIMIT}
+   * @throws ToolException for an unknown role
+   * @throws IllegalStateException when this was opened without a history
+   */
+  public synchronized Results<MessageHit> conversationSearch(
+      String query,
+      Collection<String> roles,
+      Optional<Instant> start,
+      Optional<Instant> end,
+      int limit) {
+    HistoryIndex h =
+        history.orElseThrow(() -> new IllegalStateException("opened without a history log"));
+    List<String> notes = new ArrayList<>();
+    int k = limit(limit, "limit", notes);
+    List<String> roleWords = new ArrayList<>();
+    for (String r : roles) {
+      String w = r.strip().toLowerCase(java.util.Locale.ROOT);
+      if (Role.of(w).isEmpty()) {
+        throw new ToolException(
+            "unknown role '" + r.replace("\0", "\\0") + "'; roles are " + Role.known());
+      }
+      roleWords.add(w);
+    }
+    String q = query(query, notes);
+    Map<String, Integer> terms = terms(HistoryIndex.H_BODY, q);
+    boolean filtered = !roleWords.isEmpty() || start.isPresent() || end.isPresent();
+    if (terms.isEmpty() && !filtered) {
+      notes.add(emptyQuery(q));
+      return new Results<>(List.of(), notes);
+    }
+    h.freshen(notes);
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    b.add(
+        terms.isEmpty() ? new MatchAllDocsQuery() : termsQuery(HistoryIndex.H_BODY, terms),
+        BooleanClause.Occur.MUST);
+    if (!roleWords.isEmpty()) {
+      BooleanQuery.Builder rb = new BooleanQuery.Builder();
+      for (String w : roleWords) {
+        rb.add(new TermQuery(new Term(HistoryIndex.H_ROLE, w)), BooleanClause.Occur.SHOULD);
+      }
+      b.add(rb.build(), BooleanClause.Occur.FILTER);
+    }
+    if (start.isPresent() || end.isPresent()) {
+      long from = start.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+      long to = end.map(Instant::toEpochMilli).orElse(Long.MAX_VALUE);
+      if (from > to) {
+        throw new ToolException("start_date " + start.get() + " is after end_date " + end.get());
+      }
+      b.add(LongPoint.newRangeQuery(HistoryIndex.H_TS, from, to), BooleanClause.Occur.FILTER);
+    }
+    Sort sort =
+        new Sort(
+            SortField.FIELD_SCORE,
+            new SortField(HistoryIndex.H_TS, SortField.Type.LONG, true),
+            new SortField(HistoryIndex.H_ID, SortField.Type.STRING));
+    try {
+      IndexSearcher searcher = h.searcher();
+      TopDocs top = searcher.search(b.build(), k, sort, true);
+      StoredFields stored = searcher.getIndexReader().storedFields();
+      List<MessageHit> hits = new ArrayList<>();
+      for (ScoreDoc sd : top.scoreDocs) {
+        Document d = stored.document(sd.doc);
+        hits.add(
+            new MessageHit(
+                d.get(HistoryIndex.H_ID),
+                Instant.ofEpochMilli(d.getField(HistoryIndex.H_TS).numericValue().longValue()),
+                d.get(HistoryIndex.H_ROLE),
+                d.get(HistoryIndex.H_CONTENT),
+                terms.isEmpty() ? 0 : round(((FieldDoc) sd).score)));
+      }
+      if (hits.isEmpty() && filtered) {
+        notes.add("no message matches the role and time filters");
+      }
+      return new Results<>(hits, notes);
+    } catch (IOException e) {
+      throw new MemdirException("cannot search .memdir/index/history: " + e.getMessage(), e);
+    }
+  }
+
+  /** Problems that keep files out of the index (binary, too large, links), one line each. */
+  public synchronized List<String> skipped() {
+    index.freshenFiles(new ArrayList<>());
+    index.freshenFacts(new ArrayList<>());
+    return index.skipped();
+  }
+
+  /**
+   * Parses a time argument: {@code 2026-11-26}, {@code 2026-11-26T08:30}, or with seconds and an
+   * offset ({@code 2026-11-26T08:30:00Z}); times without an offset are UTC. A date alone means its
+   * first second, or, for an end bound, its last.
+   *
+   * @param name the argument's name, for the message
+   * @throws ToolException naming the argument and the accepted forms
+   */
+  public static Instant parseTime(String name, String value, boolean endOfRange) {
+    String v = value == null ? "" : value.strip();
+    try {
+      if (v.length() == 10) {
+        LocalDate d = LocalDate.parse(v);
+        return endOfRange
+            ? d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusSeconds(1)
+            : d.atStartOfDay(ZoneOffset.UTC).toInstant();
+      }
+      try {
+        return OffsetDateTime.parse(v).toInstant();
+      } catch (DateTimeParseException e) {
+        return LocalDateTime.parse(v).toInstant(ZoneOffset.UTC);
+      }
+    } catch (DateTimeParseException e) {
+      throw new ToolException(
+          name
+              + " must be an ISO-8601 date or time like 2026-11-26 or 2026-11-26T08:30:00Z, got \""
+              + (v.length() > 60 ? v.substring(0, 60) + "…" : v)
+              + "\"");
+    }
+  }
+
+  private static int limit(int value, String name, List<String> notes) {
+    if (value < 1) {
+      throw new ToolException(name + " must be 1 or more, got " + value);
+    }
+    if (value > MAX_LIMIT) {
+      notes.add(name + " " + value + " capped at " + MAX_LIMIT);
+      return MAX_LIMIT;
+    }
+    return value;
+  }
+
+  private static String query(String query, List<String> notes) {
+    String q = query == null ? "" : query.replace('\0', ' ').strip();
+    if (q.length() > MAX_QUERY_CHARS) {
+      notes.add("the query was cut to its first " + MAX_QUERY_CHARS + " chars");
+      q = q.substring(0, MAX_QUERY_CHARS);
+    }
+    return q;
+  }
+
+  private Map<String, Integer> terms(String field, String q) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (String t : index.analyzer().terms(field, q)) {
+      if (counts.size() >= MAX_TERMS && !counts.containsKey(t)) {
+        continue;
+      }
+      counts.merge(t, 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  private static Query termsQuery(String field, Map<String, Integer> terms) {
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    for (Map.Entry<String, Integer> e : terms.entrySet()) {
+      Query tq = new TermQuery(new Term(field, e.getKey()));
+      b.add(e.getValue() > 1 ? new BoostQuery(tq, e.getValue()) : tq, BooleanClause.Occur.SHOULD);
+    }
+    return b.build();
+  }
+
+  private static String emptyQuery(String q) {
+    if (q.isEmpty()) {
+      return "the query is empty; give words to search for, such as names, places or topics";
+    }
+    return "the query \""
+        + (q.length() > 80 ? q.substring(0, 80) + "…" : q)
+        + "\" has only common words that are not indexed (like 'the', 'what', 'did');"
+        + " add names, places or other content words";
+  }
+
+  private static double round(double score) {
+    return Math.round(score * 10_000) / 10_000.0;
+  }
+
+  /** Where the index lives, for messages. */
+  public String indexLocation() {
+    return index.inMemory() ? "memory" : layout.display(layout.derivedDir().resolve("index"));
+  }
+
+  @Override
+  public synchronized void close() {
+    index.close();
+    history.ifPresent(HistoryIndex::close);
+  }
+}

@@ -1,0 +1,224 @@
+package dev.memdir.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.memdir.Agent;
+import dev.memdir.InitOptions;
+import dev.memdir.ToolException;
+import dev.memdir.history.Message;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConversationSearchTest {
+  @TempDir Path tmp;
+  Path dir;
+
+  @BeforeEach
+  void setUp() {
+    dir = tmp.resolve("agent");
+    try (Agent a = Agent.init(dir, InitOptions.defaults())) {
+      a.history()
+          .append(
+              Message.user("I adopted a dog named Biscuit."),
+              Instant.parse("2026-10-01T10:00:00Z"));
+      a.history()
+          .append(
+              Message.assistant("Biscuit is a lovely name for a dog!"),
+              Instant.parse("2026-10-01T10:00:05Z"));
+      a.history()
+          .append(
+              Message.user("My sister Lena visits in December."),
+              Instant.parse("2026-11-02T09:00:00Z"));
+      a.history()
+          .append(
+              Message.user("Biscuit chewed my shoes again."),
+              Instant.parse("2026-11-20T18:00:00Z"));
+    }
+  }
+
+  private static List<String> contents(Results<MessageHit> r) {
+    return r.hits().stream().map(MessageHit::content).toList();
+  }
+
+  private static Results<MessageHit> find(
+      Agent a, String q, List<String> roles, String from, String to, int limit) {
+    return a.search()
+        .conversationSearch(
+            q,
+            roles,
+            Optional.ofNullable(from).map(v -> Search.parseTime("start_date", v, false)),
+            Optional.ofNullable(to).map(v -> Search.parseTime("end_date", v, true)),
+            limit);
+  }
+
+  @Test
+  void messagesAreRankedByBm25WithTheirIdTimeAndRole() {
+    try (Agent a = Agent.open(dir)) {
+      Results<MessageHit> r = find(a, "dog Biscuit", List.of(), null, null, 10);
+      // The first two score the same (four terms each): the newer comes first.
+      assertThat(contents(r))
+          .containsExactly(
+              "Biscuit is a lovely name for a dog!",
+              "I adopted a dog named Biscuit.",
+              "Biscuit chewed my shoes again.");
+      assertThat(r.hits().get(0).score()).isEqualTo(r.hits().get(1).score());
+      MessageHit top = r.hits().get(1);
+      assertThat(top.role()).isEqualTo("user");
+      assertThat(top.ts()).isEqualTo(Instant.parse("2026-10-01T10:00:00Z"));
+      assertThat(top.id()).hasSize(26);
+      assertThat(r.notes())
+          .containsExactly("rebuilding the history index: .memdir/index/history is missing");
+    }
+  }
+
+  @Test
+  void rolesAndDatesFilter() {
+    try (Agent a = Agent.open(dir)) {
+      assertThat(contents(find(a, "Biscuit", List.of("assistant"), null, null, 10)))
+          .containsExactly("Biscuit is a lovely name for a dog!");
+      assertThat(contents(find(a, "Biscuit", List.of("USER"), "2026-11-01", null, 10)))
+          .containsExactly("Biscuit chewed my shoes again.");
+      assertThat(contents(find(a, "Biscuit", List.of(), "2026-10-01", "2026-10-01", 10)))
+          .containsExactly("Biscuit is a lovely name for a dog!", "I adopted a dog named Biscuit.");
+    }
+  }
+
+  @Test
+  void filtersAloneListNewestFirst() {
+    try (Agent a = Agent.open(dir)) {
+      Results<MessageHit> r = find(a, "", List.of("user"), null, null, 2);
+      assertThat(contents(r))
+          .containsExactly("Biscuit chewed my shoes again.", "My sister Lena visits in December.");
+    }
+  }
+
+  @Test
+  void untrustedArgumentsAreRefusedOrCapped() {
+    try (Agent a = Agent.open(dir)) {
+      assertThatThrownBy(() -> find(a, "dog", List.of("wizard"), null, null, 5))
+          .isInstanceOf(ToolException.class)
+          .hasMessage(
+              "unknown role 'wizard'; roles are system, user, assistant, tool, summary, event");
+      assertThat(find(a, "dog", List.of(), null, null, 500).notes())
+          .contains("limit 500 capped at 100");
+      Results<MessageHit> stop = find(a, "what was it", List.of(), null, null, 5);
+      assertThat(stop.hits()).isEmpty();
+      assertThat(stop.notes().get(0)).startsWith("the query \"what was it\" has only common words");
+      assertThatThrownBy(() -> find(a, "dog", List.of(), "2026-12-01", "2026-01-01", 5))
+          .hasMessage("start_date 2026-12-01T00:00:00Z is after end_date 2026-01-01T23:59:59Z");
+    }
+  }
+
+  @Test
+  void appendedMessagesAreFoundByTheNextSearch() {
+    try (Agent a = Agent.open(dir)) {
+      assertThat(find(a, "hamster", List.of(), null, null, 10).hits()).isEmpty();
+      a.history()
+          .append(Message.user("We also got a hamster."), Instant.parse("2026-11-25T08:00:00Z"));
+      // An append with an old time goes to an old month's segment; it is found too.
+      a.history()
+          .append(
+              Message.user("The hamster came from March."), Instant.parse("2026-03-05T08:00:00Z"));
+      Results<MessageHit> r = find(a, "hamster", List.of(), null, null, 10);
+      assertThat(contents(r))
+          .containsExactlyInAnyOrder("We also got a hamster.", "The hamster came from March.");
+      assertThat(r.notes()).isEmpty();
+    }
+  }
+
+  @Test
+  void readingResumesFromTheLastIndexedOffsetWithoutRereadingEarlierLines() throws IOException {
+    Path seg = dir.resolve("history/2026-10.jsonl");
+    try (Agent a = Agent.open(dir)) {
+      assertThat(find(a, "adopted", List.of(), null, null, 10).hits()).hasSize(1);
+      // History is append-only; to show that only new bytes are read, change an old line in
+      // place (same length) and append: the old line keeps its indexed words.
+      String text = Files.readString(seg);
+      Files.writeString(seg, text.replace("adopted", "rescued"));
+      a.history()
+          .append(Message.user("Biscuit likes the park."), Instant.parse("2026-10-03T10:00:00Z"));
+      assertThat(contents(find(a, "park", List.of(), null, null, 10)))
+          .containsExactly("Biscuit likes the park.");
+      assertThat(find(a, "adopted", List.of(), null, null, 10).hits()).hasSize(1);
+      assertThat(find(a, "rescued", List.of(), null, null, 10).hits()).isEmpty();
+    }
+  }
+
+  @Test
+  void aSegmentThatShrankIsReadAgainFromItsStart() throws IOException {
+    Path seg = dir.resolve("history/2026-11.jsonl");
+    try (Agent a = Agent.open(dir)) {
+      assertThat(find(a, "shoes", List.of(), null, null, 10).hits()).hasSize(1);
+      List<String> lines = Files.readAllLines(seg);
+      Files.writeString(seg, lines.get(0) + "\n");
+      assertThat(find(a, "shoes", List.of(), null, null, 10).hits()).isEmpty();
+      assertThat(contents(find(a, "Lena", List.of(), null, null, 10)))
+          .containsExactly("My sister Lena visits in December.");
+    }
+  }
+
+  @Test
+  void anUnfinishedLastLineIsNotIndexedUntilItEnds() throws IOException {
+    Path seg = dir.resolve("history/2026-11.jsonl");
+    String line =
+        "{\"v\":1,\"id\":\"01JDX3M8Q4ZK6Y5W2R9T7C1B0A\",\"ts\":\"2026-11-26T08:30:00Z\","
+            + "\"role\":\"user\",\"content\":\"Pancakes for breakfast\"}";
+    try (Agent a = Agent.open(dir)) {
+      assertThat(find(a, "pancakes", List.of(), null, null, 10).hits()).isEmpty();
+      Files.writeString(
+          seg, line.substring(0, 40), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      assertThat(find(a, "pancakes", List.of(), null, null, 10).hits()).isEmpty();
+      Files.writeString(
+          seg, line.substring(40) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      assertThat(contents(find(a, "pancakes", List.of(), null, null, 10)))
+          .containsExactly("Pancakes for breakfast");
+    }
+  }
+
+  @Test
+  void deletingDotMemdirRebuildsTheHistoryIndex() throws IOException {
+    try (Agent a = Agent.open(dir)) {
+      find(a, "dog", List.of(), null, null, 10);
+    }
+    IndexStore.deleteTree(dir.resolve(".memdir/index"));
+    try (Agent a = Agent.open(dir)) {
+      Results<MessageHit> r = find(a, "dog", List.of(), null, null, 10);
+      assertThat(r.hits()).hasSize(2);
+      assertThat(r.notes())
+          .containsExactly("rebuilding the history index: .memdir/index/history is missing");
+    }
+    try (Agent a = Agent.open(dir)) {
+      assertThat(find(a, "dog", List.of(), null, null, 10).notes()).isEmpty();
+      assertThat(a.search().reindex().messages()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void changingPassageSettingsDoesNotRebuildTheHistoryIndex() throws IOException {
+    try (Agent a = Agent.open(dir)) {
+      find(a, "dog", List.of(), null, null, 10);
+    }
+    Path yaml = dir.resolve("agent.yaml");
+    Files.writeString(yaml, Files.readString(yaml) + "search:\n  window: 2\n");
+    try (Agent a = Agent.open(dir)) {
+      assertThat(find(a, "dog", List.of(), null, null, 10).notes()).isEmpty();
+    }
+    Files.writeString(yaml, Files.readString(yaml) + "  stemmer: none\n");
+    try (Agent a = Agent.open(dir)) {
+      assertThat(find(a, "dog", List.of(), null, null, 10).notes())
+          .containsExactly(
+              "rebuilding the history index: the search settings changed (stemmer=porter"
+                  + " stop_words=english -> stemmer=none stop_words=english)");
+    }
+  }
+}

@@ -1,0 +1,337 @@
+package dev.memdir.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.memdir.Agent;
+import dev.memdir.ToolException;
+import dev.memdir.format.Layout;
+import dev.memdir.format.SearchSettings;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SearchFilesTest {
+  @TempDir Path tmp;
+
+  static List<String> locations(Results<FileHit> r) {
+    return r.hits().stream().map(FileHit::location).toList();
+  }
+
+  private Search search(Path agent, SearchSettings settings) {
+    Layout layout = Layout.of(agent);
+    return Search.open(
+        layout, settings, new dev.memdir.archival.ArchivalStore(layout, Clock.systemUTC()));
+  }
+
+  /** Plain BM25 over single turns: no windows, no neighbours. */
+  private static SearchSettings plain() {
+    return SearchSettings.defaults().withWindow(0, 0);
+  }
+
+  @Test
+  void plainBm25RanksSingleTurnsByScore() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    try (Search s = search(agent, plain())) {
+      Results<FileHit> r = s.searchFiles("counseling college", 10, Optional.empty());
+      assertThat(locations(r))
+          .containsExactly(
+              "session-02_2023-06-20.md:11",
+              "session-02_2023-06-20.md:12",
+              "session-01_2023-05-08.md:15",
+              "session-02_2023-06-20.md:13");
+    }
+  }
+
+  @Test
+  void hitsCarryFileLinesDateSpeakerAndText() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    try (Search s = search(agent, plain())) {
+      FileHit top = s.searchFiles("marshmallows", 1, Optional.empty()).hits().get(0);
+      assertThat(top.file()).isEqualTo("session-01_2023-05-08.md");
+      assertThat(top.startLine()).isEqualTo(12);
+      assertThat(top.endLine()).isEqualTo(12);
+      assertThat(top.date()).contains("2023-05-08");
+      assertThat(top.speaker()).contains("Melanie");
+      assertThat(top.text())
+          .isEqualTo(
+              "Melanie: They loved it. We roasted marshmallows by the fire."
+                  + " [image: a tent beside a lake]");
+      assertThat(top.score()).isPositive();
+    }
+  }
+
+  @Test
+  void plainFilesArePassagesOfParagraphsWithLineRanges() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    try (Search s = search(agent, plain())) {
+      Results<FileHit> r = s.searchFiles("watering tomatoes", 10, Optional.empty());
+      assertThat(locations(r)).containsExactly("notes.md:3-4", "notes.md:6");
+      assertThat(r.hits().get(0).date()).isEmpty();
+      assertThat(r.hits().get(0).speaker()).isEmpty();
+      assertThat(r.hits().get(0).text())
+          .isEqualTo("Tomatoes need full sun and deep watering.\nWater them in the morning.");
+    }
+  }
+
+  @Test
+  void lineModeMakesEachLineAPassage() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    try (Search s = search(agent, plain().withPassage(SearchSettings.PassageUnit.LINE))) {
+      assertThat(locations(s.searchFiles("watering tomatoes", 10, Optional.empty())))
+          .containsExactly("notes.md:3", "notes.md:4", "notes.md:6");
+    }
+  }
+
+  @Test
+  void theSessionDateIsPartOfTheIndexedText() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    try (Search s = search(agent, plain())) {
+      Results<FileHit> r = s.searchFiles("June 2023", 3, Optional.empty());
+      assertThat(r.hits()).hasSize(3);
+      assertThat(r.hits()).allSatisfy(h -> assertThat(h.date()).contains("2023-06-20"));
+    }
+  }
+
+  @Test
+  void headerAndBlankLinesAreNeverPassages() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    try (Search s = search(agent, plain())) {
+      assertThat(
+              s.searchFiles("kind conversation participants session", 10, Optional.empty()).hits())
+          .isEmpty();
+      // Speaker names are not indexed text: only turns that mention a name match it.
+      assertThat(locations(s.searchFiles("Caroline", 10, Optional.empty())))
+          .containsExactly("session-01_2023-05-08.md:9");
+    }
+  }
+
+  @Test
+  void imageCaptionsAreSearchable() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    try (Search s = search(agent, plain())) {
+      assertThat(locations(s.searchFiles("tent beside", 1, Optional.empty())))
+          .containsExactly("session-01_2023-05-08.md:12");
+    }
+  }
+
+  @Test
+  void aHitInAConversationBringsItsNeighbourTurnsWithinTheLimit() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    try (Search s = search(agent, SearchSettings.defaults().withWindow(0, 1))) {
+      Results<FileHit> r = s.searchFiles("marshmallows", 3, Optional.empty());
+      assertThat(locations(r))
+          .containsExactly(
+              "session-01_2023-05-08.md:11",
+              "session-01_2023-05-08.md:12",
+              "session-01_2023-05-08.md:13");
+      assertThat(r.hits()).extracting(FileHit::score).containsOnly(r.hits().get(1).score());
+      assertThat(locations(s.searchFiles("marshmallows", 2, Optional.empty())))
+          .containsExactly("session-01_2023-05-08.md:11", "session-01_2023-05-08.md:12");
+    }
+  }
+
+  @Test
+  void neighboursStayInsideTheirFileAndSkipBlankLines() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    try (Search s = search(agent, SearchSettings.defaults().withWindow(0, 1))) {
+      // Line 8 is the first turn of session 1: one neighbour only (line 9); line 11 follows a
+      // blank line and is still the turn after line 9.
+      assertThat(locations(s.searchFiles("Hey Mel good", 10, Optional.empty())))
+          .containsExactly("session-01_2023-05-08.md:8", "session-01_2023-05-08.md:9");
+      assertThat(locations(s.searchFiles("busy kids weekend", 3, Optional.empty())))
+          .containsExactly(
+              "session-01_2023-05-08.md:8",
+              "session-01_2023-05-08.md:9",
+              "session-01_2023-05-08.md:11");
+    }
+  }
+
+  @Test
+  void softNeighboursScoreAFractionOfTheirHit() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    SearchSettings soft = SearchSettings.defaults().withWindow(0, 1).withNeighbourWeight(0.5);
+    try (Search s = search(agent, soft)) {
+      Results<FileHit> r = s.searchFiles("marshmallows", 3, Optional.empty());
+      assertThat(locations(r))
+          .containsExactly(
+              "session-01_2023-05-08.md:12",
+              "session-01_2023-05-08.md:11",
+              "session-01_2023-05-08.md:13");
+      assertThat(r.hits().get(1).score()).isEqualTo(r.hits().get(0).score() * 0.5, within());
+    }
+  }
+
+  private static org.assertj.core.data.Offset<Double> within() {
+    return org.assertj.core.data.Offset.offset(1e-3);
+  }
+
+  @Test
+  void windowDocumentsLetATurnMatchThroughItsNeighbours() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    try (Search s = search(agent, SearchSettings.defaults().withWindow(1, 0))) {
+      // "Which college?" shares no word with the query; its window holds the next turn.
+      assertThat(locations(s.searchFiles("community downtown", 10, Optional.empty())))
+          .containsExactly("session-02_2023-06-20.md:13", "session-02_2023-06-20.md:12");
+    }
+  }
+
+  @Test
+  void theDefaultPipelineCombinesWindowsAndNeighbours() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    try (Search s = search(agent, SearchSettings.defaults())) {
+      assertThat(locations(s.searchFiles("community downtown", 10, Optional.empty())))
+          .containsExactly(
+              "session-02_2023-06-20.md:12",
+              "session-02_2023-06-20.md:13",
+              "session-02_2023-06-20.md:11");
+    }
+  }
+
+  @Test
+  void aNamedSpeakerIsPreferredWhenTheGatePasses() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    try (Search s = search(agent, plain())) {
+      assertThat(locations(s.searchFiles("lake", 10, Optional.empty())))
+          .containsExactly(
+              "notes.md:8",
+              "session-02_2023-06-20.md:8",
+              "session-01_2023-05-08.md:12",
+              "session-01_2023-05-08.md:9");
+      Results<FileHit> r = s.searchFiles("lake", 10, Optional.of("caroline"));
+      // No turn about the lake is Caroline's: nothing to prefer, and a note says so.
+      assertThat(locations(r)).hasSize(4).first().isEqualTo("notes.md:8");
+      assertThat(r.notes())
+          .contains("no matching passage is spoken by caroline; ranked without speaker preference");
+      // Melanie's "Painting keeps me calm" (line 10) leads; Caroline's line 9, boosted, passes it.
+      Results<FileHit> unboosted = s.searchFiles("painting calm", 10, Optional.empty());
+      assertThat(locations(unboosted))
+          .containsExactly(
+              "session-02_2023-06-20.md:10",
+              "session-02_2023-06-20.md:9",
+              "session-02_2023-06-20.md:8");
+      Results<FileHit> m = s.searchFiles("painting", 10, Optional.of("Caroline"));
+      Results<FileHit> m0 = s.searchFiles("painting", 10, Optional.empty());
+      assertThat(m.hits().get(0).location()).isEqualTo("session-02_2023-06-20.md:9");
+      assertThat(m.hits().get(0).score()).isEqualTo(1.5 * m0.hits().get(0).score(), within());
+      Results<FileHit> calm = s.searchFiles("painting calm", 10, Optional.of("Caroline"));
+      assertThat(calm.notes())
+          .contains(
+              "Caroline's best passage scores well under the best by others; ranked without speaker"
+                  + " preference");
+      assertThat(m.notes()).isEmpty();
+    }
+  }
+
+  @Test
+  void theSpeakerGateKeepsAWeakSpeakerFromBeingBoosted() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    try (Search s = search(agent, plain().withSpeaker(10, 1.0))) {
+      Results<FileHit> r = s.searchFiles("painting sunrise", 10, Optional.of("Caroline"));
+      assertThat(locations(r))
+          .containsExactly(
+              "session-02_2023-06-20.md:8",
+              "session-02_2023-06-20.md:9",
+              "session-02_2023-06-20.md:10");
+      assertThat(r.notes())
+          .contains(
+              "Caroline's best passage scores well under the best by others; ranked without"
+                  + " speaker preference");
+    }
+    try (Search s = search(agent, plain().withSpeaker(10, 0.0))) {
+      Results<FileHit> r = s.searchFiles("painting sunrise", 10, Optional.of("Caroline"));
+      assertThat(locations(r).get(0)).isEqualTo("session-02_2023-06-20.md:9");
+    }
+  }
+
+  @Test
+  void equalScoresAreOrderedByFileThenLine() {
+    Path agent = Fixtures.emptyAgent(tmp);
+    Fixtures.write(agent.resolve("files/b.md"), "apple pie\n\napple pie\n");
+    Fixtures.write(agent.resolve("files/a.md"), "apple pie\n");
+    try (Search s = search(agent, plain())) {
+      assertThat(locations(s.searchFiles("apple", 10, Optional.empty())))
+          .containsExactly("a.md:1", "b.md:1", "b.md:3");
+    }
+  }
+
+  @Test
+  void resultsAreTheSameAfterARebuildAndAfterIncrementalUpdates() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    List<String> first;
+    try (Search s = search(agent, SearchSettings.defaults())) {
+      first = locations(s.searchFiles("lake painting college", 20, Optional.empty()));
+      Fixtures.write(agent.resolve("files/notes.md"), Fixtures.NOTES + "\nMore about the lake.\n");
+      Fixtures.write(agent.resolve("files/notes.md"), Fixtures.NOTES);
+      assertThat(locations(s.searchFiles("lake painting college", 20, Optional.empty())))
+          .isEqualTo(first);
+      s.reindex();
+      assertThat(locations(s.searchFiles("lake painting college", 20, Optional.empty())))
+          .isEqualTo(first);
+    }
+  }
+
+  @Test
+  void anEmptyOrStopWordOnlyQueryGetsAHelpfulNote() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    try (Search s = search(agent, plain())) {
+      Results<FileHit> empty = s.searchFiles("   ", 10, Optional.empty());
+      assertThat(empty.hits()).isEmpty();
+      assertThat(empty.notes())
+          .contains(
+              "the query is empty; give words to search for, such as names, places or topics");
+      Results<FileHit> stop = s.searchFiles("What did they do?", 10, Optional.empty());
+      assertThat(stop.hits()).isEmpty();
+      assertThat(stop.notes())
+          .contains(
+              "the query \"What did they do?\" has only common words that are not indexed (like"
+                  + " 'the', 'what', 'did'); add names, places or other content words");
+    }
+  }
+
+  @Test
+  void hugeLimitsAreCappedAndNonPositiveOnesRefused() {
+    Path agent = Fixtures.emptyAgent(tmp);
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 150; i++) {
+      sb.append("apple ").append(i).append("\n\n");
+    }
+    Fixtures.write(agent.resolve("files/apples.md"), sb.toString());
+    try (Search s = search(agent, plain())) {
+      Results<FileHit> r = s.searchFiles("apple", Integer.MAX_VALUE, Optional.empty());
+      assertThat(r.hits()).hasSize(Search.MAX_LIMIT);
+      assertThat(r.notes()).contains("limit 2147483647 capped at 100");
+      assertThatThrownBy(() -> s.searchFiles("apple", 0, Optional.empty()))
+          .isInstanceOf(ToolException.class)
+          .hasMessage("limit must be 1 or more, got 0");
+    }
+  }
+
+  @Test
+  void aVeryLongQueryIsCutWithANote() {
+    Path agent = Fixtures.conversationAgent(tmp);
+    try (Search s = search(agent, plain())) {
+      String q = "marshmallows " + "zzz ".repeat(5_000);
+      Results<FileHit> r = s.searchFiles(q, 1, Optional.empty());
+      assertThat(locations(r)).containsExactly("session-01_2023-05-08.md:12");
+      assertThat(r.notes()).contains("the query was cut to its first 4000 chars");
+    }
+  }
+
+  @Test
+  void theAgentFacadeSearchesWithTheSettingsOfAgentYaml() throws Exception {
+    Path agent = Fixtures.conversationAgent(tmp);
+    java.nio.file.Files.writeString(
+        agent.resolve("agent.yaml"),
+        java.nio.file.Files.readString(agent.resolve("agent.yaml"))
+            + "search:\n  window: 0\n  neighbours: 0\n");
+    try (Agent a = Agent.open(agent)) {
+      assertThat(a.search().settings().window()).isZero();
+      assertThat(locations(a.search().searchFiles("marshmallows", 10, Optional.empty())))
+          .containsExactly("session-01_2023-05-08.md:12");
+    }
+  }
+}
