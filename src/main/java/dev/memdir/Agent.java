@@ -227,8 +227,8 @@ public final class Agent implements AutoCloseable {
       runner =
           new Runner(
               new AgentParts(
-                  layout, config, memory, archival, history, clock, this::systemPrompt,
-                  this::fileCount));
+                  layout, config, memory, archival, history, search(), clock,
+                  this::systemPrompt, this::fileCount));
     }
     return runner;
   }

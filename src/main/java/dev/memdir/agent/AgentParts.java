@@ -5,6 +5,7 @@ import dev.memdir.format.AgentConfig;
 import dev.memdir.format.Layout;
 import dev.memdir.history.HistoryLog;
 import dev.memdir.memory.CoreMemory;
+import dev.memdir.search.Search;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.IntSupplier;
@@ -19,6 +20,7 @@ import java.util.function.Supplier;
  * @param memory core memory
  * @param archival archival facts
  * @param history the conversation
+ * @param search the search tools over files, facts and history
  * @param clock the time shown to the model
  * @param systemPrompt reads system.md (afresh, so a person's edit shows at the next step)
  * @param fileCount counts the files under {@code files/}
@@ -29,6 +31,7 @@ public record AgentParts(
     CoreMemory memory,
     ArchivalStore archival,
     HistoryLog history,
+    Search search,
     Clock clock,
     Supplier<String> systemPrompt,
     IntSupplier fileCount) {
@@ -40,6 +43,7 @@ public record AgentParts(
     Objects.requireNonNull(memory, "memory");
     Objects.requireNonNull(archival, "archival");
     Objects.requireNonNull(history, "history");
+    Objects.requireNonNull(search, "search");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(systemPrompt, "systemPrompt");
     Objects.requireNonNull(fileCount, "fileCount");

@@ -9,6 +9,8 @@ import dev.memdir.llm.SystemMessage;
 import dev.memdir.llm.ToolSpec;
 import dev.memdir.memory.Block;
 import dev.memdir.memory.CoreMemory;
+import dev.memdir.search.FileWindow;
+import dev.memdir.search.Results;
 import dev.memdir.tools.ToolDefinition;
 import dev.memdir.tools.Toolbox;
 import java.text.NumberFormat;
@@ -82,9 +84,10 @@ final class ContextBuilder {
     String prompt = parts.systemPrompt().get().strip();
     sections.add(new Section(SYSTEM, prompt, tokens.count(prompt)));
     CoreMemory.Snapshot snapshot = parts.memory().load();
+    Results<FileWindow> windows = parts.search().openWindows();
     sections.add(memory(snapshot));
-    sections.add(text(METADATA, metadata(window, snapshot, toolbox)));
-    sections.add(new Section(FILES, "", 0));
+    sections.add(text(METADATA, metadata(window, snapshot, windows.hits(), toolbox)));
+    sections.add(fileWindows(windows));
     sections.add(text(RULES, rules(parts.config().toolRules(), toolbox)));
     ToolSet tools = toolSet(offered);
     sections.add(new Section(TOOLS, tools.json(), tools.tokens()));
@@ -158,7 +161,31 @@ final class ContextBuilder {
     return sb.toString();
   }
 
-  private String metadata(Window window, CoreMemory.Snapshot snapshot, Toolbox toolbox) {
+  /** The open file windows, counted window by window. */
+  private Section fileWindows(Results<FileWindow> windows) {
+    if (windows.hits().isEmpty() && windows.notes().isEmpty()) {
+      return new Section(FILES, "", 0);
+    }
+    String head =
+        "<file_windows>\nFiles you opened with open_files; close_files closes them.\n";
+    StringBuilder sb = new StringBuilder(head);
+    int n = tokens.count(head);
+    for (FileWindow w : windows.hits()) {
+      String text = w.render();
+      sb.append(text).append("\n\n");
+      n += tokens.count(text) + 1;
+    }
+    for (String note : windows.notes()) {
+      String line = "note: " + note + "\n";
+      sb.append(line);
+      n += tokens.count(line);
+    }
+    sb.append("</file_windows>");
+    return new Section(FILES, sb.toString(), n + 4);
+  }
+
+  private String metadata(
+      Window window, CoreMemory.Snapshot snapshot, List<FileWindow> open, Toolbox toolbox) {
     NumberFormat num = NumberFormat.getIntegerInstance(Locale.ROOT);
     num.setGroupingUsed(true);
     StringBuilder sb = new StringBuilder("<memory_metadata>\n");
@@ -180,7 +207,10 @@ final class ContextBuilder {
             ? "; archival_memory_search finds them.\n" : ".\n");
     int files = parts.fileCount().getAsInt();
     sb.append("- ").append(num.format(files)).append(files == 1 ? " file is" : " files are")
-        .append(" under files/; none are open.\n");
+        .append(" under files/; ")
+        .append(open.isEmpty() ? "none is open"
+            : "open: " + String.join(", ", open.stream().map(FileWindow::file).toList()))
+        .append(".\n");
     for (Block b : snapshot.blocks()) {
       if (b.chars() >= 0.9 * b.limit()) {
         sb.append("- Block '").append(b.label()).append("' is ")

@@ -56,7 +56,7 @@ public final class Runner {
   /** A step loop over {@code parts}. */
   public Runner(AgentParts parts) {
     this.parts = Objects.requireNonNull(parts, "parts");
-    this.toolbox = new Toolbox(parts.memory(), parts.archival(), parts.config().tools());
+    this.toolbox = new Toolbox(parts.memory(), parts.archival(), parts.search(), parts.config().tools());
     this.builder = new ContextBuilder(parts, tokens);
     this.summarizer = new Summarizer(parts);
   }

@@ -3,7 +3,9 @@ package dev.memdir.tools;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.MemdirException;
 import dev.memdir.archival.ArchivalStore;
+import dev.memdir.format.AgentConfig;
 import dev.memdir.memory.CoreMemory;
+import dev.memdir.search.Search;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +18,7 @@ import java.util.Map;
  * and nothing is written. Not thread-safe: the step loop runs calls one after another.
  *
  * <pre>
- * Toolbox tools = new Toolbox(memory, archival, config.tools());
+ * Toolbox tools = new Toolbox(memory, archival, search, config.tools());
  * ToolResult r = tools.call("memory_insert", args, seen);
  * </pre>
  */
@@ -36,13 +38,17 @@ public final class Toolbox {
    * @param enabled the tool names agent.yaml lists; those memdir does not implement are left out
    *     of {@link #definitions()} and listed by {@link #unavailable()}
    */
-  public Toolbox(CoreMemory memory, ArchivalStore archival, List<String> enabled) {
+  public Toolbox(CoreMemory memory, ArchivalStore archival, Search search, List<String> enabled) {
     List<Tool> all = new ArrayList<>();
     all.addAll(new MemoryTools(memory).all());
     all.addAll(new ArchivalTools(archival).all());
+    all.addAll(new SearchTools(search).all());
     all.addAll(MessageTools.all());
+    for (String name : AgentConfig.KNOWN_TOOLS) {
+      all.stream().filter(t -> t.name().equals(name)).forEach(t -> available.put(name, t));
+    }
     for (Tool t : all) {
-      available.put(t.name(), t);
+      available.putIfAbsent(t.name(), t);
     }
     this.enabled = enabled.stream().filter(available::containsKey).distinct().toList();
     this.unavailable = enabled.stream().filter(n -> !available.containsKey(n)).distinct().toList();
@@ -85,7 +91,7 @@ public final class Toolbox {
     if (tool == null || !enabled.contains(name)) {
       return ToolResult.failure(
           (tool == null ? "there is no tool '" : "the tool '")
-              + shorten(name)
+              + Tools.shorten(name)
               + (tool == null ? "'" : "' is not offered to you")
               + "; your tools are: "
               + String.join(", ", enabled));
@@ -96,7 +102,7 @@ public final class Toolbox {
         unknown.isEmpty()
             ? ""
             : " (ignored unknown argument" + (unknown.size() == 1 ? " '" : "s '")
-                + String.join("', '", unknown.stream().map(Toolbox::shorten).toList())
+                + String.join("', '", unknown.stream().map(Tools::shorten).toList())
                 + "'; the arguments of " + name + " are: " + String.join(", ", args.known())
                 + ")";
     try {
@@ -107,10 +113,5 @@ public final class Toolbox {
       LOG.log(System.Logger.Level.WARNING, "tool " + name + " failed unexpectedly", e);
       return ToolResult.failure(name + " failed unexpectedly: " + e + note);
     }
-  }
-
-  private static String shorten(String s) {
-    String clean = s.replaceAll("\\p{Cntrl}", "?");
-    return clean.length() > 64 ? clean.substring(0, 64) + "…" : clean;
   }
 }

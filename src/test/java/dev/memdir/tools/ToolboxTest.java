@@ -29,7 +29,7 @@ class ToolboxTest {
   @BeforeEach
   void setUp() {
     agent = TestAgents.create(dir);
-    tools = new Toolbox(agent.memory(), agent.archival(), AgentConfig.KNOWN_TOOLS);
+    tools = new Toolbox(agent.memory(), agent.archival(), agent.search(), AgentConfig.KNOWN_TOOLS);
   }
 
   @AfterEach
@@ -45,9 +45,7 @@ class ToolboxTest {
   void everyDefinitionIsAnObjectSchemaWhoseRequiredArgumentsAreDeclared() {
     assertThat(tools.definitions())
         .extracting(ToolDefinition::name)
-        .containsExactly(
-            "memory_replace", "memory_insert", "memory_rethink", "core_memory_append",
-            "core_memory_replace", "archival_memory_insert", "send_message");
+        .containsExactlyElementsOf(AgentConfig.KNOWN_TOOLS);
     for (ToolDefinition d : tools.all()) {
       ObjectNode p = d.parameters();
       assertThat(p.path("type").asText()).isEqualTo("object");
@@ -57,7 +55,7 @@ class ToolboxTest {
       }
       assertThat(d.description()).as(d.name()).isNotBlank();
     }
-    assertThat(tools.unavailable()).contains("search_files", "grep_files");
+    assertThat(tools.unavailable()).isEmpty();
   }
 
   @Test
@@ -73,7 +71,7 @@ class ToolboxTest {
 
   @Test
   void aToolNotListedInAgentYamlIsNotOffered() throws Exception {
-    Toolbox few = new Toolbox(agent.memory(), agent.archival(), List.of("memory_insert", "fly"));
+    Toolbox few = new Toolbox(agent.memory(), agent.archival(), agent.search(), List.of("memory_insert", "fly"));
     assertThat(few.names()).containsExactly("memory_insert");
     assertThat(few.unavailable()).containsExactly("fly");
     assertThat(few.call("memory_rethink", JSON.createObjectNode(), seen).content())
@@ -137,5 +135,28 @@ class ToolboxTest {
         "---\ndescription: House rules.\nlimit: 500\nread_only: true\n---\nBe kind.\n");
     assertThat(call("memory_rethink", "{\"label\":\"rules\",\"new_memory\":\"Be mean.\"}")
         .content()).startsWith("Error: block 'rules' is read-only; the agent cannot edit it");
+  }
+
+  @Test
+  void theSearchToolsFindAndExplainWhatIsWrongWithTheirArguments() throws Exception {
+    java.nio.file.Files.writeString(
+        dir.resolve("files/trip.md"), "We went to Lisbon in May.\n\nThe food was great.\n");
+    assertThat(call("search_files", "{\"query\":\"Lisbon\"}").content())
+        .startsWith("trip.md:1 score ")
+        .contains("\nWe went to Lisbon in May.\n")
+        .endsWith("note: rebuilding the search index: .memdir/index/main is missing");
+    assertThat(call("archival_memory_search", "{\"query\":\"x\",\"tag_match_mode\":\"some\"}")
+        .content()).isEqualTo("Error: tag_match_mode must be \"any\" or \"all\", got \"some\"");
+    assertThat(call("conversation_search", "{\"query\":\"x\",\"start_date\":\"yesterday\"}")
+        .content())
+        .isEqualTo("Error: start_date must be an ISO-8601 date or time like 2026-11-26 or"
+            + " 2026-11-26T08:30:00Z, got \"yesterday\"");
+    assertThat(call("conversation_search", "{\"query\":\"x\",\"roles\":[\"robot\"]}").content())
+        .startsWith("Error: unknown role 'robot'");
+    assertThat(call("close_files", "{\"file_names\":[]}").content())
+        .isEqualTo("Error: file_names is empty; name the files to close");
+    assertThat(call("open_files", "{\"file_requests\":[{\"file_name\":\"/etc/passwd\"}]}")
+        .isError()).isTrue();
+    assertThat(call("grep_files", "{\"pattern\":\"(unclosed\"}").isError()).isTrue();
   }
 }
