@@ -52,6 +52,7 @@ public final class Runner {
   private final ContextBuilder builder;
   private final Summarizer summarizer;
   private Window window;
+  private Optional<String> newest = Optional.empty();
 
   /** A step loop over {@code parts}. */
   public Runner(AgentParts parts) {
@@ -82,10 +83,11 @@ public final class Runner {
     if (message.isBlank()) {
       throw new MemdirException("the message is empty; say something to the agent");
     }
+    long start = System.nanoTime();
     Window w = currentWindow();
     answerDanglingCalls(w);
     w.add(append(Message.user(message)));
-    return new Turn(w, model, listener).run();
+    return new Turn(w, model, listener, System.nanoTime() - start).run();
   }
 
   /** The context window the next step would send, section by section, without calling a model. */
@@ -103,9 +105,15 @@ public final class Runner {
         toolbox.unavailable());
   }
 
+  /**
+   * The window, read again from the history when another writer appended to it since this
+   * runner's last append (its newest record is not the one this runner knows as newest).
+   */
   private Window currentWindow() {
-    if (window == null || window.historyCount() != parts.history().count()) {
+    Optional<String> last = parts.history().tail(1).stream().findFirst().map(Record::id);
+    if (window == null || !last.equals(newest)) {
       window = Window.load(parts.history(), tokens, parts.config().contextWindow());
+      newest = last;
     }
     return window;
   }
@@ -133,7 +141,9 @@ public final class Runner {
   }
 
   private Record append(Message m) {
-    return parts.history().append(m, parts.clock().instant());
+    Record r = parts.history().append(m, parts.clock().instant());
+    newest = Optional.of(r.id());
+    return r;
   }
 
   private static Message toolRecord(String id, String name, ToolResult result) {
@@ -164,9 +174,12 @@ public final class Runner {
     private final Set<String> exits = new HashSet<>();
     private final List<Step> steps = new ArrayList<>();
     private Usage usage = Usage.ZERO;
+    private long startNanos;
 
-    Turn(Window w, ChatModel model, TurnListener listener) {
+    /** A turn whose start (loading the window, appending the user's message) took startNanos. */
+    Turn(Window w, ChatModel model, TurnListener listener, long startNanos) {
       this.w = w;
+      this.startNanos = startNanos;
       this.model = model;
       this.listener = listener;
       this.required =
@@ -240,8 +253,9 @@ public final class Runner {
         steps.add(
             new Step(n, r.text(), runs, r.stopReason().word(), r.usage(), ctx.total(),
                 summaries[0],
-                new Timings(t1 - t0 - modelNanos[0], t2 - t1 + modelNanos[0], toolNanos,
-                    appendNanos)));
+                new Timings(t1 - t0 - modelNanos[0] + startNanos, t2 - t1 + modelNanos[0],
+                    toolNanos, appendNanos)));
+        startNanos = 0;
         boolean done = calls.isEmpty() || exit;
         if (done && required.isEmpty()) {
           return new Reply(
@@ -278,6 +292,7 @@ public final class Runner {
         }
         long s = System.nanoTime();
         Record summary = summarizer.summarise(w, cut, model);
+        newest = Optional.of(summary.id());
         modelNanos[0] += System.nanoTime() - s;
         summaries[0]++;
         long before = ctx.total();

@@ -280,4 +280,21 @@ class AgentLoopTest {
     assertThat(anthropic.rejection()).isEmpty();
     assertThat(anthropic.json().path("tools")).hasSize(AgentConfig.KNOWN_TOOLS.size());
   }
+
+  @Test
+  void recordsAnotherWriterAppendsBetweenTurnsAreInTheNextRequest() {
+    server.enqueue(OpenAiReplies.text("one"));
+    server.enqueue(OpenAiReplies.text("two"));
+    try (Agent agent = Agent.open(dir)) {
+      agent.send("first", Scripted.openAi(server));
+      try (Agent other = Agent.open(dir)) {
+        other.history().append(dev.memdir.history.Message.user("typed elsewhere"));
+      }
+      agent.send("second", Scripted.openAi(server));
+    }
+    server.takeRequest();
+    assertThat(Scripted.conversation(server.takeRequest()))
+        .containsExactly(
+            "user: first", "assistant: one", "user: typed elsewhere", "user: second");
+  }
 }
