@@ -82,7 +82,7 @@ public record Overflow(double threshold, double summarize, int retries) {
           warnings.add(
               Problem.warning(
                   FILE,
-                  y.line(KEY),
+                  y.line(KEY, e.getKey()),
                   "unknown key '" + KEY + "." + e.getKey()
                       + "' (kept as is; known: threshold, summarize, retries)"));
           unknown.set(e.getKey(), v);
@@ -101,7 +101,7 @@ public record Overflow(double threshold, double summarize, int retries) {
   }
 
   private static ConfigException error(YamlMap y, String key, String detail) {
-    return new ConfigException(FILE, y.line(KEY), "'" + KEY + "." + key + "' " + detail);
+    return new ConfigException(FILE, y.line(KEY, key), "'" + KEY + "." + key + "' " + detail);
   }
 
   /** The mapping as written to agent.yaml; empty when every value is the default. */

@@ -66,7 +66,7 @@ public record ToolRules(List<String> runFirst, List<String> exitLoop, List<Strin
         warnings.add(
             Problem.warning(
                 FILE,
-                y.line(KEY),
+                y.line(KEY, e.getKey()),
                 "unknown key '" + KEY + "." + e.getKey() + "' (kept as is; known: "
                     + String.join(", ", KEYS) + ")"));
         unknown.set(e.getKey(), e.getValue());
@@ -79,6 +79,7 @@ public record ToolRules(List<String> runFirst, List<String> exitLoop, List<Strin
 
   private static List<String> names(YamlMap y, String key, JsonNode v, List<String> tools) {
     String name = "'" + KEY + "." + key + "'";
+    int line = y.line(KEY, key);
     List<String> out = new ArrayList<>();
     if (v.isTextual()) {
       out.add(v.textValue());
@@ -86,19 +87,19 @@ public record ToolRules(List<String> runFirst, List<String> exitLoop, List<Strin
       for (JsonNode item : v) {
         if (!item.isTextual()) {
           throw new ConfigException(
-              FILE, y.line(KEY), name + " must be a list of tool names, but holds " + item);
+              FILE, line, name + " must be a list of tool names, but holds " + item);
         }
         out.add(item.textValue());
       }
     } else if (!v.isNull()) {
       throw new ConfigException(
-          FILE, y.line(KEY), name + " must be a list of tool names, got " + YamlMap.describe(v));
+          FILE, line, name + " must be a list of tool names, got " + YamlMap.describe(v));
     }
     for (String tool : out) {
       if (!tools.contains(tool)) {
         throw new ConfigException(
             FILE,
-            y.line(KEY),
+            line,
             name + " names '" + tool + "', which is not in 'tools' (" + String.join(", ", tools)
                 + "); add it there or remove the rule");
       }

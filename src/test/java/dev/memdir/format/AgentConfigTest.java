@@ -121,7 +121,7 @@ class AgentConfigTest {
     assertThat(warnings)
         .extracting(Problem::toString)
         .containsExactly(
-            "agent.yaml:2: unknown key 'tool_rules.colour' (kept as is; known: run_first,"
+            "agent.yaml:6: unknown key 'tool_rules.colour' (kept as is; known: run_first,"
                 + " exit_loop, required_before_exit)");
     AgentConfig again = AgentConfig.parse(c.toYaml(), "d", new ArrayList<>());
     assertThat(again).isEqualTo(c);
@@ -138,7 +138,7 @@ class AgentConfigTest {
                     new ArrayList<>()))
         .isInstanceOf(ConfigException.class)
         .hasMessage(
-            "agent.yaml:2: 'tool_rules.run_first' names 'search_files', which is not in 'tools'"
+            "agent.yaml:3: 'tool_rules.run_first' names 'search_files', which is not in 'tools'"
                 + " (memory_insert); add it there or remove the rule");
   }
 
@@ -146,14 +146,14 @@ class AgentConfigTest {
   void wrongOverflowValuesNameTheirLine() {
     assertThatThrownBy(
             () -> AgentConfig.parse("name: a\noverflow:\n  threshold: 1.5\n", "d", new ArrayList<>()))
-        .hasMessage("agent.yaml:2: 'overflow.threshold' must be a number over 0 and at most 1, got 1.5");
+        .hasMessage("agent.yaml:3: 'overflow.threshold' must be a number over 0 and at most 1, got 1.5");
     assertThatThrownBy(
             () -> AgentConfig.parse("overflow:\n  summarize: all\n", "d", new ArrayList<>()))
         .hasMessage(
-            "agent.yaml:1: 'overflow.summarize' must be a number over 0 and below 1, got \"all\"");
+            "agent.yaml:2: 'overflow.summarize' must be a number over 0 and below 1, got \"all\"");
     assertThatThrownBy(
             () -> AgentConfig.parse("overflow:\n  retries: -1\n", "d", new ArrayList<>()))
-        .hasMessage("agent.yaml:1: 'overflow.retries' must be an integer from 0 to 10, got -1");
+        .hasMessage("agent.yaml:2: 'overflow.retries' must be an integer from 0 to 10, got -1");
     assertThatThrownBy(() -> AgentConfig.parse("tool_rules: [a]\n", "d", new ArrayList<>()))
         .hasMessage("agent.yaml:1: 'tool_rules' must be a mapping of keys to values, got a list");
   }
