@@ -13,7 +13,6 @@ import dev.memdir.llm.ToolCall;
 import dev.memdir.llm.ToolChoice;
 import dev.memdir.llm.ToolSpec;
 import dev.memdir.llm.Usage;
-import dev.memdir.memory.Block;
 import dev.memdir.tools.SeenBlocks;
 import dev.memdir.tools.ToolDefinition;
 import dev.memdir.tools.ToolResult;
@@ -179,9 +178,9 @@ public final class Runner {
     /** A turn whose start (loading the window, appending the user's message) took startNanos. */
     Turn(Window w, ChatModel model, TurnListener listener, long startNanos) {
       this.w = w;
-      this.startNanos = startNanos;
       this.model = model;
       this.listener = listener;
+      this.startNanos = startNanos;
       this.required =
           new LinkedHashSet<>(
               parts.config().toolRules().requiredBeforeExit().stream()
@@ -190,93 +189,111 @@ public final class Runner {
       exits.add(Toolbox.SEND_MESSAGE);
     }
 
+    /** What one step's tool calls did. */
+    private final class Calls {
+      final List<ToolRun> runs = new ArrayList<>();
+      long toolNanos;
+      long appendNanos;
+      boolean exit;
+      Optional<String> sent = Optional.empty();
+    }
+
     Reply run() {
       int maxSteps = parts.config().maxSteps();
-      String lastText = "";
       for (int n = 1; n <= maxSteps; n++) {
-        long t0 = System.nanoTime();
-        List<ToolDefinition> offered = offered(n);
-        long[] modelNanos = {0};
-        int[] summaries = {0};
-        ContextBuilder.Context ctx = fit(offered, modelNanos, summaries);
-        seen.clear();
-        for (Block b : ctx.blocks()) {
-          seen.saw(b.label(), b.valueHash());
-        }
-        boolean restricted = offered.size() < toolbox.definitions().size();
-        ChatRequest request =
-            new ChatRequest(
-                ctx.messages(),
-                ctx.tools(),
-                replyTokens(ctx.total()),
-                restricted ? ToolChoice.REQUIRED : ToolChoice.AUTO,
-                Optional.empty());
-        long t1 = System.nanoTime();
-        ChatResponse r = call(request);
-        long t2 = System.nanoTime();
-        usage = usage.plus(r.usage());
-        List<ToolCall> calls = withIds(r.toolCalls(), n);
-        Message assistant =
-            calls.isEmpty()
-                ? Message.assistant(r.text())
-                : Message.toolCalls(r.text(), Transcript.toolCallsJson(calls));
-        w.add(append(assistant));
-        long appendNanos = System.nanoTime() - t2;
-        lastText = r.text();
-        List<ToolRun> runs = new ArrayList<>();
-        long toolNanos = 0;
-        boolean exit = false;
-        String sent = null;
-        Set<String> names = new HashSet<>();
-        offered.forEach(d -> names.add(d.name()));
-        for (ToolCall c : calls) {
-          listener.onToolCall(c.name(), c.rawArguments());
-          long s = System.nanoTime();
-          ToolResult result = run(c, names, n);
-          long e = System.nanoTime();
-          w.add(append(toolRecord(c.id(), c.name(), result)));
-          toolNanos += e - s;
-          appendNanos += System.nanoTime() - e;
-          listener.onToolResult(c.name(), result.content(), result.isError());
-          runs.add(new ToolRun(c.id(), c.name(), c.rawArguments(), result.content(),
-              result.isError()));
-          if (!result.isError()) {
-            required.remove(c.name());
-            if (exits.contains(c.name())) {
-              exit = true;
-              if (c.name().equals(Toolbox.SEND_MESSAGE)) {
-                sent = c.arguments().map(a -> a.path("message").asText("")).orElse("");
-              }
-            }
-          }
-        }
-        steps.add(
-            new Step(n, r.text(), runs, r.stopReason().word(), r.usage(), ctx.total(),
-                summaries[0],
-                new Timings(t1 - t0 - modelNanos[0] + startNanos, t2 - t1 + modelNanos[0],
-                    toolNanos, appendNanos)));
-        startNanos = 0;
-        boolean done = calls.isEmpty() || exit;
-        if (done && required.isEmpty()) {
-          return new Reply(
-              sent != null ? sent : r.text(),
-              calls.isEmpty() ? Reply.Ending.REPLY : Reply.Ending.TOOL,
-              steps,
-              usage);
-        }
-        if (done) {
-          w.add(append(Message.system(
-              "Your turn cannot end yet: first call " + String.join(" and ", required) + ".")));
+        Optional<Reply> reply = step(n);
+        if (reply.isPresent()) {
+          return reply.get();
         }
       }
       w.add(append(Message.event("the turn stopped after " + maxSteps
           + " steps (max_steps in agent.yaml) without an answer")));
-      return new Reply(lastText, Reply.Ending.MAX_STEPS, steps, usage);
+      String last = steps.isEmpty() ? "" : steps.get(steps.size() - 1).text();
+      return new Reply(last, Reply.Ending.MAX_STEPS, steps, usage);
+    }
+
+    /** Runs step {@code n}; the reply when the turn ends with it. */
+    private Optional<Reply> step(int n) {
+      long t0 = System.nanoTime();
+      List<ToolDefinition> offered = offered(n);
+      long[] summaryNanos = {0};
+      int[] summaries = {0};
+      ContextBuilder.Context ctx = fit(offered, summaryNanos, summaries);
+      seen.clear();
+      ctx.blocks().forEach(b -> seen.saw(b.label(), b.valueHash()));
+      boolean restricted = offered.size() < toolbox.definitions().size();
+      ChatRequest request =
+          new ChatRequest(
+              ctx.messages(),
+              ctx.tools(),
+              replyTokens(ctx.total()),
+              restricted ? ToolChoice.REQUIRED : ToolChoice.AUTO,
+              Optional.empty());
+      long t1 = System.nanoTime();
+      ChatResponse r = call(request);
+      long t2 = System.nanoTime();
+      usage = usage.plus(r.usage());
+      List<ToolCall> calls = withIds(r.toolCalls(), n);
+      w.add(append(calls.isEmpty()
+          ? Message.assistant(r.text())
+          : Message.toolCalls(r.text(), Transcript.toolCallsJson(calls))));
+      long appendNanos = System.nanoTime() - t2;
+      Calls done = runCalls(calls, offered);
+      steps.add(
+          new Step(n, r.text(), done.runs, r.stopReason().word(), r.usage(), ctx.total(),
+              summaries[0],
+              new Timings(t1 - t0 - summaryNanos[0] + startNanos, t2 - t1 + summaryNanos[0],
+                  done.toolNanos, appendNanos + done.appendNanos)));
+      startNanos = 0;
+      if (!calls.isEmpty() && !done.exit) {
+        return Optional.empty();
+      }
+      if (!required.isEmpty()) {
+        w.add(append(Message.system(
+            "Your turn cannot end yet: first call " + String.join(" and ", required) + ".")));
+        return Optional.empty();
+      }
+      return Optional.of(
+          new Reply(
+              done.sent.orElse(r.text()),
+              calls.isEmpty() ? Reply.Ending.REPLY : Reply.Ending.TOOL,
+              steps,
+              usage));
+    }
+
+    /** Runs the calls in order, appending each result as soon as it is known. */
+    private Calls runCalls(List<ToolCall> calls, List<ToolDefinition> offered) {
+      Calls done = new Calls();
+      Set<String> names = new HashSet<>();
+      offered.forEach(d -> names.add(d.name()));
+      for (ToolCall c : calls) {
+        listener.onToolCall(c.name(), c.rawArguments());
+        long s = System.nanoTime();
+        ToolResult result = run(c, names);
+        long e = System.nanoTime();
+        w.add(append(toolRecord(c.id(), c.name(), result)));
+        done.toolNanos += e - s;
+        done.appendNanos += System.nanoTime() - e;
+        listener.onToolResult(c.name(), result.content(), result.isError());
+        done.runs.add(
+            new ToolRun(c.id(), c.name(), c.rawArguments(), result.content(), result.isError()));
+        if (result.isError()) {
+          continue;
+        }
+        required.remove(c.name());
+        if (exits.contains(c.name())) {
+          done.exit = true;
+          if (c.name().equals(Toolbox.SEND_MESSAGE)) {
+            done.sent = c.arguments().map(a -> a.path("message").asText(""));
+          }
+        }
+      }
+      return done;
     }
 
     /** Assembles the context, summarising the oldest messages while it is over the threshold. */
     private ContextBuilder.Context fit(
-        List<ToolDefinition> offered, long[] modelNanos, int[] summaries) {
+        List<ToolDefinition> offered, long[] summaryNanos, int[] summaries) {
       long threshold = parts.config().overflow().thresholdTokens(parts.config().contextWindow());
       for (int round = 0; ; round++) {
         ContextBuilder.Context ctx = builder.build(w, offered, toolbox, false);
@@ -292,13 +309,12 @@ public final class Runner {
         }
         long s = System.nanoTime();
         Record summary = summarizer.summarise(w, cut, model);
+        summaryNanos[0] += System.nanoTime() - s;
         newest = Optional.of(summary.id());
-        modelNanos[0] += System.nanoTime() - s;
         summaries[0]++;
-        long before = ctx.total();
         w.summarised(summary, cut);
         long after = builder.build(w, offered, toolbox, false).total();
-        listener.onSummary(cut, before, after);
+        listener.onSummary(cut, ctx.total(), after);
       }
     }
 
@@ -334,7 +350,7 @@ public final class Runner {
       });
     }
 
-    private ToolResult run(ToolCall c, Set<String> offeredNow, int step) {
+    private ToolResult run(ToolCall c, Set<String> offeredNow) {
       if (c.argumentsError().isPresent()) {
         return ToolResult.failure(
             c.argumentsError().get() + "; send the arguments as one JSON object");
