@@ -23,10 +23,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Assembles the context window of one step: one system message holding the system prompt, the
- * core memory blocks (rendered as Letta renders them), a metadata section, open file windows and
- * the tool rules; then the latest summary and the messages after it. Counts the tokens of each
- * section, reusing counts of text that has not changed.
+ * Assembles the context window of one step: one system message holding the system prompt, the core
+ * memory blocks (rendered as Letta renders them), a metadata section, open file windows and the
+ * tool rules; then the latest summary and the messages after it. Counts the tokens of each section,
+ * reusing counts of text that has not changed.
  */
 final class ContextBuilder {
   /** Section names, in the order they appear. */
@@ -92,7 +92,8 @@ final class ContextBuilder {
     ToolSet tools = toolSet(offered);
     sections.add(new Section(TOOLS, tools.json(), tools.tokens()));
     sections.add(
-        window.summary()
+        window
+            .summary()
             .map(e -> new Section(SUMMARY, e.record().content(), e.tokens()))
             .orElse(new Section(SUMMARY, "", 0)));
     sections.add(
@@ -166,8 +167,7 @@ final class ContextBuilder {
     if (windows.hits().isEmpty() && windows.notes().isEmpty()) {
       return new Section(FILES, "", 0);
     }
-    String head =
-        "<file_windows>\nFiles you opened with open_files; close_files closes them.\n";
+    String head = "<file_windows>\nFiles you opened with open_files; close_files closes them.\n";
     StringBuilder sb = new StringBuilder(head);
     int n = tokens.count(head);
     for (FileWindow w : windows.hits()) {
@@ -189,33 +189,55 @@ final class ContextBuilder {
     NumberFormat num = NumberFormat.getIntegerInstance(Locale.ROOT);
     num.setGroupingUsed(true);
     StringBuilder sb = new StringBuilder("<memory_metadata>\n");
-    sb.append("- The current time is ").append(MINUTE.format(parts.clock().instant())).append(".\n");
+    sb.append("- The current time is ")
+        .append(MINUTE.format(parts.clock().instant()))
+        .append(".\n");
     long history = window.historyCount();
     int shown = window.entries().size();
-    sb.append("- ").append(num.format(history)).append(history == 1 ? " message is" : " messages are")
-        .append(" stored in your history (recall memory); ").append(num.format(shown))
-        .append(" of them ").append(shown == 1 ? "is" : "are").append(" in this context window");
+    sb.append("- ")
+        .append(num.format(history))
+        .append(history == 1 ? " message is" : " messages are")
+        .append(" stored in your history (recall memory); ")
+        .append(num.format(shown))
+        .append(" of them ")
+        .append(shown == 1 ? "is" : "are")
+        .append(" in this context window");
     if (window.summary().isPresent()) {
       sb.append(" after a summary of earlier ones");
     }
-    sb.append(toolbox.offers("conversation_search")
-        ? ". conversation_search finds the others.\n" : ".\n");
+    sb.append(
+        toolbox.offers("conversation_search")
+            ? ". conversation_search finds the others.\n"
+            : ".\n");
     int facts = parts.archival().count();
-    sb.append("- ").append(num.format(facts)).append(facts == 1 ? " fact is" : " facts are")
+    sb.append("- ")
+        .append(num.format(facts))
+        .append(facts == 1 ? " fact is" : " facts are")
         .append(" stored in archival memory")
-        .append(toolbox.offers("archival_memory_search")
-            ? "; archival_memory_search finds them.\n" : ".\n");
+        .append(
+            toolbox.offers("archival_memory_search")
+                ? "; archival_memory_search finds them.\n"
+                : ".\n");
     int files = parts.fileCount().getAsInt();
-    sb.append("- ").append(num.format(files)).append(files == 1 ? " file is" : " files are")
+    sb.append("- ")
+        .append(num.format(files))
+        .append(files == 1 ? " file is" : " files are")
         .append(" under files/; ")
-        .append(open.isEmpty() ? "none is open"
-            : "open: " + String.join(", ", open.stream().map(FileWindow::file).toList()))
+        .append(
+            open.isEmpty()
+                ? "none is open"
+                : "open: " + String.join(", ", open.stream().map(FileWindow::file).toList()))
         .append(".\n");
     for (Block b : snapshot.blocks()) {
       if (b.chars() >= 0.9 * b.limit()) {
-        sb.append("- Block '").append(b.label()).append("' is ")
-            .append(Math.round(100.0 * b.chars() / b.limit())).append("% full (")
-            .append(b.chars()).append(" / ").append(b.limit())
+        sb.append("- Block '")
+            .append(b.label())
+            .append("' is ")
+            .append(Math.round(100.0 * b.chars() / b.limit()))
+            .append("% full (")
+            .append(b.chars())
+            .append(" / ")
+            .append(b.limit())
             .append(" chars): condense it before adding more.\n");
       }
     }
@@ -266,8 +288,11 @@ final class ContextBuilder {
                 .put("name", d.name())
                 .put("description", d.description())
                 .set("parameters", d.parameters());
-            n += tokens.count(d.name()) + tokens.count(d.description())
-                + tokens.count(d.parameters().toString()) + Tokens.PER_MESSAGE;
+            n +=
+                tokens.count(d.name())
+                    + tokens.count(d.description())
+                    + tokens.count(d.parameters().toString())
+                    + Tokens.PER_MESSAGE;
           }
           return new ToolSet(List.copyOf(specs), json.toPrettyString(), n);
         });

@@ -40,7 +40,8 @@ public record ContextReport(
   /** The tokens of the whole window. */
   public long totalTokens() {
     return sections.stream().mapToLong(Section::tokens).sum()
-        + ContextBuilder.REPLY_PRIMING + Tokens.PER_MESSAGE;
+        + ContextBuilder.REPLY_PRIMING
+        + Tokens.PER_MESSAGE;
   }
 
   /** The tokenizer the counts come from. */

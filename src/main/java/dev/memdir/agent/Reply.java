@@ -45,7 +45,8 @@ public record Reply(String text, Ending ending, List<Step> steps, Usage usage) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("reply", text);
     o.put("ending", ending.word());
-    o.putObject("usage").put("input_tokens", usage.inputTokens())
+    o.putObject("usage")
+        .put("input_tokens", usage.inputTokens())
         .put("output_tokens", usage.outputTokens());
     ArrayNode arr = o.putArray("steps");
     for (Step s : steps) {
@@ -59,14 +60,23 @@ public record Reply(String text, Ending ending, List<Step> steps, Usage usage) {
       }
       ArrayNode calls = so.putArray("tool_calls");
       for (ToolRun r : s.toolRuns()) {
-        calls.addObject().put("id", r.id()).put("name", r.name()).put("arguments", r.arguments())
-            .put("result", r.result()).put("error", r.error());
+        calls
+            .addObject()
+            .put("id", r.id())
+            .put("name", r.name())
+            .put("arguments", r.arguments())
+            .put("result", r.result())
+            .put("error", r.error());
       }
-      so.putObject("usage").put("input_tokens", s.usage().inputTokens())
+      so.putObject("usage")
+          .put("input_tokens", s.usage().inputTokens())
           .put("output_tokens", s.usage().outputTokens());
       Timings t = s.timings();
-      so.putObject("ms").put("assemble", ms(t.assembleNanos())).put("model", ms(t.modelNanos()))
-          .put("tools", ms(t.toolNanos())).put("append", ms(t.appendNanos()));
+      so.putObject("ms")
+          .put("assemble", ms(t.assembleNanos()))
+          .put("model", ms(t.modelNanos()))
+          .put("tools", ms(t.toolNanos()))
+          .put("append", ms(t.appendNanos()));
     }
     return o;
   }

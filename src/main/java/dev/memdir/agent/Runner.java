@@ -11,7 +11,6 @@ import dev.memdir.llm.ChatResponse;
 import dev.memdir.llm.StreamListener;
 import dev.memdir.llm.ToolCall;
 import dev.memdir.llm.ToolChoice;
-import dev.memdir.llm.ToolSpec;
 import dev.memdir.llm.Usage;
 import dev.memdir.tools.SeenBlocks;
 import dev.memdir.tools.ToolDefinition;
@@ -56,7 +55,8 @@ public final class Runner {
   /** A step loop over {@code parts}. */
   public Runner(AgentParts parts) {
     this.parts = Objects.requireNonNull(parts, "parts");
-    this.toolbox = new Toolbox(parts.memory(), parts.archival(), parts.search(), parts.config().tools());
+    this.toolbox =
+        new Toolbox(parts.memory(), parts.archival(), parts.search(), parts.config().tools());
     this.builder = new ContextBuilder(parts, tokens);
     this.summarizer = new Summarizer(parts);
   }
@@ -69,8 +69,8 @@ public final class Runner {
   /**
    * Runs one turn: the user's {@code message}, then steps until the model answers.
    *
-   * @param listener hears the turn as it happens; any listener but {@link TurnListener#NONE}
-   *     makes the model's replies stream
+   * @param listener hears the turn as it happens; any listener but {@link TurnListener#NONE} makes
+   *     the model's replies stream
    * @throws MemdirException when the message is empty or the window cannot be made to fit
    * @throws dev.memdir.LlmException when the model fails; the history then holds every step
    *     finished so far, and the next turn continues from it
@@ -105,8 +105,8 @@ public final class Runner {
   }
 
   /**
-   * The window, read again from the history when another writer appended to it since this
-   * runner's last append (its newest record is not the one this runner knows as newest).
+   * The window, read again from the history when another writer appended to it since this runner's
+   * last append (its newest record is not the one this runner knows as newest).
    */
   private Window currentWindow() {
     Optional<String> last = parts.history().tail(1).stream().findFirst().map(Record::id);
@@ -184,7 +184,8 @@ public final class Runner {
       this.required =
           new LinkedHashSet<>(
               parts.config().toolRules().requiredBeforeExit().stream()
-                  .filter(toolbox::offers).toList());
+                  .filter(toolbox::offers)
+                  .toList());
       exits.addAll(parts.config().toolRules().exitLoop());
       exits.add(Toolbox.SEND_MESSAGE);
     }
@@ -206,8 +207,12 @@ public final class Runner {
           return reply.get();
         }
       }
-      w.add(append(Message.event("the turn stopped after " + maxSteps
-          + " steps (max_steps in agent.yaml) without an answer")));
+      w.add(
+          append(
+              Message.event(
+                  "the turn stopped after "
+                      + maxSteps
+                      + " steps (max_steps in agent.yaml) without an answer")));
       String last = steps.isEmpty() ? "" : steps.get(steps.size() - 1).text();
       return new Reply(last, Reply.Ending.MAX_STEPS, steps, usage);
     }
@@ -234,23 +239,38 @@ public final class Runner {
       long t2 = System.nanoTime();
       usage = usage.plus(r.usage());
       List<ToolCall> calls = withIds(r.toolCalls(), n);
-      w.add(append(calls.isEmpty()
-          ? Message.assistant(r.text())
-          : Message.toolCalls(r.text(), Transcript.toolCallsJson(calls))));
+      w.add(
+          append(
+              calls.isEmpty()
+                  ? Message.assistant(r.text())
+                  : Message.toolCalls(r.text(), Transcript.toolCallsJson(calls))));
       long appendNanos = System.nanoTime() - t2;
       Calls done = runCalls(calls, offered);
       steps.add(
-          new Step(n, r.text(), done.runs, r.stopReason().word(), r.usage(), ctx.total(),
+          new Step(
+              n,
+              r.text(),
+              done.runs,
+              r.stopReason().word(),
+              r.usage(),
+              ctx.total(),
               summaries[0],
-              new Timings(t1 - t0 - summaryNanos[0] + startNanos, t2 - t1 + summaryNanos[0],
-                  done.toolNanos, appendNanos + done.appendNanos)));
+              new Timings(
+                  t1 - t0 - summaryNanos[0] + startNanos,
+                  t2 - t1 + summaryNanos[0],
+                  done.toolNanos,
+                  appendNanos + done.appendNanos)));
       startNanos = 0;
       if (!calls.isEmpty() && !done.exit) {
         return Optional.empty();
       }
       if (!required.isEmpty()) {
-        w.add(append(Message.system(
-            "Your turn cannot end yet: first call " + String.join(" and ", required) + ".")));
+        w.add(
+            append(
+                Message.system(
+                    "Your turn cannot end yet: first call "
+                        + String.join(" and ", required)
+                        + ".")));
         return Optional.empty();
       }
       return Optional.of(
@@ -322,13 +342,22 @@ public final class Runner {
       StringBuilder sizes = new StringBuilder();
       for (Section s : ctx.sections()) {
         if (s.tokens() > 0) {
-          sizes.append(sizes.length() == 0 ? "" : ", ").append(s.name()).append(' ')
+          sizes
+              .append(sizes.length() == 0 ? "" : ", ")
+              .append(s.name())
+              .append(' ')
               .append(s.tokens());
         }
       }
       return new MemdirException(
-          "the context window is full: " + ctx.total() + " tokens (" + sizes + ") do not fit in"
-              + " context_window " + parts.config().contextWindow() + " of agent.yaml, and"
+          "the context window is full: "
+              + ctx.total()
+              + " tokens ("
+              + sizes
+              + ") do not fit in"
+              + " context_window "
+              + parts.config().contextWindow()
+              + " of agent.yaml, and"
               + " summarising older messages cannot make room; raise context_window, shorten"
               + " memory blocks or system.md, or offer fewer tools. Nothing was lost");
     }
@@ -342,12 +371,14 @@ public final class Runner {
       if (listener == TurnListener.NONE) {
         return model.chat(request);
       }
-      return model.stream(request, new StreamListener() {
-        @Override
-        public void onText(String delta) {
-          listener.onText(delta);
-        }
-      });
+      return model.stream(
+          request,
+          new StreamListener() {
+            @Override
+            public void onText(String delta) {
+              listener.onText(delta);
+            }
+          });
     }
 
     private ToolResult run(ToolCall c, Set<String> offeredNow) {
@@ -357,8 +388,12 @@ public final class Runner {
       }
       if (toolbox.offers(c.name()) && !offeredNow.contains(c.name())) {
         return ToolResult.failure(
-            "in the first step of a turn call " + String.join(" or ", offeredNow) + " (tool_rules"
-                + " run_first); call " + c.name() + " after that");
+            "in the first step of a turn call "
+                + String.join(" or ", offeredNow)
+                + " (tool_rules"
+                + " run_first); call "
+                + c.name()
+                + " after that");
       }
       return toolbox.call(c.name(), c.arguments().orElseThrow(), seen);
     }
@@ -372,8 +407,10 @@ public final class Runner {
       ToolCall c = calls.get(i);
       String id = c.id().isEmpty() || !ids.add(c.id()) ? "call_" + step + "_" + (i + 1) : c.id();
       ids.add(id);
-      out.add(id.equals(c.id()) ? c
-          : new ToolCall(id, c.name(), c.rawArguments(), c.arguments(), c.argumentsError()));
+      out.add(
+          id.equals(c.id())
+              ? c
+              : new ToolCall(id, c.name(), c.rawArguments(), c.arguments(), c.argumentsError()));
     }
     return out;
   }

@@ -12,10 +12,10 @@ import dev.memdir.llm.UserMessage;
 import java.util.List;
 
 /**
- * Makes room in a full context window: asks the model to summarise the oldest share of the
- * messages (never splitting a tool call from its results) and appends a {@code summary} record
- * that covers them. The history is only appended to; the window then holds the summary and the
- * messages after it. A new summary folds in the previous one and covers its range too.
+ * Makes room in a full context window: asks the model to summarise the oldest share of the messages
+ * (never splitting a tool call from its results) and appends a {@code summary} record that covers
+ * them. The history is only appended to; the window then holds the summary and the messages after
+ * it. A new summary folds in the previous one and covers its range too.
  */
 final class Summarizer {
   static final String INSTRUCTIONS =
@@ -86,8 +86,13 @@ final class Summarizer {
     List<Window.Entry> evicted = window.entries().subList(0, count);
     int contextWindow = parts.config().contextWindow();
     int maxTokens = Math.max(256, Math.min(2048, contextWindow / 8));
-    String prompt = prompt(window, evicted, Math.max(MAX_MESSAGE_CHARS / 8,
-        Math.min(MAX_MESSAGE_CHARS, 2 * contextWindow / Math.max(1, evicted.size()))));
+    String prompt =
+        prompt(
+            window,
+            evicted,
+            Math.max(
+                MAX_MESSAGE_CHARS / 8,
+                Math.min(MAX_MESSAGE_CHARS, 2 * contextWindow / Math.max(1, evicted.size()))));
     ChatRequest request =
         ChatRequest.of(
                 List.of(
@@ -104,7 +109,10 @@ final class Summarizer {
         String text = r.text().strip();
         if (!text.isEmpty()) {
           String from =
-              window.summary().flatMap(e -> e.record().covers()).map(Record.Covers::from)
+              window
+                  .summary()
+                  .flatMap(e -> e.record().covers())
+                  .map(Record.Covers::from)
                   .orElse(evicted.get(0).record().id());
           String to = evicted.get(count - 1).record().id();
           return parts.history().append(Message.summary(text, from, to), parts.clock().instant());
@@ -116,8 +124,14 @@ final class Summarizer {
       }
     }
     String message =
-        "could not summarise the oldest " + count + " messages to make room in the context window"
-            + " (" + tries + (tries == 1 ? " try" : " tries") + "): " + problem
+        "could not summarise the oldest "
+            + count
+            + " messages to make room in the context window"
+            + " ("
+            + tries
+            + (tries == 1 ? " try" : " tries")
+            + "): "
+            + problem
             + ". Nothing was lost: the history is unchanged and the next turn tries again; or"
             + " raise context_window in agent.yaml";
     LlmException.Kind kind = last == null ? LlmException.Kind.BAD_RESPONSE : last.kind();
@@ -126,8 +140,10 @@ final class Summarizer {
 
   private static String prompt(Window window, List<Window.Entry> evicted, int maxChars) {
     StringBuilder sb = new StringBuilder();
-    window.summary().ifPresent(s -> sb.append("Previous summary:\n").append(s.record().content())
-        .append("\n\n"));
+    window
+        .summary()
+        .ifPresent(
+            s -> sb.append("Previous summary:\n").append(s.record().content()).append("\n\n"));
     sb.append("Messages to summarise, oldest first:\n");
     for (Window.Entry e : evicted) {
       if (e.message().isPresent()) {

@@ -33,9 +33,9 @@ final class Transcript {
   private Transcript() {}
 
   /**
-   * The message a record stands for in the window, if any: {@code user}, {@code assistant},
-   * {@code tool} and {@code system} records do; summaries are shown through {@link #summary};
-   * events and unknown roles are for the record only.
+   * The message a record stands for in the window, if any: {@code user}, {@code assistant}, {@code
+   * tool} and {@code system} records do; summaries are shown through {@link #summary}; events and
+   * unknown roles are for the record only.
    */
   static Optional<Message> toMessage(Record r) {
     Optional<Role> role = r.knownRole();
@@ -92,8 +92,10 @@ final class Transcript {
         continue;
       }
       JsonNode args = fn.get("arguments");
-      String raw = args == null || args.isNull() ? "" : args.isTextual() ? args.textValue()
-          : args.toString();
+      String raw =
+          args == null || args.isNull()
+              ? ""
+              : args.isTextual() ? args.textValue() : args.toString();
       out.add(ToolCall.of(id, name, raw));
     }
     return out;
@@ -111,8 +113,10 @@ final class Transcript {
 
   /** The tokens a record takes in the window. */
   static int tokens(Record r, Tokens tokens) {
-    Optional<Message> m = r.knownRole().filter(x -> x == Role.SUMMARY).isPresent()
-        ? Optional.of(summary(r)) : toMessage(r);
+    Optional<Message> m =
+        r.knownRole().filter(x -> x == Role.SUMMARY).isPresent()
+            ? Optional.of(summary(r))
+            : toMessage(r);
     return m.map(x -> tokens(x, tokens)).orElse(0);
   }
 
@@ -174,13 +178,20 @@ final class Transcript {
     StringBuilder sb = new StringBuilder(at);
     if (role.equals(Role.TOOL.word())) {
       boolean error = r.field("is_error").map(JsonNode::asBoolean).orElse(false);
-      sb.append("tool ").append(r.name().orElse("?")).append(error ? " failed: " : " returned: ")
+      sb.append("tool ")
+          .append(r.name().orElse("?"))
+          .append(error ? " failed: " : " returned: ")
           .append(cut(r.content(), maxChars));
       return sb.toString();
     }
     sb.append(role).append(": ").append(cut(r.content(), maxChars));
     for (ToolCall c : toolCalls(r)) {
-      sb.append("\n").append(at).append(role).append(" called ").append(c.name()).append(' ')
+      sb.append("\n")
+          .append(at)
+          .append(role)
+          .append(" called ")
+          .append(c.name())
+          .append(' ')
           .append(cut(c.rawArguments(), maxChars));
     }
     return sb.toString();

@@ -2,8 +2,8 @@ package dev.memdir.agent;
 
 /**
  * Hears what happens during a turn, on the calling thread, as it happens: the reply's text as it
- * streams, each tool call and its result, each summary made. The methods do nothing by default.
- * A listener other than {@link #NONE} makes the turn stream the model's replies.
+ * streams, each tool call and its result, each summary made. The methods do nothing by default. A
+ * listener other than {@link #NONE} makes the turn stream the model's replies.
  */
 public interface TurnListener {
   /** Hears nothing; the turn does not stream. */

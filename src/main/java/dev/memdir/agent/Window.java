@@ -110,7 +110,8 @@ final class Window {
   }
 
   private Entry entry(Record r) {
-    Optional<Message> m = isSummary(r) ? Optional.of(Transcript.summary(r)) : Transcript.toMessage(r);
+    Optional<Message> m =
+        isSummary(r) ? Optional.of(Transcript.summary(r)) : Transcript.toMessage(r);
     return new Entry(r, m, Transcript.tokens(r, tokens));
   }
 

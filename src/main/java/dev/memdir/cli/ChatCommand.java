@@ -63,7 +63,10 @@ final class ChatCommand implements Callable<Integer> {
     try (Agent agent = Agent.open(dir, wait.duration())) {
       ChatModel model = ChatModels.open(modelOptions.resolve(agent.config(), env));
       out.println(
-          "chatting with " + agent.config().name() + " (" + model.config().label()
+          "chatting with "
+              + agent.config().name()
+              + " ("
+              + model.config().label()
               + "); /memory, /context, /quit");
       while (true) {
         out.print("you> ");
@@ -165,8 +168,14 @@ final class ChatCommand implements Callable<Integer> {
       if (!atLineStart) {
         out.println();
       }
-      out.println("  . summarised the oldest " + messages + " messages (" + tokensBefore
-          + " -> " + tokensAfter + " tokens)");
+      out.println(
+          "  . summarised the oldest "
+              + messages
+              + " messages ("
+              + tokensBefore
+              + " -> "
+              + tokensAfter
+              + " tokens)");
       atLineStart = true;
       out.flush();
     }

@@ -26,8 +26,7 @@ final class ContextText {
         r.encoding(), num.format(r.messages()), num.format(r.historyRecords()));
     if (!r.unavailableTools().isEmpty()) {
       out.println(
-          "not offered (not available in this memdir): "
-              + String.join(", ", r.unavailableTools()));
+          "not offered (not available in this memdir): " + String.join(", ", r.unavailableTools()));
     }
     out.println();
     for (Section s : r.sections()) {

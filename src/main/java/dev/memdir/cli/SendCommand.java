@@ -61,9 +61,12 @@ final class SendCommand implements Callable<Integer> {
         Cli.out(spec).println(reply.text());
       }
       if (reply.ending() == Reply.Ending.MAX_STEPS) {
-        spec.commandLine().getErr().println(
-            "memdir: the turn stopped after " + reply.steps().size()
-                + " steps (max_steps in agent.yaml) without an answer");
+        spec.commandLine()
+            .getErr()
+            .println(
+                "memdir: the turn stopped after "
+                    + reply.steps().size()
+                    + " steps (max_steps in agent.yaml) without an answer");
         return 1;
       }
     }

@@ -72,9 +72,12 @@ public record Overflow(double threshold, double summarize, int retries) {
         case "threshold" -> threshold = share(y, "threshold", v, "over 0 and at most 1", true);
         case "summarize" -> summarize = share(y, "summarize", v, "over 0 and below 1", false);
         case "retries" -> {
-          if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0
+          if (!v.isIntegralNumber()
+              || !v.canConvertToInt()
+              || v.intValue() < 0
               || v.intValue() > 10) {
-            throw error(y, "retries", "must be an integer from 0 to 10, got " + YamlMap.describe(v));
+            throw error(
+                y, "retries", "must be an integer from 0 to 10, got " + YamlMap.describe(v));
           }
           retries = v.intValue();
         }
@@ -83,7 +86,10 @@ public record Overflow(double threshold, double summarize, int retries) {
               Problem.warning(
                   FILE,
                   y.line(KEY, e.getKey()),
-                  "unknown key '" + KEY + "." + e.getKey()
+                  "unknown key '"
+                      + KEY
+                      + "."
+                      + e.getKey()
                       + "' (kept as is; known: threshold, summarize, retries)"));
           unknown.set(e.getKey(), v);
         }

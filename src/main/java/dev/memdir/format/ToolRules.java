@@ -20,17 +20,19 @@ import java.util.Map;
  *   required_before_exit: [memory_insert]     # the turn may not end before each was called
  * </pre>
  *
- * <p>Every name must be in {@code tools}. {@code send_message}, when offered, always ends the
- * turn, whether or not it is listed in {@code exit_loop}.
+ * <p>Every name must be in {@code tools}. {@code send_message}, when offered, always ends the turn,
+ * whether or not it is listed in {@code exit_loop}.
  *
  * @param runFirst tools the first step must call (one of them); empty for no rule
  * @param exitLoop tools whose call ends the turn
  * @param requiredBeforeExit tools the turn must call, each at least once, before it may end
  */
-public record ToolRules(List<String> runFirst, List<String> exitLoop, List<String> requiredBeforeExit) {
+public record ToolRules(
+    List<String> runFirst, List<String> exitLoop, List<String> requiredBeforeExit) {
   static final String KEY = "tool_rules";
   private static final String FILE = "agent.yaml";
-  private static final List<String> KEYS = List.of("run_first", "exit_loop", "required_before_exit");
+  private static final List<String> KEYS =
+      List.of("run_first", "exit_loop", "required_before_exit");
 
   /** Copies the lists. */
   public ToolRules {
@@ -56,7 +58,8 @@ public record ToolRules(List<String> runFirst, List<String> exitLoop, List<Strin
    * @param unknown receives unknown keys, kept as read
    * @throws ConfigException naming the line of the first wrong value
    */
-  static ToolRules parse(YamlMap y, List<String> tools, List<Problem> warnings, ObjectNode unknown) {
+  static ToolRules parse(
+      YamlMap y, List<String> tools, List<Problem> warnings, ObjectNode unknown) {
     ObjectNode node = y.object(KEY).orElse(JsonNodeFactory.instance.objectNode());
     List<List<String>> lists = new ArrayList<>(List.of(List.of(), List.of(), List.of()));
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -67,8 +70,13 @@ public record ToolRules(List<String> runFirst, List<String> exitLoop, List<Strin
             Problem.warning(
                 FILE,
                 y.line(KEY, e.getKey()),
-                "unknown key '" + KEY + "." + e.getKey() + "' (kept as is; known: "
-                    + String.join(", ", KEYS) + ")"));
+                "unknown key '"
+                    + KEY
+                    + "."
+                    + e.getKey()
+                    + "' (kept as is; known: "
+                    + String.join(", ", KEYS)
+                    + ")"));
         unknown.set(e.getKey(), e.getValue());
         continue;
       }
@@ -100,7 +108,11 @@ public record ToolRules(List<String> runFirst, List<String> exitLoop, List<Strin
         throw new ConfigException(
             FILE,
             line,
-            name + " names '" + tool + "', which is not in 'tools' (" + String.join(", ", tools)
+            name
+                + " names '"
+                + tool
+                + "', which is not in 'tools' ("
+                + String.join(", ", tools)
                 + "); add it there or remove the rule");
       }
     }

@@ -10,10 +10,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The arguments of one tool call, read with typed getters whose errors say which argument was
- * wrong and what it must be, so the model can correct its call. Lenient where models commonly
- * slip and the meaning is clear: a number written as a string, a single string where a list is
- * expected.
+ * The arguments of one tool call, read with typed getters whose errors say which argument was wrong
+ * and what it must be, so the model can correct its call. Lenient where models commonly slip and
+ * the meaning is clear: a number written as a string, a single string where a list is expected.
  */
 final class Args {
   /** Arguments MemGPT-style models add to every call; ignored without a note. */

@@ -8,9 +8,8 @@ import java.util.Optional;
 
 /**
  * The core-memory tools, with Letta's names and parameters: {@code memory_replace}, {@code
- * memory_insert}, {@code memory_rethink}, and the MemGPT-era {@code core_memory_append} and
- * {@code core_memory_replace}. Every edit is an {@link Actor#AGENT} edit based on the value the
- * model saw.
+ * memory_insert}, {@code memory_rethink}, and the MemGPT-era {@code core_memory_append} and {@code
+ * core_memory_replace}. Every edit is an {@link Actor#AGENT} edit based on the value the model saw.
  */
 final class MemoryTools {
   /** A block this full (share of its limit) gets a warning in the tool's result. */
@@ -42,7 +41,10 @@ final class MemoryTools {
           String label = a.string("label");
           Block b =
               memory.replace(
-                  Actor.AGENT, label, a.string("old_str"), a.string("new_str"),
+                  Actor.AGENT,
+                  label,
+                  a.string("old_str"),
+                  a.string("new_str"),
                   seen.basedOn(label));
           return edited(b, seen);
         });
@@ -80,8 +82,7 @@ final class MemoryTools {
             .string("new_memory", "The block's complete new text.", true),
         (a, seen) -> {
           String label = a.string("label");
-          Block b =
-              memory.rethink(Actor.AGENT, label, a.string("new_memory"), seen.basedOn(label));
+          Block b = memory.rethink(Actor.AGENT, label, a.string("new_memory"), seen.basedOn(label));
           return edited(b, seen);
         });
   }
@@ -90,9 +91,7 @@ final class MemoryTools {
     return new Tool(
         "core_memory_append",
         "Append text on a new line at the end of a core memory block.",
-        Schema.object()
-            .string("label", LABEL, true)
-            .string("content", "The text to append.", true),
+        Schema.object().string("label", LABEL, true).string("content", "The text to append.", true),
         (a, seen) -> {
           String label = a.string("label");
           Block b = memory.append(Actor.AGENT, label, a.string("content"), seen.basedOn(label));
@@ -113,7 +112,10 @@ final class MemoryTools {
           String label = a.string("label");
           Block b =
               memory.replace(
-                  Actor.AGENT, label, a.string("old_content"), a.string("new_content"),
+                  Actor.AGENT,
+                  label,
+                  a.string("old_content"),
+                  a.string("new_content"),
                   seen.basedOn(label));
           return edited(b, seen);
         });
@@ -123,8 +125,13 @@ final class MemoryTools {
   private static String edited(Block b, SeenBlocks seen) {
     seen.saw(b.label(), b.valueHash());
     String out =
-        "Edited core memory block '" + b.label() + "': it now holds " + b.chars() + " / "
-            + b.limit() + " chars. The new text is in <memory_blocks> from your next step.";
+        "Edited core memory block '"
+            + b.label()
+            + "': it now holds "
+            + b.chars()
+            + " / "
+            + b.limit()
+            + " chars. The new text is in <memory_blocks> from your next step.";
     Optional<String> warning = pressure(b);
     return warning.map(w -> out + " " + w).orElse(out);
   }
@@ -135,7 +142,9 @@ final class MemoryTools {
     }
     long percent = Math.round(100.0 * b.chars() / b.limit());
     return Optional.of(
-        "It is " + percent + "% full: condense it with memory_rethink or move details to"
+        "It is "
+            + percent
+            + "% full: condense it with memory_rethink or move details to"
             + " archival memory before adding more.");
   }
 }

@@ -3,8 +3,8 @@ package dev.memdir.tools;
 import java.util.List;
 
 /**
- * {@code send_message}, for MemGPT-style agents that answer through a tool: the step loop ends
- * the turn on it and takes its {@code message} as the reply.
+ * {@code send_message}, for MemGPT-style agents that answer through a tool: the step loop ends the
+ * turn on it and takes its {@code message} as the reply.
  */
 final class MessageTools {
   private MessageTools() {}

@@ -21,8 +21,8 @@ import java.util.function.Function;
 /**
  * The tools that find things, through {@link Search}: {@code archival_memory_search}, {@code
  * conversation_search}, {@code search_files}, {@code grep_files}, {@code open_files} and {@code
- * close_files}, with Letta's parameters. Every argument is untrusted; {@code Search} confines
- * paths to {@code files/}, caps sizes and runs regular expressions in linear time.
+ * close_files}, with Letta's parameters. Every argument is untrusted; {@code Search} confines paths
+ * to {@code files/}, caps sizes and runs regular expressions in linear time.
  */
 final class SearchTools {
   private final Search search;
@@ -33,7 +33,11 @@ final class SearchTools {
 
   List<Tool> all() {
     return List.of(
-        archivalSearch(), conversationSearch(), grepFiles(), openFiles(), closeFiles(),
+        archivalSearch(),
+        conversationSearch(),
+        grepFiles(),
+        openFiles(),
+        closeFiles(),
         searchFiles());
   }
 
@@ -46,21 +50,33 @@ final class SearchTools {
         Schema.object()
             .string("query", "Words to look for.", true)
             .strings("tags", "Only facts with these tags.", false)
-            .enumeration("tag_match_mode",
-                "Whether a fact needs any (default) or all of the tags.", false, "any", "all")
+            .enumeration(
+                "tag_match_mode",
+                "Whether a fact needs any (default) or all of the tags.",
+                false,
+                "any",
+                "all")
             .integer("top_k", "The most facts to return (default 10, at most 100).", false)
-            .string("start_datetime",
+            .string(
+                "start_datetime",
                 "Only facts stored at or after this ISO-8601 date or time, e.g. 2024-01-15 or"
-                    + " 2024-01-15T14:30.", false)
-            .string("end_datetime",
+                    + " 2024-01-15T14:30.",
+                false)
+            .string(
+                "end_datetime",
                 "Only facts stored at or before this ISO-8601 date or time (a date alone"
-                    + " includes that whole day).", false),
+                    + " includes that whole day).",
+                false),
         (a, seen) -> {
-          String mode = a.optString("tag_match_mode").or(() -> a.optString("tag_match"))
-              .orElse("any").strip().toLowerCase(Locale.ROOT);
+          String mode =
+              a.optString("tag_match_mode")
+                  .or(() -> a.optString("tag_match"))
+                  .orElse("any")
+                  .strip()
+                  .toLowerCase(Locale.ROOT);
           if (!mode.equals("any") && !mode.equals("all")) {
-            throw new ToolException("tag_match_mode must be \"any\" or \"all\", got \""
-                + Tools.shorten(mode) + "\"");
+            throw new ToolException(
+                "tag_match_mode must be \"any\" or \"all\", got \"" + Tools.shorten(mode) + "\"");
           }
           Results<FactHit> r =
               search.archivalMemorySearch(
@@ -81,14 +97,26 @@ final class SearchTools {
             + " ranked by BM25 keyword relevance, optionally filtered by role and date.",
         Schema.object()
             .string("query", "Words to look for.", true)
-            .enumerations("roles", "Only messages with these roles.", false,
-                "user", "assistant", "tool", "system", "summary", "event")
+            .enumerations(
+                "roles",
+                "Only messages with these roles.",
+                false,
+                "user",
+                "assistant",
+                "tool",
+                "system",
+                "summary",
+                "event")
             .integer("limit", "The most messages to return (default 10, at most 100).", false)
-            .string("start_date",
-                "Only messages at or after this ISO-8601 date or time, e.g. 2024-01-15.", false)
-            .string("end_date",
+            .string(
+                "start_date",
+                "Only messages at or after this ISO-8601 date or time, e.g. 2024-01-15.",
+                false)
+            .string(
+                "end_date",
                 "Only messages at or before this ISO-8601 date or time (a date alone includes"
-                    + " that whole day).", false),
+                    + " that whole day).",
+                false),
         (a, seen) -> {
           Results<MessageHit> r =
               search.conversationSearch(
@@ -109,8 +137,7 @@ final class SearchTools {
         Schema.object()
             .string("query", "Words to look for.", true)
             .integer("limit", "The most passages to return (default 10, at most 100).", false)
-            .string("speaker",
-                "In conversation logs, prefer what this person said.", false),
+            .string("speaker", "In conversation logs, prefer what this person said.", false),
         (a, seen) -> {
           Results<FileHit> r =
               search.searchFiles(
@@ -125,15 +152,16 @@ final class SearchTools {
     return new Tool(
         "grep_files",
         "Find the lines of files under files/ that match a regular expression (RE2 syntax; a"
-            + " plain word works too), " + Search.GREP_PAGE + " matches per page.",
+            + " plain word works too), "
+            + Search.GREP_PAGE
+            + " matches per page.",
         Schema.object()
             .string("pattern", "The regular expression.", true)
-            .string("include", "Only files whose path matches this glob, e.g. *.md or notes/**.",
-                false)
-            .integer("context_lines", "Lines to show before and after each match (0 to 10).",
-                false)
-            .integer("offset", "Skip this many matches: 0, or the offset a previous page gave.",
-                false),
+            .string(
+                "include", "Only files whose path matches this glob, e.g. *.md or notes/**.", false)
+            .integer("context_lines", "Lines to show before and after each match (0 to 10).", false)
+            .integer(
+                "offset", "Skip this many matches: 0, or the offset a previous page gave.", false),
         (a, seen) -> {
           GrepPage page =
               search.grepFiles(
@@ -152,11 +180,15 @@ final class SearchTools {
         "Open windows on files under files/: the lines shown stay in your context, under"
             + " <file_windows>, across turns until you close them.",
         Schema.object()
-            .objects("file_requests", "The files to open.", true,
+            .objects(
+                "file_requests",
+                "The files to open.",
+                true,
                 Schema.object()
                     .string("file_name", "The file, relative to files/.", true)
                     .integer("offset", "The first line to show, from 1 (default 1).", false)
-                    .integer("length",
+                    .integer(
+                        "length",
                         "How many lines to show (default " + FileRequest.DEFAULT_LENGTH + ").",
                         false))
             .bool("close_all_others", "Whether to close every other open file first.", false),
@@ -168,7 +200,10 @@ final class SearchTools {
                 new FileRequest(
                     r.string("file_name"),
                     r.integer("offset", 1, Integer.MIN_VALUE, Integer.MAX_VALUE),
-                    r.integer("length", FileRequest.DEFAULT_LENGTH, Integer.MIN_VALUE,
+                    r.integer(
+                        "length",
+                        FileRequest.DEFAULT_LENGTH,
+                        Integer.MIN_VALUE,
                         Integer.MAX_VALUE)));
           }
           OpenResult r = search.openFiles(requests, a.bool("close_all_others", false));
@@ -196,8 +231,7 @@ final class SearchTools {
             throw new ToolException("file_names is empty; name the files to close");
           }
           Results<String> r = search.closeFiles(names);
-          return render(r, "None of them was open.",
-              f -> "Closed " + f + ".");
+          return render(r, "None of them was open.", f -> "Closed " + f + ".");
         });
   }
 

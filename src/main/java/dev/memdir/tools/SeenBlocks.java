@@ -8,8 +8,8 @@ import java.util.Optional;
  * The core-memory values the model last saw, as {@code Block.valueHash()} per label: what a memory
  * tool passes as {@code basedOn}, so an edit computed against text a person has changed since is
  * re-applied to the new text where that is safe, or refused. The step loop records the blocks it
- * put into the context; a successful agent edit records its own result, because the model made
- * that change itself. Not thread-safe: one per turn.
+ * put into the context; a successful agent edit records its own result, because the model made that
+ * change itself. Not thread-safe: one per turn.
  */
 public final class SeenBlocks {
   private final Map<String, String> hashes = new HashMap<>();

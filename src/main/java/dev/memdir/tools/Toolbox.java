@@ -35,8 +35,8 @@ public final class Toolbox {
   /**
    * The tools of an agent.
    *
-   * @param enabled the tool names agent.yaml lists; those memdir does not implement are left out
-   *     of {@link #definitions()} and listed by {@link #unavailable()}
+   * @param enabled the tool names agent.yaml lists; those memdir does not implement are left out of
+   *     {@link #definitions()} and listed by {@link #unavailable()}
    */
   public Toolbox(CoreMemory memory, ArchivalStore archival, Search search, List<String> enabled) {
     List<Tool> all = new ArrayList<>();
@@ -101,9 +101,13 @@ public final class Toolbox {
     String note =
         unknown.isEmpty()
             ? ""
-            : " (ignored unknown argument" + (unknown.size() == 1 ? " '" : "s '")
+            : " (ignored unknown argument"
+                + (unknown.size() == 1 ? " '" : "s '")
                 + String.join("', '", unknown.stream().map(Tools::shorten).toList())
-                + "'; the arguments of " + name + " are: " + String.join(", ", args.known())
+                + "'; the arguments of "
+                + name
+                + " are: "
+                + String.join(", ", args.known())
                 + ")";
     try {
       return ToolResult.success(tool.run(args, seen) + note);

@@ -69,8 +69,11 @@ class AgentFaultsTest {
   @Test
   void aLabelThatEscapesTheMemoryFolderIsRefusedAndNothingIsWritten() throws Exception {
     Reply r =
-        oneCall(Scripted.call("call_1", "memory_rethink",
-            "{\"label\":\"../agent\",\"new_memory\":\"model: openai/evil\"}"));
+        oneCall(
+            Scripted.call(
+                "call_1",
+                "memory_rethink",
+                "{\"label\":\"../agent\",\"new_memory\":\"model: openai/evil\"}"));
     ToolRun run = onlyRun(r);
     assertThat(run.error()).isTrue();
     assertThat(run.result())
@@ -91,7 +94,8 @@ class AgentFaultsTest {
     assertThat(onlyRun(r).result())
         .startsWith("Error: there is no tool 'delete_everything'; your tools are: memory_replace,");
     assertThat(r.text()).isEqualTo("done");
-    assertThat(history()).extracting(Record::role)
+    assertThat(history())
+        .extracting(Record::role)
         .containsExactly("user", "assistant", "tool", "assistant");
     assertThat(history().get(2).field("is_error").orElseThrow().asBoolean()).isTrue();
   }
@@ -100,8 +104,9 @@ class AgentFaultsTest {
   void anEditOverTheBlockLimitIsRefusedWithCharsUsedAndTheFileIsUntouched() throws Exception {
     String big = "x".repeat(5000);
     Reply r =
-        oneCall(Scripted.call("call_1", "memory_insert",
-            "{\"label\":\"human\",\"new_str\":\"" + big + "\"}"));
+        oneCall(
+            Scripted.call(
+                "call_1", "memory_insert", "{\"label\":\"human\",\"new_str\":\"" + big + "\"}"));
     assertThat(onlyRun(r).result())
         .isEqualTo(
             "Error: edit refused: block 'human' would hold 5034 / 5000 chars, over its limit by 34;"
@@ -115,7 +120,9 @@ class AgentFaultsTest {
         OpenAiReplies.toolCalls(
             Scripted.call("call_1", "memory_insert", "{\"label\": \"human\", new_str}"),
             Scripted.call("call_2", "memory_insert", "{\"label\":\"human\",\"text\":\"hi\"}"),
-            Scripted.call("call_3", "memory_insert",
+            Scripted.call(
+                "call_3",
+                "memory_insert",
                 "{\"label\":\"human\",\"new_str\":\"x\",\"insert_line\":\"top\"}")));
     server.enqueue(OpenAiReplies.text("sorry"));
     Reply r;
@@ -138,11 +145,14 @@ class AgentFaultsTest {
 
   @Test
   void maxStepsEndsTheTurnWithEveryCallAnswered() throws Exception {
-    Files.writeString(dir.resolve("agent.yaml"), agentYaml.replace("max_steps: 20", "max_steps: 2"));
+    Files.writeString(
+        dir.resolve("agent.yaml"), agentYaml.replace("max_steps: 20", "max_steps: 2"));
     for (int i = 1; i <= 2; i++) {
       server.enqueue(
           OpenAiReplies.toolCalls(
-              Scripted.call("call_" + i, "memory_insert",
+              Scripted.call(
+                  "call_" + i,
+                  "memory_insert",
                   "{\"label\":\"human\",\"new_str\":\"step " + i + "\"}")));
     }
     Reply r;
@@ -152,7 +162,8 @@ class AgentFaultsTest {
     assertThat(r.ending()).isEqualTo(Reply.Ending.MAX_STEPS);
     assertThat(r.steps()).hasSize(2);
     assertThat(server.requestCount()).isEqualTo(2);
-    assertThat(history()).extracting(Record::role)
+    assertThat(history())
+        .extracting(Record::role)
         .containsExactly("user", "assistant", "tool", "assistant", "tool", "event");
     assertThat(history().get(5).content())
         .isEqualTo("the turn stopped after 2 steps (max_steps in agent.yaml) without an answer");
@@ -162,8 +173,8 @@ class AgentFaultsTest {
   void theModelFailingMidTurnLeavesAConsistentHistoryThatTheNextTurnContinues() {
     server.enqueue(
         OpenAiReplies.toolCalls(
-            Scripted.call("call_1", "memory_insert",
-                "{\"label\":\"human\",\"new_str\":\"Has a cat.\"}")));
+            Scripted.call(
+                "call_1", "memory_insert", "{\"label\":\"human\",\"new_str\":\"Has a cat.\"}")));
     server.enqueue(OpenAiReplies.serverError());
     try (Agent agent = Agent.open(dir)) {
       assertThatThrownBy(() -> agent.send("I have a cat.", Scripted.openAi(server)))
@@ -195,23 +206,35 @@ class AgentFaultsTest {
   void aCallLeftWithoutResultByACrashIsAnsweredBeforeTheNextTurn() {
     try (Agent agent = Agent.open(dir)) {
       agent.history().append(Message.user("Remember my cat."));
-      agent.history().append(
-          Message.toolCalls(
-              "",
-              (ArrayNode)
-                  JsonNodeFactory.instance.arrayNode().add(
-                      JsonNodeFactory.instance.objectNode().put("id", "call_9")
-                          .put("type", "function")
-                          .set("function", JsonNodeFactory.instance.objectNode()
-                              .put("name", "memory_insert")
-                              .put("arguments", "{\"label\":\"human\",\"new_str\":\"cat\"}")))));
+      agent
+          .history()
+          .append(
+              Message.toolCalls(
+                  "",
+                  (ArrayNode)
+                      JsonNodeFactory.instance
+                          .arrayNode()
+                          .add(
+                              JsonNodeFactory.instance
+                                  .objectNode()
+                                  .put("id", "call_9")
+                                  .put("type", "function")
+                                  .set(
+                                      "function",
+                                      JsonNodeFactory.instance
+                                          .objectNode()
+                                          .put("name", "memory_insert")
+                                          .put(
+                                              "arguments",
+                                              "{\"label\":\"human\",\"new_str\":\"cat\"}")))));
     }
     server.enqueue(OpenAiReplies.text("ok"));
     try (Agent agent = Agent.open(dir)) {
       agent.send("Hello again.", Scripted.openAi(server));
     }
     List<Record> h = history();
-    assertThat(h).extracting(Record::role)
+    assertThat(h)
+        .extracting(Record::role)
         .containsExactly("user", "assistant", "tool", "user", "assistant");
     assertThat(h.get(2).toolCallId()).contains("call_9");
     assertThat(h.get(2).content()).isEqualTo("Error: " + Transcript.NO_RESULT);
@@ -241,9 +264,13 @@ class AgentFaultsTest {
                 throw new java.io.UncheckedIOException(e);
               }
               return OpenAiReplies.toolCalls(
-                  Scripted.call("call_1", "memory_rethink",
+                  Scripted.call(
+                      "call_1",
+                      "memory_rethink",
                       "{\"label\":\"human\",\"new_memory\":\"Unknown person.\"}"),
-                  Scripted.call("call_2", "memory_insert",
+                  Scripted.call(
+                      "call_2",
+                      "memory_insert",
                       "{\"label\":\"human\",\"new_str\":\"Likes tea.\"}"));
             }));
     server.enqueue(OpenAiReplies.text("ok"));

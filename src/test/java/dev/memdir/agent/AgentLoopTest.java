@@ -69,15 +69,21 @@ class AgentLoopTest {
     Map<String, String> before = files();
     server.enqueue(
         OpenAiReplies.toolCalls(
-            Scripted.call("call_1", "memory_insert",
+            Scripted.call(
+                "call_1",
+                "memory_insert",
                 "{\"label\":\"human\",\"new_str\":\"Prefers green tea.\"}"),
-            Scripted.call("call_2", "archival_memory_insert",
+            Scripted.call(
+                "call_2",
+                "archival_memory_insert",
                 "{\"content\":\"Ada's thesis is due on 2027-03-01.\",\"tags\":[\"deadlines\"]}"),
             Scripted.call("call_3", "archival_memory_search", "{\"query\":\"thesis due\"}")));
     server.enqueue(
         OpenAiReplies.toolCalls(
             Scripted.call("call_4", "grep_files", "{\"pattern\":\"LoCoMo\"}"),
-            Scripted.call("call_5", "open_files",
+            Scripted.call(
+                "call_5",
+                "open_files",
                 "{\"file_requests\":[{\"file_name\":\"notes.md\",\"offset\":2,"
                     + "\"length\":2}]}")));
     server.enqueue(OpenAiReplies.text("Noted: green tea, and the thesis deadline."));
@@ -86,7 +92,9 @@ class AgentLoopTest {
     try (Agent agent = Agent.open(dir)) {
       reply = agent.send("I like green tea. My thesis is due 2027-03-01.", Scripted.openAi(server));
       List<Fact> facts = agent.archival().list().facts();
-      assertThat(facts).extracting(Fact::text).containsExactly("Ada's thesis is due on 2027-03-01.");
+      assertThat(facts)
+          .extracting(Fact::text)
+          .containsExactly("Ada's thesis is due on 2027-03-01.");
       assertThat(facts.get(0).tags()).containsExactly("deadlines");
       assertThat(agent.search().openWindows().hits())
           .extracting(w -> w.file() + ":" + w.offset() + "+" + w.lines().size())
@@ -106,16 +114,18 @@ class AgentLoopTest {
 
     Map<String, String> after = files();
     Map<String, String> changed = new TreeMap<>();
-    after.forEach((k, v) -> {
-      if (!v.equals(before.get(k))) {
-        changed.put(k, v);
-      }
-    });
+    after.forEach(
+        (k, v) -> {
+          if (!v.equals(before.get(k))) {
+            changed.put(k, v);
+          }
+        });
     assertThat(before.keySet()).isSubsetOf(after.keySet());
     assertThat(changed.keySet())
         .hasSize(3)
         .contains("memory/human.md")
-        .anyMatch(k -> k.matches("archival/\\d{4}-\\d{2}-\\d{2}-ada-s-thesis-is-due-on-[0-9a-f]{6}\\.md"))
+        .anyMatch(
+            k -> k.matches("archival/\\d{4}-\\d{2}-\\d{2}-ada-s-thesis-is-due-on-[0-9a-f]{6}\\.md"))
         .anyMatch(k -> k.matches("history/\\d{4}-\\d{2}\\.jsonl"));
     assertThat(changed.get("memory/human.md"))
         .isEqualTo(before.get("memory/human.md").replace("yet.\n", "yet.\nPrefers green tea.\n"));
@@ -135,9 +145,16 @@ class AgentLoopTest {
         .doesNotContain("<file_windows>");
     assertThat(Scripted.tools(first))
         .containsExactly(
-            "memory_replace", "memory_insert", "memory_rethink", "archival_memory_insert",
-            "archival_memory_search", "conversation_search", "grep_files", "open_files",
-            "close_files", "search_files");
+            "memory_replace",
+            "memory_insert",
+            "memory_rethink",
+            "archival_memory_insert",
+            "archival_memory_search",
+            "conversation_search",
+            "grep_files",
+            "open_files",
+            "close_files",
+            "search_files");
     assertThat(Scripted.conversation(first))
         .containsExactly("user: I like green tea. My thesis is due 2027-03-01.");
     RecordedRequest second = server.takeRequest();
@@ -149,19 +166,20 @@ class AgentLoopTest {
     RecordedRequest third = server.takeRequest();
     assertThat(Scripted.system(third))
         .contains("- 1 file is under files/; open: notes.md.")
-        .contains("<file_windows>\nFiles you opened with open_files; close_files closes them.\n"
-            + "[notes.md lines 2–3 of 3]\n2: Attention is all you need.\n"
-            + "3: Long-context evaluation: LoCoMo.\n");
+        .contains(
+            "<file_windows>\nFiles you opened with open_files; close_files closes them.\n"
+                + "[notes.md lines 2–3 of 3]\n2: Attention is all you need.\n"
+                + "3: Long-context evaluation: LoCoMo.\n");
   }
 
   @Test
   void aFileNameThatEscapesFilesIsRefusedAndNothingOpens() throws Exception {
     server.enqueue(
         OpenAiReplies.toolCalls(
-            Scripted.call("call_1", "open_files",
-                "{\"file_requests\":[{\"file_name\":\"../agent.yaml\"}]}"),
-            Scripted.call("call_2", "grep_files",
-                "{\"pattern\":\"model\",\"include\":\"../*.yaml\"}")));
+            Scripted.call(
+                "call_1", "open_files", "{\"file_requests\":[{\"file_name\":\"../agent.yaml\"}]}"),
+            Scripted.call(
+                "call_2", "grep_files", "{\"pattern\":\"model\",\"include\":\"../*.yaml\"}")));
     server.enqueue(OpenAiReplies.text("I cannot open that."));
     Reply r;
     try (Agent agent = Agent.open(dir)) {
@@ -182,14 +200,16 @@ class AgentLoopTest {
     server.enqueue(
         AnthropicReplies.toolUse(
             "Let me note that.",
-            Scripted.call("toolu_1", "memory_insert",
-                "{\"label\":\"human\",\"new_str\":\"Name: Ada.\"}")));
+            Scripted.call(
+                "toolu_1", "memory_insert", "{\"label\":\"human\",\"new_str\":\"Name: Ada.\"}")));
     server.enqueue(AnthropicReplies.text("Hello Ada."));
     server.enqueue(AnthropicReplies.text("Still Ada."));
     try (Agent agent = Agent.open(dir)) {
-      assertThat(agent.send("I am Ada.", Scripted.anthropic(server)).text()).isEqualTo("Hello Ada.");
+      assertThat(agent.send("I am Ada.", Scripted.anthropic(server)).text())
+          .isEqualTo("Hello Ada.");
       assertThat(agent.memory().get("human").value()).endsWith("\nName: Ada.");
-      assertThat(agent.send("Who am I?", Scripted.anthropic(server)).text()).isEqualTo("Still Ada.");
+      assertThat(agent.send("Who am I?", Scripted.anthropic(server)).text())
+          .isEqualTo("Still Ada.");
     }
     server.takeRequest();
     RecordedRequest second = server.takeRequest();
@@ -207,8 +227,8 @@ class AgentLoopTest {
   void aListenerHearsTheStreamedReplyAndEachToolCall() {
     server.enqueue(
         OpenAiReplies.streamToolCalls(
-            Scripted.call("call_1", "memory_insert",
-                "{\"label\":\"human\",\"new_str\":\"Likes jazz.\"}")));
+            Scripted.call(
+                "call_1", "memory_insert", "{\"label\":\"human\",\"new_str\":\"Likes jazz.\"}")));
     server.enqueue(OpenAiReplies.streamText("Jazz", " noted", "."));
     List<String> heard = new ArrayList<>();
     TurnListener listener =
@@ -266,7 +286,8 @@ class AgentLoopTest {
     Files.writeString(
         dir.resolve("agent.yaml"),
         "name: all\nmodel: openai/gpt-4o-mini\ntools: ["
-            + String.join(", ", AgentConfig.KNOWN_TOOLS) + "]\n");
+            + String.join(", ", AgentConfig.KNOWN_TOOLS)
+            + "]\n");
     server.enqueue(OpenAiReplies.text("ok"));
     server.enqueue(AnthropicReplies.text("ok"));
     try (Agent agent = Agent.open(dir)) {
@@ -294,7 +315,6 @@ class AgentLoopTest {
     }
     server.takeRequest();
     assertThat(Scripted.conversation(server.takeRequest()))
-        .containsExactly(
-            "user: first", "assistant: one", "user: typed elsewhere", "user: second");
+        .containsExactly("user: first", "assistant: one", "user: typed elsewhere", "user: second");
   }
 }

@@ -56,8 +56,7 @@ class OverflowTest {
             if (failSummaries) {
               return OpenAiReplies.serverError();
             }
-            return OpenAiReplies.text("SUMMARY " + summaries.incrementAndGet()
-                + ": topics.");
+            return OpenAiReplies.text("SUMMARY " + summaries.incrementAndGet() + ": topics.");
           }
           stepRequests.add(req);
           return OpenAiReplies.text("reply " + stepRequests.size());
@@ -72,8 +71,8 @@ class OverflowTest {
     for (int i = from; i <= to; i++) {
       server.enqueue(model());
       server.enqueue(model()); // spare, in case the turn summarises first
-      agent.send("Topic " + i + ": " + "words about this topic ".repeat(words),
-          Scripted.openAi(server));
+      agent.send(
+          "Topic " + i + ": " + "words about this topic ".repeat(words), Scripted.openAi(server));
     }
   }
 
@@ -100,14 +99,18 @@ class OverflowTest {
     assertThat(first.covers().orElseThrow().from()).isEqualTo(h.get(0).id());
     assertThat(summaryRequests.get(0).json().has("tools")).isFalse();
     String asked = summaryRequests.get(0).json().path("messages").path(1).path("content").asText();
-    assertThat(asked).startsWith("Messages to summarise, oldest first:\n").contains("] user: Topic 1:");
+    assertThat(asked)
+        .startsWith("Messages to summarise, oldest first:\n")
+        .contains("] user: Topic 1:");
 
     // The request after the last summary: the summary first, then the records after its range.
     Record last = sums.get(sums.size() - 1);
     int afterCovered = indexOf(h, last.covers().orElseThrow().to()) + 1;
     List<String> expected = new ArrayList<>();
-    expected.add("user: [Summary of the earlier conversation, which no longer fits in the context"
-        + " window; conversation_search finds those messages in full.]\n" + last.content());
+    expected.add(
+        "user: [Summary of the earlier conversation, which no longer fits in the context"
+            + " window; conversation_search finds those messages in full.]\n"
+            + last.content());
     for (Record r : h.subList(afterCovered, h.size() - 1)) {
       if (!r.role().equals("summary")) {
         expected.add(r.role() + ": " + r.content());
@@ -165,8 +168,9 @@ class OverflowTest {
       assertThat(failure.getMessage())
           .startsWith("could not summarise the oldest ")
           .contains("(3 tries): openai/gpt-4o-mini:")
-          .endsWith("Nothing was lost: the history is unchanged and the next turn tries again; or"
-              + " raise context_window in agent.yaml");
+          .endsWith(
+              "Nothing was lost: the history is unchanged and the next turn tries again; or"
+                  + " raise context_window in agent.yaml");
       assertThat(summaryRequests).hasSize(3);
       List<Record> h = history();
       assertThat(h).hasSize(before + 1); // only the user's message, no summary

@@ -60,7 +60,9 @@ public final class Scripted {
       StringBuilder sb =
           new StringBuilder(role).append(": ").append(content.isTextual() ? content.asText() : "");
       for (JsonNode c : m.path("tool_calls")) {
-        sb.append(" -> ").append(c.path("function").path("name").asText()).append(' ')
+        sb.append(" -> ")
+            .append(c.path("function").path("name").asText())
+            .append(' ')
             .append(c.path("function").path("arguments").asText());
       }
       out.add(sb.toString());

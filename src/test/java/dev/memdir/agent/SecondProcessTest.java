@@ -20,13 +20,14 @@ class SecondProcessTest {
   @TempDir Path dir;
 
   @Test
-  void aLaterProcessSeesTheMemoryAndHistoryTheFirstWroteAndSendsThemToTheModel()
-      throws Exception {
+  void aLaterProcessSeesTheMemoryAndHistoryTheFirstWroteAndSendsThemToTheModel() throws Exception {
     TestAgents.create(dir).close();
     try (ScriptedServer server = ScriptedServer.start()) {
       server.enqueue(
           OpenAiReplies.toolCalls(
-              Scripted.call("call_1", "memory_replace",
+              Scripted.call(
+                  "call_1",
+                  "memory_replace",
                   "{\"label\":\"human\",\"old_str\":\"Nothing known about the user yet.\","
                       + "\"new_str\":\"Name: Ada Lovelace. Prefers green tea.\"}")));
       server.enqueue(OpenAiReplies.text("Nice to meet you, Ada."));

@@ -37,7 +37,8 @@ class SummarizerTest {
     List<Window.Entry> out = new ArrayList<>();
     for (char c : roles.toCharArray()) {
       Message m =
-          c == 't' ? Message.toolResult("call", "x", "r")
+          c == 't'
+              ? Message.toolResult("call", "x", "r")
               : c == 'a' ? Message.assistant("x") : Message.user("x");
       out.add(new Window.Entry(log.append(m), Optional.empty(), 10));
     }

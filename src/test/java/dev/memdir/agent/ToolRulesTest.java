@@ -38,7 +38,8 @@ class ToolRulesTest {
         dir.resolve("agent.yaml"),
         "name: ruled\nmodel: openai/gpt-4o-mini\n"
             + "tools: [memory_insert, memory_rethink, archival_memory_insert]\n"
-            + "tool_rules:\n" + rules);
+            + "tool_rules:\n"
+            + rules);
   }
 
   private Reply send(String message) {
@@ -66,8 +67,9 @@ class ToolRulesTest {
     assertThat(Scripted.tools(first)).containsExactly("archival_memory_insert");
     assertThat(first.json().path("tool_choice").asText()).isEqualTo("required");
     assertThat(Scripted.system(first))
-        .contains("<tool_usage_rules>\n- Your first step in each turn must call"
-            + " archival_memory_insert.\n</tool_usage_rules>");
+        .contains(
+            "<tool_usage_rules>\n- Your first step in each turn must call"
+                + " archival_memory_insert.\n</tool_usage_rules>");
     RecordedRequest second = server.takeRequest();
     assertThat(Scripted.tools(second))
         .containsExactly("memory_insert", "memory_rethink", "archival_memory_insert");
@@ -79,7 +81,9 @@ class ToolRulesTest {
     rules("  exit_loop: [memory_rethink]\n");
     server.enqueue(
         OpenAiReplies.toolCalls(
-            Scripted.call("call_1", "memory_rethink",
+            Scripted.call(
+                "call_1",
+                "memory_rethink",
                 "{\"label\":\"persona\",\"new_memory\":\"I am terse.\"}")));
     Reply r = send("Be terse.");
     assertThat(r.ending()).isEqualTo(Reply.Ending.TOOL);
@@ -93,17 +97,17 @@ class ToolRulesTest {
     server.enqueue(OpenAiReplies.text("Bye."));
     server.enqueue(
         OpenAiReplies.toolCalls(
-            Scripted.call("call_1", "memory_insert",
-                "{\"label\":\"human\",\"new_str\":\"Said bye.\"}")));
+            Scripted.call(
+                "call_1", "memory_insert", "{\"label\":\"human\",\"new_str\":\"Said bye.\"}")));
     server.enqueue(OpenAiReplies.text("Bye, noted."));
     Reply r = send("Bye!");
     assertThat(r.text()).isEqualTo("Bye, noted.");
     assertThat(r.steps()).hasSize(3);
     List<Record> h = history();
-    assertThat(h).extracting(Record::role)
+    assertThat(h)
+        .extracting(Record::role)
         .containsExactly("user", "assistant", "system", "assistant", "tool", "assistant");
-    assertThat(h.get(2).content())
-        .isEqualTo("Your turn cannot end yet: first call memory_insert.");
+    assertThat(h.get(2).content()).isEqualTo("Your turn cannot end yet: first call memory_insert.");
     server.takeRequest();
     assertThat(Scripted.conversation(server.takeRequest()))
         .containsExactly(

@@ -47,10 +47,10 @@ import java.util.stream.Stream;
  * and tool schemas; 27k by the end, under the 28.8k threshold, so no summary is made while
  * measuring). Each measured turn is two steps through the real OpenAI client and a scripted server
  * on 127.0.0.1: the model calls {@code memory_insert}, then answers. The step loop times each
- * step's parts itself ({@code Step.timings()}); the model's time (request, HTTP round trip,
- * parsing the reply) is measured apart and left out. What is reported is the rest: assembling the
- * context (reading memory, open windows, counting tokens), running the tools (a memory edit:
- * lock, compare-and-swap, fsync) and appending the step's records to the history.
+ * step's parts itself ({@code Step.timings()}); the model's time (request, HTTP round trip, parsing
+ * the reply) is measured apart and left out. What is reported is the rest: assembling the context
+ * (reading memory, open windows, counting tokens), running the tools (a memory edit: lock,
+ * compare-and-swap, fsync) and appending the step's records to the history.
  */
 public final class AgentStepBenchmark {
   private static final int WINDOW_RECORDS = 180;
@@ -91,18 +91,22 @@ public final class AgentStepBenchmark {
       double[] base = new double[5];
       for (int n : sizes) {
         List<Step> steps = measure(root.resolve("n" + n), n, turns, server, model);
-        String tokens = String.format(Locale.ROOT, "%,d–%,d",
-            steps.stream().mapToLong(Step::contextTokens).min().orElse(0),
-            steps.stream().mapToLong(Step::contextTokens).max().orElse(0));
+        String tokens =
+            String.format(
+                Locale.ROOT,
+                "%,d–%,d",
+                steps.stream().mapToLong(Step::contextTokens).min().orElse(0),
+                steps.stream().mapToLong(Step::contextTokens).max().orElse(0));
         String[] names = {
           "memory_insert", "archival_memory_search", "conversation_search", "reply", "all"
         };
         List<List<Step>> kinds = new ArrayList<>();
         for (int k = 0; k < 3; k++) {
           String tool = names[k];
-          kinds.add(steps.stream()
-              .filter(s -> !s.toolRuns().isEmpty() && s.toolRuns().get(0).name().equals(tool))
-              .toList());
+          kinds.add(
+              steps.stream()
+                  .filter(s -> !s.toolRuns().isEmpty() && s.toolRuns().get(0).name().equals(tool))
+                  .toList());
         }
         kinds.add(steps.stream().filter(s -> s.toolRuns().isEmpty()).toList());
         kinds.add(steps);
@@ -113,23 +117,32 @@ public final class AgentStepBenchmark {
           }
           System.out.printf(
               Locale.ROOT,
-              "| %,d | %s | %s | %d | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n",
-              n, tokens, names[k], o.length, Stats.median(o), Stats.percentile(o, 95),
+              "| %,d | %s | %s | %d | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms"
+                  + " |%n",
+              n,
+              tokens,
+              names[k],
+              o.length,
+              Stats.median(o),
+              Stats.percentile(o, 95),
               Stats.median(ms(kinds.get(k), Timings::assembleNanos)),
               Stats.median(ms(kinds.get(k), Timings::toolNanos)),
               Stats.median(ms(kinds.get(k), Timings::appendNanos)),
               Stats.median(ms(kinds.get(k), Timings::modelNanos)));
           base[k] = base[k] == 0 ? Stats.median(o) : base[k];
-          ratios.add(String.format(Locale.ROOT, "%s %,d: %.2f", names[k], n,
-              Stats.median(o) / base[k]));
+          ratios.add(
+              String.format(Locale.ROOT, "%s %,d: %.2f", names[k], n, Stats.median(o) / base[k]));
         }
       }
       System.out.println();
       System.out.println("overhead p50 relative to 1k records: " + String.join("; ", ratios));
       double[] fsync = fsyncBaseline(root.resolve("fsync"));
-      System.out.printf(Locale.ROOT,
+      System.out.printf(
+          Locale.ROOT,
           "baseline, an atomic fsynced write of a 1 KiB file (AtomicFiles.write): p50 %.2f ms,"
-              + " p95 %.2f ms%n", Stats.median(fsync), Stats.percentile(fsync, 95));
+              + " p95 %.2f ms%n",
+          Stats.median(fsync),
+          Stats.percentile(fsync, 95));
     } finally {
       delete(root);
     }
@@ -139,27 +152,38 @@ public final class AgentStepBenchmark {
     return steps.stream().mapToDouble(s -> part.applyAsLong(s.timings()) / 1e6).toArray();
   }
 
-  private static List<Step> measure(Path dir, int records, int turns, ScriptedServer server,
-      ChatModel model) throws IOException {
+  private static List<Step> measure(
+      Path dir, int records, int turns, ScriptedServer server, ChatModel model) throws IOException {
     fixture(dir, records);
     List<Step> steps = new ArrayList<>();
     try (Agent agent = Agent.open(dir)) {
       // The indexes are derived state built once (SearchBenchmark measures that); build them
       // before measuring so no step pays for it.
-      agent.search().archivalMemorySearch("deadline", List.of(), Search.TagMatch.ANY,
-          Optional.empty(), Optional.empty(), 5);
-      agent.search().conversationSearch("ablation", List.of(), Optional.empty(),
-          Optional.empty(), 5);
+      agent
+          .search()
+          .archivalMemorySearch(
+              "deadline", List.of(), Search.TagMatch.ANY, Optional.empty(), Optional.empty(), 5);
+      agent
+          .search()
+          .conversationSearch("ablation", List.of(), Optional.empty(), Optional.empty(), 5);
       for (int t = 0; t < turns; t++) {
         ScriptedToolCall call =
             switch (ROTATION.get(t % ROTATION.size())) {
-              case "memory_insert" -> new ScriptedToolCall("call_" + t, "memory_insert",
-                  "{\"label\":\"human\",\"new_str\":\"Fact " + t + ".\"}");
+              case "memory_insert" ->
+                  new ScriptedToolCall(
+                      "call_" + t,
+                      "memory_insert",
+                      "{\"label\":\"human\",\"new_str\":\"Fact " + t + ".\"}");
               case "archival_memory_search" ->
-                  new ScriptedToolCall("call_" + t, "archival_memory_search",
-                  "{\"query\":\"thesis deadline\",\"top_k\":2}");
-              default -> new ScriptedToolCall("call_" + t, "conversation_search",
-                  "{\"query\":\"ablation retrieval depth\",\"limit\":1}");
+                  new ScriptedToolCall(
+                      "call_" + t,
+                      "archival_memory_search",
+                      "{\"query\":\"thesis deadline\",\"top_k\":2}");
+              default ->
+                  new ScriptedToolCall(
+                      "call_" + t,
+                      "conversation_search",
+                      "{\"query\":\"ablation retrieval depth\",\"limit\":1}");
             };
         server.enqueue(summaryOr(OpenAiReplies.toolCalls(call)));
         server.enqueue(summaryOr(OpenAiReplies.text("Noted " + t + ".")));
@@ -170,8 +194,12 @@ public final class AgentStepBenchmark {
           throw new IllegalStateException("turn " + t + " of " + dir.getFileName() + ": " + e, e);
         }
         if (r.steps().stream().anyMatch(s -> s.summaries() > 0)) {
-          throw new IllegalStateException("a summary was made at turn " + t + " ("
-              + r.steps().get(0).contextTokens() + " tokens); the fixture is too large");
+          throw new IllegalStateException(
+              "a summary was made at turn "
+                  + t
+                  + " ("
+                  + r.steps().get(0).contextTokens()
+                  + " tokens); the fixture is too large");
         }
         steps.addAll(r.steps());
         while (server.takeRequest(Duration.ZERO).isPresent()) {
@@ -214,21 +242,31 @@ public final class AgentStepBenchmark {
       Record first = null;
       Record last = null;
       for (int i = 0; i < old; i++) {
-        Message m = i % 2 == 0 ? Message.user("Old message " + i + " about the project.")
-            : Message.assistant("Old reply " + i + ".");
+        Message m =
+            i % 2 == 0
+                ? Message.user("Old message " + i + " about the project.")
+                : Message.assistant("Old reply " + i + ".");
         last = log.append(m, t0.plusMillis(i));
         first = first == null ? last : first;
       }
-      log.append(Message.summary("Earlier, the user and the agent planned the paper's"
-          + " experiments.", first.id(), last.id()), t0.plusMillis(old));
+      log.append(
+          Message.summary(
+              "Earlier, the user and the agent planned the paper's" + " experiments.",
+              first.id(),
+              last.id()),
+          t0.plusMillis(old));
       for (int i = 0; i < WINDOW_RECORDS; i++) {
-        Message m = i % 2 == 0 ? Message.user(i + ": " + FILLER + " " + FILLER)
-            : Message.assistant(i + ": " + FILLER + " " + FILLER);
+        Message m =
+            i % 2 == 0
+                ? Message.user(i + ": " + FILLER + " " + FILLER)
+                : Message.assistant(i + ": " + FILLER + " " + FILLER);
         log.append(m, t0.plusMillis(old + 1 + i));
       }
       for (int i = 0; i < 20; i++) {
-        agent.archival().insert("Deadline " + i + ": the thesis chapter " + i + " is due.",
-            List.of("deadlines"));
+        agent
+            .archival()
+            .insert(
+                "Deadline " + i + ": the thesis chapter " + i + " is due.", List.of("deadlines"));
       }
       if (agent.messageCount() != records) {
         throw new IllegalStateException("fixture has " + agent.messageCount() + " records");

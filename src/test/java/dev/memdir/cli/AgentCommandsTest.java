@@ -71,7 +71,8 @@ class AgentCommandsTest {
     Result r = withModel("", "send", dir.toString(), "I like tea.");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo("Tea it is.\n");
-    assertThat(Files.readString(dir.resolve("memory/human.md"))).endsWith("Name: Ada\nLikes tea.\n");
+    assertThat(Files.readString(dir.resolve("memory/human.md")))
+        .endsWith("Name: Ada\nLikes tea.\n");
   }
 
   @Test
@@ -99,14 +100,16 @@ class AgentCommandsTest {
     Result r = withModel("", "send", dir.toString(), "loop");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err())
-        .isEqualTo("memdir: the turn stopped after 1 steps (max_steps in agent.yaml) without an"
-            + " answer\n");
+        .isEqualTo(
+            "memdir: the turn stopped after 1 steps (max_steps in agent.yaml) without an"
+                + " answer\n");
   }
 
   @Test
   void sendReportsAModelFailureOnOneLine() {
-    server.enqueue(OpenAiReplies.error(401, "Incorrect API key provided.", "invalid_request_error",
-        "invalid_api_key"));
+    server.enqueue(
+        OpenAiReplies.error(
+            401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key"));
     Result r = withModel("", "send", dir.toString(), "hi");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).startsWith("memdir: openai/gpt-4o-mini: ").contains("(HTTP 401");
@@ -136,8 +139,9 @@ class AgentCommandsTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("chatting with ada (openai/gpt-4o-mini); /memory, /context, /quit")
-        .contains("you>   . memory_insert {\"label\":\"human\",\"new_str\":\"Likes tea.\"} -> ok\n"
-            + "agent> Tea it is.\n")
+        .contains(
+            "you>   . memory_insert {\"label\":\"human\",\"new_str\":\"Likes tea.\"} -> ok\n"
+                + "agent> Tea it is.\n")
         .contains("== human (20 / 5000 chars)")
         .contains("Name: Ada\nLikes tea.")
         .contains("context window of ada: ")
