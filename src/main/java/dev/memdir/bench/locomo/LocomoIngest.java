@@ -6,6 +6,7 @@ import dev.memdir.MemdirException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.Durability;
+import dev.memdir.format.SearchSettings;
 import dev.memdir.format.WriteLock;
 import dev.memdir.history.HistoryLog;
 import dev.memdir.history.Message;
@@ -79,6 +80,11 @@ final class LocomoIngest {
    * appended with durability {@code never}, then synced once.
    */
   static DiaMap ingest(LocomoData.Conversation c, Path dir, Layout layout) {
+    return ingest(c, dir, layout, SearchSettings.defaults());
+  }
+
+  /** Ingests with {@code search} settings written into the agent's agent.yaml. */
+  static DiaMap ingest(LocomoData.Conversation c, Path dir, Layout layout, SearchSettings search) {
     InitOptions options =
         new InitOptions(
             Optional.of(c.sampleId()),
@@ -99,7 +105,10 @@ final class LocomoIngest {
     List<Path> written = new ArrayList<>();
     Map<String, String> map = new LinkedHashMap<>();
     Map<String, String> records = new LinkedHashMap<>();
-    try (Agent agent = Agent.init(dir, options)) {
+    try (Agent created = Agent.init(dir, options)) {
+      AtomicFiles.write(created.layout().agentYaml(), created.config().withSearch(search).toYaml());
+    }
+    try (Agent agent = Agent.open(dir)) {
       if (layout != Layout.FILES) {
         appendHistory(c, agent, records);
       }
