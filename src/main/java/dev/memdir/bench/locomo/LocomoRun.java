@@ -29,6 +29,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -37,6 +40,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One retrieval-mode LoCoMo run (no LLM): each conversation becomes an agent directory; every
@@ -62,8 +71,6 @@ final class LocomoRun {
   private final Encoding tokenizer =
       Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
   private final Map<String, Long> timings = new LinkedHashMap<>();
-  // Token counts per turn of the conversation being asked; counting dominates otherwise.
-  private final Map<String, Integer> tokenCounts = new HashMap<>();
 
   /**
    * The outcome.
@@ -90,65 +97,104 @@ final class LocomoRun {
   Outcome run() {
     long t0 = System.nanoTime();
     checkManifest();
-    Map<String, LocomoIngest.DiaMap> maps = ingestAll();
-    long t1 = System.nanoTime();
-    timings.put("ingest_ms", (t1 - t0) / 1_000_000);
+    ObjectNode ingestState = readIngestState();
     List<JsonNode> lines = readResults();
-    Set<String> done = new java.util.HashSet<>();
+    Set<String> done = new HashSet<>();
     for (JsonNode l : lines) {
-      done.add(l.get("sample_id").asText() + "\0" + l.get("question_index").asInt());
+      done.add(key(l.get("sample_id").asText(), l.get("question_index").asInt()));
     }
-    int run = 0;
-    long indexNanos = 0;
-    long queryNanos = 0;
     int total = data.questionCount();
-    int finished = done.size();
+    AtomicInteger finished = new AtomicInteger(done.size());
+    AtomicInteger run = new AtomicInteger();
+    AtomicLong ingestNanos = new AtomicLong();
+    AtomicLong indexNanos = new AtomicLong();
+    AtomicLong queryNanos = new AtomicLong();
     long startQueries = System.nanoTime();
+    List<JsonNode> fresh = Collections.synchronizedList(new ArrayList<>());
+    // Conversations are independent: one task each, as many at once as there are cores.
+    int threads =
+        Math.max(1, Math.min(Integer.getInteger("memdir.bench.threads", Runtime.getRuntime().availableProcessors()), data.conversations().size()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
     try (BufferedWriter w =
         Files.newBufferedWriter(out.resolve("results.jsonl"), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+      List<Future<?>> tasks = new ArrayList<>();
       for (LocomoData.Conversation c : data.conversations()) {
-        if (c.questions().stream().allMatch(q -> done.contains(c.sampleId() + "\0" + q.index()))) {
-          continue;
-        }
-        Map<String, String> turnText = turnTexts(c);
-        tokenCounts.clear();
-        try (Agent agent = Agent.open(out.resolve("agents").resolve(c.sampleId()))) {
+        tasks.add(pool.submit(() -> {
           long i0 = System.nanoTime();
-          Search search = agent.search();
-          search.reindex();
-          indexNanos += System.nanoTime() - i0;
-          for (LocomoData.Question q : c.questions()) {
-            if (done.contains(c.sampleId() + "\0" + q.index())) {
-              continue;
-            }
-            long q0 = System.nanoTime();
-            ObjectNode line = answer(search, c, maps.get(c.sampleId()), q, turnText);
-            queryNanos += System.nanoTime() - q0;
-            w.write(line.toString());
-            w.write('\n');
-            w.flush();
-            lines.add(line);
-            run++;
-            finished++;
-            showProgress(finished, total, startQueries, run);
+          LocomoIngest.DiaMap map = ingestIfNeeded(c, ingestState);
+          ingestNanos.addAndGet(System.nanoTime() - i0);
+          if (c.questions().stream().allMatch(q -> done.contains(key(c.sampleId(), q.index())))) {
+            return null;
           }
-        }
+          Map<String, String> turnText = turnTexts(c);
+          Map<String, Integer> tokenCounts = new HashMap<>();
+          try (Agent agent = Agent.open(out.resolve("agents").resolve(c.sampleId()))) {
+            long x0 = System.nanoTime();
+            Search search = agent.search();
+            search.reindex();
+            indexNanos.addAndGet(System.nanoTime() - x0);
+            for (LocomoData.Question q : c.questions()) {
+              if (done.contains(key(c.sampleId(), q.index()))) {
+                continue;
+              }
+              long q0 = System.nanoTime();
+              ObjectNode line = answer(search, c, map, q, turnText, tokenCounts);
+              queryNanos.addAndGet(System.nanoTime() - q0);
+              synchronized (w) {
+                w.write(line.toString());
+                w.write('\n');
+                w.flush();
+              }
+              fresh.add(line);
+              run.incrementAndGet();
+              showProgress(finished.incrementAndGet(), total, startQueries, run.get());
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : tasks) {
+        f.get();
       }
     } catch (IOException e) {
       throw new MemdirException("cannot write " + out.resolve("results.jsonl") + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MemdirException("the run was interrupted; start it again with the same --out to resume", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new MemdirException("the run failed: " + cause, cause);
+    } finally {
+      pool.shutdownNow();
     }
     endProgress();
-    timings.put("index_ms", indexNanos / 1_000_000);
-    timings.put("questions_ms", queryNanos / 1_000_000);
+    lines.addAll(fresh);
+    // A fixed order makes the sums, and so the report, identical however the run was split.
+    Map<String, Integer> order = new HashMap<>();
+    data.conversations().forEach(c -> order.put(c.sampleId(), order.size()));
+    lines.sort(Comparator.comparingInt((JsonNode l) -> order.getOrDefault(l.get("sample_id").asText(), -1))
+        .thenComparingInt(l -> l.get("question_index").asInt()));
+    timings.put("ingest_ms", ingestNanos.get() / 1_000_000);
+    timings.put("index_ms", indexNanos.get() / 1_000_000);
+    timings.put("questions_ms", queryNanos.get() / 1_000_000);
     long r0 = System.nanoTime();
     RunReport report = RunReport.of(params.ks(), lines);
-    ObjectNode json = report.toJson(reportHeader());
     timings.put("report_ms", (System.nanoTime() - r0) / 1_000_000);
+    timings.put("wall_ms", (System.nanoTime() - t0) / 1_000_000);
+    ObjectNode json = report.toJson(reportHeader());
     json.set("timings_ms", JSON.valueToTree(timings));
+    json.put("threads", threads);
     write("report.json", pretty(json));
     write("report.md", report.toMarkdown(markdownHeader(json)));
     write("recall.svg", report.toSvg());
-    return new Outcome(report, run, json);
+    return new Outcome(report, run.get(), json);
+  }
+
+  private static String key(String sampleId, int index) {
+    return sampleId + "\0" + index;
   }
 
   private ObjectNode answer(
@@ -156,7 +202,8 @@ final class LocomoRun {
       LocomoData.Conversation c,
       LocomoIngest.DiaMap map,
       LocomoData.Question q,
-      Map<String, String> turnText) {
+      Map<String, String> turnText,
+      Map<String, Integer> tokenCounts) {
     QueryPolicy.Query query =
         QueryPolicy.of(q.question(), c.speakerA(), c.speakerB(), params.speakerPolicy(), params.dropNames());
     List<String> ranking = rank(search, map, query);
@@ -297,34 +344,47 @@ final class LocomoRun {
     return m;
   }
 
-  private Map<String, LocomoIngest.DiaMap> ingestAll() {
+  private ObjectNode readIngestState() {
     Path ingestFile = out.resolve("ingest.json");
-    ObjectNode state = JSON.createObjectNode();
-    if (Files.exists(ingestFile)) {
-      try {
-        state = (ObjectNode) JSON.readTree(ingestFile.toFile());
-      } catch (IOException | ClassCastException e) {
-        throw new MemdirException(ingestFile + ": damaged (" + e.getMessage() + "); delete " + out + " and run again", e);
+    if (!Files.exists(ingestFile)) {
+      return JSON.createObjectNode();
+    }
+    try {
+      return (ObjectNode) JSON.readTree(ingestFile.toFile());
+    } catch (IOException | ClassCastException e) {
+      throw new MemdirException(ingestFile + ": damaged (" + e.getMessage() + "); delete " + out + " and run again", e);
+    }
+  }
+
+  /** The map of a conversation ingested earlier, or a fresh ingest (redone if interrupted). */
+  private LocomoIngest.DiaMap ingestIfNeeded(LocomoData.Conversation c, ObjectNode state) {
+    JsonNode done;
+    synchronized (state) {
+      done = state.get(c.sampleId());
+    }
+    Path dir = out.resolve("agents").resolve(c.sampleId());
+    if (done != null) {
+      if (JSON.valueToTree(LocomoIngest.fingerprint(dir)).equals(done.get("sizes"))) {
+        return fromJson(c.sampleId(), done);
+      }
+      synchronized (progress) {
+        progress.println("the files of " + c.sampleId() + " changed since they were ingested; ingesting again");
       }
     }
-    Map<String, LocomoIngest.DiaMap> maps = new LinkedHashMap<>();
-    for (LocomoData.Conversation c : data.conversations()) {
-      JsonNode done = state.get(c.sampleId());
-      if (done != null) {
-        maps.put(c.sampleId(), fromJson(c.sampleId(), done));
-        continue;
-      }
-      Path dir = out.resolve("agents").resolve(c.sampleId());
-      if (Files.exists(dir)) {
+    if (Files.exists(dir)) {
+      synchronized (progress) {
         progress.println("redoing the interrupted ingest of " + c.sampleId());
-        LocomoIngest.deleteTree(dir);
       }
-      LocomoIngest.DiaMap map = LocomoIngest.ingest(c, dir, params.layout(), params.search());
-      maps.put(c.sampleId(), map);
-      state.set(c.sampleId(), toJson(map));
+      LocomoIngest.deleteTree(dir);
+    }
+    LocomoIngest.DiaMap map = LocomoIngest.ingest(c, dir, params.layout(), params.search());
+    ObjectNode entry = toJson(map);
+    entry.set("sizes", JSON.valueToTree(LocomoIngest.fingerprint(dir)));
+    synchronized (state) {
+      state.set(c.sampleId(), entry);
       write("ingest.json", state.toString() + "\n");
     }
-    return maps;
+    return map;
   }
 
   private static ObjectNode toJson(LocomoIngest.DiaMap map) {
@@ -402,7 +462,7 @@ final class LocomoRun {
     return sb.toString();
   }
 
-  private void showProgress(int finished, int total, long start, int run) {
+  private synchronized void showProgress(int finished, int total, long start, int run) {
     if (!console && finished != total && finished % 100 != 0) {
       return;
     }
