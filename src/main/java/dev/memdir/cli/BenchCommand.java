@@ -58,10 +58,10 @@ final class BenchCommand implements Runnable {
     @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "files", description = "files (search_files over one file per session), history (conversation_search over the history log) or both (default: ${DEFAULT-VALUE}).")
     String layout;
 
-    @Option(names = "--k1", description = "BM25 k1 (default: the agent default).")
+    @Option(names = "--k1", description = "BM25 k1 (default: 1.2).")
     Double k1;
 
-    @Option(names = "--b", description = "BM25 b (default: the agent default).")
+    @Option(names = "--b", description = "BM25 b (default: 0.4, chosen on the dev file).")
     Double b;
 
     @Option(names = "--window", description = "Turns either side indexed with each turn.")
@@ -70,13 +70,13 @@ final class BenchCommand implements Runnable {
     @Option(names = "--neighbours", description = "Turns either side each hit brings.")
     Integer neighbours;
 
-    @Option(names = "--neighbour-weight", description = "A neighbour's score as a fraction of its hit's.")
+    @Option(names = "--neighbour-weight", description = "A neighbour's score as a fraction of its hit's (default: 0.8).")
     Double neighbourWeight;
 
     @Option(names = "--speaker-boost", description = "Score factor for turns by the named speaker.")
     Double speakerBoost;
 
-    @Option(names = "--speaker-gate", description = "Boost only if the named speaker's best turn reaches this fraction of the others' best.")
+    @Option(names = "--speaker-gate", description = "Boost only if the named speaker's best turn reaches this fraction of the others' best (default: 0.7).")
     Double speakerGate;
 
     @Option(names = "--no-speaker", description = "The query policy never passes a speaker.")

@@ -85,7 +85,7 @@ public final class LocomoBenchmark {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--layout must be files, history or both, got \"" + o.layout() + "\"");
     }
-    SearchSettings s = SearchSettings.defaults();
+    SearchSettings s = RunParams.benchSearch();
     s = s.withBm25(o.k1().orElse(s.k1()), o.b().orElse(s.b()));
     s = s.withWindow(o.window().orElse(s.window()), o.neighbours().orElse(s.neighbours()));
     s = s.withNeighbourWeight(o.neighbourWeight().orElse(s.neighbourWeight()));

@@ -40,9 +40,19 @@ record RunParams(
     }
   }
 
-  /** The defaults: files layout, k = 5, 10, 25, 50, default search settings, full query policy. */
+  /**
+   * The search settings of a LoCoMo run: the agent defaults with BM25 b = 0.4, neighbours at 0.8
+   * of their hit's score ("soft neighbours") and a speaker gate of 0.7, chosen by recall@10 on the
+   * dev file (benchmarks/RESULTS.md has the sweep). Retrieval never reads answers or evidence.
+   */
+  static SearchSettings benchSearch() {
+    SearchSettings d = SearchSettings.defaults();
+    return d.withBm25(d.k1(), 0.4).withNeighbourWeight(0.8).withSpeaker(d.speakerBoost(), 0.7);
+  }
+
+  /** The defaults: files layout, k = 5, 10, 25, 50, {@link #benchSearch}, full query policy. */
   static RunParams defaults() {
-    return new RunParams(LocomoIngest.Layout.FILES, DEFAULT_KS, SearchSettings.defaults(), true, true);
+    return new RunParams(LocomoIngest.Layout.FILES, DEFAULT_KS, benchSearch(), true, true);
   }
 
   int maxK() {
