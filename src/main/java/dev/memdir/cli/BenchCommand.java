@@ -1,10 +1,14 @@
 package dev.memdir.cli;
 
 import dev.memdir.bench.locomo.Category;
+import dev.memdir.bench.locomo.LocomoBenchmark;
+import dev.memdir.bench.locomo.LocomoDownload;
 import dev.memdir.bench.locomo.LocomoData;
 import dev.memdir.bench.locomo.PredictionScorer;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,14 +32,74 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "locomo",
       mixinStandardHelpOptions = true,
-      description = "The LoCoMo benchmark.",
+      description = {
+        "Run the LoCoMo benchmark in retrieval mode (no LLM): ingest each conversation into an"
+            + " agent directory, ask every question through the agent's own search tool, and score"
+            + " evidence recall at k = 5, 10, 25, 50.",
+        "Without --data it downloads locomo10.json (CC BY-NC) into the cache folder and checks"
+            + " its sha256. Runs resume: start again with the same --out."
+      },
       subcommands = {Score.class})
-  static final class Locomo implements Runnable {
+  static final class Locomo implements Callable<Integer> {
     @Spec CommandSpec spec;
 
+    @Option(names = "--data", paramLabel = "FILE", description = "A LoCoMo data file (offline).")
+    Path data;
+
+    @Option(names = "--data-url", paramLabel = "URL", description = "Where to download the data (default: ${DEFAULT-VALUE}).", defaultValue = LocomoDownload.DEFAULT_URL)
+    String dataUrl;
+
+    @Option(names = "--data-sha256", paramLabel = "HEX", description = "The expected sha256 of the download (default: the public file's).", defaultValue = LocomoDownload.DEFAULT_SHA256)
+    String dataSha256;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "The run folder (default: runs/locomo-<UTC time>).")
+    Path out;
+
+    @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "files", description = "files (search_files over one file per session), history (conversation_search over the history log) or both (default: ${DEFAULT-VALUE}).")
+    String layout;
+
+    @Option(names = "--k1", description = "BM25 k1 (default: 1.2).")
+    Double k1;
+
+    @Option(names = "--b", description = "BM25 b (default: 0.4, chosen on the dev file).")
+    Double b;
+
+    @Option(names = "--window", description = "Turns either side indexed with each turn.")
+    Integer window;
+
+    @Option(names = "--neighbours", description = "Turns either side each hit brings.")
+    Integer neighbours;
+
+    @Option(names = "--neighbour-weight", description = "A neighbour's score as a fraction of its hit's (default: 0.8).")
+    Double neighbourWeight;
+
+    @Option(names = "--speaker-boost", description = "Score factor for turns by the named speaker.")
+    Double speakerBoost;
+
+    @Option(names = "--speaker-gate", description = "Boost only if the named speaker's best turn reaches this fraction of the others' best (default: 0.7).")
+    Double speakerGate;
+
+    @Option(names = "--no-speaker", description = "The query policy never passes a speaker.")
+    boolean noSpeaker;
+
+    @Option(names = "--keep-names", description = "The query policy keeps the speakers' names in the query.")
+    boolean keepNames;
+
     @Override
-    public void run() {
-      throw new ParameterException(spec.commandLine(), "a subcommand is required: score");
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      Path file =
+          data != null
+              ? data
+              : LocomoDownload.fetch(URI.create(dataUrl), dataSha256, LocomoDownload.cacheDir(System.getenv()), err::println);
+      LocomoBenchmark.Options o =
+          new LocomoBenchmark.Options(layout, Optional.ofNullable(k1), Optional.ofNullable(b), Optional.ofNullable(window),
+              Optional.ofNullable(neighbours), Optional.ofNullable(neighbourWeight), Optional.ofNullable(speakerBoost),
+              Optional.ofNullable(speakerGate), !noSpeaker, !keepNames);
+      Path dir = out != null ? out : LocomoBenchmark.defaultOut();
+      LocomoBenchmark.Summary s = LocomoBenchmark.run(file, dir, o, err, System.console() != null);
+      Cli.out(spec).print(s.text());
+      return 0;
     }
   }
 

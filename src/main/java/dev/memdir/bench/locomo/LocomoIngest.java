@@ -6,6 +6,7 @@ import dev.memdir.MemdirException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.Durability;
+import dev.memdir.format.SearchSettings;
 import dev.memdir.format.WriteLock;
 import dev.memdir.history.HistoryLog;
 import dev.memdir.history.Message;
@@ -14,11 +15,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -32,7 +31,10 @@ import java.util.stream.Stream;
  * under {@code files/} (Letta-Filesystem style), core-memory blocks that name the two speakers,
  * and the exact map from each passage ({@code file:line}) back to its dia_id.
  *
- * <p>Files are written without an fsync each and synced once at the end, as a bulk import should.
+ * <p>Turns are written without an fsync each (history with durability {@code never}, synced once
+ * at the end): a benchmark agent is rebuilt from the data, and a run records the size of every
+ * file it wrote ({@link #fingerprint}) so a resumed run redoes an ingest whose files did not
+ * survive.
  */
 final class LocomoIngest {
   private LocomoIngest() {}
@@ -79,6 +81,11 @@ final class LocomoIngest {
    * appended with durability {@code never}, then synced once.
    */
   static DiaMap ingest(LocomoData.Conversation c, Path dir, Layout layout) {
+    return ingest(c, dir, layout, SearchSettings.defaults());
+  }
+
+  /** Ingests with {@code search} settings written into the agent's agent.yaml. */
+  static DiaMap ingest(LocomoData.Conversation c, Path dir, Layout layout, SearchSettings search) {
     InitOptions options =
         new InitOptions(
             Optional.of(c.sampleId()),
@@ -96,10 +103,12 @@ final class LocomoIngest {
                     + c.speakerB()
                     + "."),
             "openai/gpt-4o-mini");
-    List<Path> written = new ArrayList<>();
     Map<String, String> map = new LinkedHashMap<>();
     Map<String, String> records = new LinkedHashMap<>();
-    try (Agent agent = Agent.init(dir, options)) {
+    try (Agent created = Agent.init(dir, options)) {
+      AtomicFiles.write(created.layout().agentYaml(), created.config().withSearch(search).toYaml());
+    }
+    try (Agent agent = Agent.open(dir)) {
       if (layout != Layout.FILES) {
         appendHistory(c, agent, records);
       }
@@ -108,12 +117,10 @@ final class LocomoIngest {
         ConversationLogWriter.Log log = ConversationLogWriter.write(c, s);
         Path file = files.resolve(log.fileName());
         Files.writeString(file, log.text(), StandardCharsets.UTF_8);
-        written.add(file);
         for (int i = 0; i < log.diaIds().size(); i++) {
           map.put(log.fileName() + ":" + (log.firstTurnLine() + i), log.diaIds().get(i));
         }
       }
-      syncAll(written, files);
     } catch (IOException e) {
       throw new MemdirException("cannot write " + dir + ": " + e.getMessage(), e);
     }
@@ -158,12 +165,23 @@ final class LocomoIngest {
     }
   }
 
-  private static void syncAll(List<Path> files, Path dir) throws IOException {
-    for (Path f : files) {
-      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-        ch.force(true);
+  /** The size of every file under {@code files/} and {@code history/}, by relative path. */
+  static Map<String, Long> fingerprint(Path dir) {
+    Map<String, Long> sizes = new java.util.TreeMap<>();
+    for (String sub : new String[] {"files", "history"}) {
+      Path root = dir.resolve(sub);
+      if (!Files.isDirectory(root)) {
+        continue;
+      }
+      try (Stream<Path> s = Files.walk(root)) {
+        for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+          sizes.put(dir.relativize(p).toString().replace('\\', '/'), Files.size(p));
+        }
+      } catch (IOException e) {
+        throw new MemdirException("cannot list " + root + ": " + e.getMessage(), e);
       }
     }
-    AtomicFiles.fsyncDirectory(dir);
+    return sizes;
   }
+
 }

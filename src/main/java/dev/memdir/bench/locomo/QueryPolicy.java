@@ -30,9 +30,23 @@ public final class QueryPolicy {
 
   /** The query for {@code question} in a conversation between {@code a} and {@code b}. */
   public static Query of(String question, String a, String b) {
+    return of(question, a, b, true, true);
+  }
+
+  /**
+   * The query with parts of the policy switched off (for measuring what each part is worth).
+   *
+   * @param useSpeaker pass the one named speaker as {@code speaker}
+   * @param dropNames remove the speakers' names from the query text
+   */
+  public static Query of(String question, String a, String b, boolean useSpeaker, boolean dropNames) {
     boolean namesA = names(question, a);
     boolean namesB = names(question, b);
-    Optional<String> speaker = namesA == namesB ? Optional.empty() : Optional.of(namesA ? a : b);
+    Optional<String> speaker =
+        !useSpeaker || namesA == namesB ? Optional.empty() : Optional.of(namesA ? a : b);
+    if (!dropNames) {
+      return new Query(question, speaker);
+    }
     String q = remove(remove(question, a), b).replaceAll("\\s+", " ").strip();
     if (!q.matches(".*[\\p{L}\\p{N}].*")) {
       q = question;

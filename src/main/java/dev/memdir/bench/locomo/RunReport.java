@@ -25,6 +25,8 @@ final class RunReport {
   private final Map<String, Map<Integer, Double>> normalized = new LinkedHashMap<>();
   private final Map<String, Integer> counts = new LinkedHashMap<>();
   private final Map<Integer, Double> tokens = new TreeMap<>();
+  // Per category: evidence strings, missed at the second k, of those found by the last k.
+  private final Map<Integer, int[]> lost = new TreeMap<>();
 
   private RunReport(List<Integer> ks, int questions) {
     this.ks = List.copyOf(ks);
@@ -58,6 +60,7 @@ final class RunReport {
       for (int i = 0; i < ks.size(); i++) {
         tok[i] += line.get("tokens").get(String.valueOf(ks.get(i))).asDouble();
       }
+      r.countLost(cat, line);
     }
     for (String g : groups()) {
       int n = r.counts.get(g);
@@ -77,6 +80,32 @@ final class RunReport {
       r.tokens.put(ks.get(i), lines.isEmpty() ? 0 : tok[i] / lines.size());
     }
     return r;
+  }
+
+  /** The k at which losses are examined: 10 when run, else the smallest. */
+  private int lossK() {
+    return ks.contains(10) ? 10 : ks.get(0);
+  }
+
+  private void countLost(int cat, JsonNode line) {
+    JsonNode evidence = line.get("evidence");
+    if (evidence == null || !line.has("retrieved")) {
+      return;
+    }
+    java.util.Set<String> atK = new java.util.HashSet<>();
+    line.get("retrieved").get(String.valueOf(lossK())).forEach(n -> atK.add(n.asText()));
+    java.util.Set<String> atMax = new java.util.HashSet<>();
+    line.get("retrieved").get(String.valueOf(ks.get(ks.size() - 1))).forEach(n -> atMax.add(n.asText()));
+    int[] c = lost.computeIfAbsent(cat, x -> new int[3]);
+    for (JsonNode e : evidence) {
+      c[0]++;
+      if (!atK.contains(e.asText())) {
+        c[1]++;
+        if (atMax.contains(e.asText())) {
+          c[2]++;
+        }
+      }
+    }
   }
 
   private static List<String> groups() {
@@ -103,6 +132,14 @@ final class RunReport {
     tokens.forEach((k, v) -> t.put(String.valueOf(k), v));
     ObjectNode counts = o.putObject("questions_by_group");
     this.counts.forEach(counts::put);
+    ObjectNode lostNode = o.putObject("lost_at_k" + lossK());
+    lost.forEach(
+        (cat, c) -> {
+          ObjectNode x = lostNode.putObject(String.valueOf(cat));
+          x.put("evidence", c[0]);
+          x.put("missed", c[1]);
+          x.put("within_max_k", c[2]);
+        });
     ObjectNode dragon = o.putObject("dragon_paper");
     new TreeMap<>(DRAGON).forEach((k, v) -> dragon.put(String.valueOf(k), v));
     ObjectNode names = o.putObject("category_names");
@@ -138,6 +175,16 @@ final class RunReport {
     table(sb, official, true);
     sb.append("\n## Evidence recall, normalised evidence ids\n\n");
     table(sb, normalized, false);
+    int lk = lossK();
+    int maxK = ks.get(ks.size() - 1);
+    sb.append("\n## Where recall is lost (official convention, k = ").append(lk).append(")\n\n");
+    sb.append("| category | evidence strings | missed at k = ").append(lk).append(" | of those, within k = ").append(maxK)
+        .append(" (a ranking problem) | beyond k = ").append(maxK).append(" |\n|---|---|---|---|---|\n");
+    lost.forEach(
+        (cat, c) ->
+            sb.append(String.format(Locale.ROOT, "| %d %s | %d | %d (%.1f%%) | %d | %d |%n",
+                cat, Category.of(cat).locomoName(), c[0], c[1], c[0] == 0 ? 0 : 100.0 * c[1] / c[0], c[2], c[1] - c[2])));
+    sb.append("\nMalformed raw evidence strings (such as \"D8:6; D9:17\") can never be found and count as missed here.\n");
     sb.append("\n## Tokens retrieved (cl100k), mean per question\n\n| k |");
     ks.forEach(k -> sb.append(' ').append(k).append(" |"));
     sb.append("\n|---|");
