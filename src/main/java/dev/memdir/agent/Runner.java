@@ -1,6 +1,7 @@
 package dev.memdir.agent;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.memdir.LlmException;
 import dev.memdir.MemdirException;
 import dev.memdir.history.Message;
 import dev.memdir.history.Record;
@@ -223,19 +224,22 @@ public final class Runner {
       List<ToolDefinition> offered = offered(n);
       long[] summaryNanos = {0};
       int[] summaries = {0};
-      ContextBuilder.Context ctx = fit(offered, summaryNanos, summaries);
-      seen.clear();
-      ctx.blocks().forEach(b -> seen.saw(b.label(), b.valueHash()));
-      boolean restricted = offered.size() < toolbox.definitions().size();
-      ChatRequest request =
-          new ChatRequest(
-              ctx.messages(),
-              ctx.tools(),
-              replyTokens(ctx.total()),
-              restricted ? ToolChoice.REQUIRED : ToolChoice.AUTO,
-              Optional.empty());
+      ContextBuilder.Context ctx = fit(offered, summaryNanos, summaries, false);
+      long beforeCall = summaryNanos[0];
       long t1 = System.nanoTime();
-      ChatResponse r = call(request);
+      ChatResponse r;
+      try {
+        r = call(request(ctx, offered));
+      } catch (LlmException e) {
+        if (e.kind() != LlmException.Kind.CONTEXT_TOO_LONG
+            || Summarizer.cut(w.entries(), parts.config().overflow().summarize()) < 0) {
+          throw e;
+        }
+        // The model counts with its own tokenizer, which may see more tokens than cl100k_base:
+        // make room once and try again.
+        ctx = fit(offered, summaryNanos, summaries, true);
+        r = call(request(ctx, offered));
+      }
       long t2 = System.nanoTime();
       usage = usage.plus(r.usage());
       List<ToolCall> calls = withIds(r.toolCalls(), n);
@@ -256,8 +260,8 @@ public final class Runner {
               ctx.total(),
               summaries[0],
               new Timings(
-                  t1 - t0 - summaryNanos[0] + startNanos,
-                  t2 - t1 + summaryNanos[0],
+                  t1 - t0 - beforeCall + startNanos,
+                  t2 - t1 + beforeCall,
                   done.toolNanos,
                   appendNanos + done.appendNanos)));
       startNanos = 0;
@@ -279,6 +283,19 @@ public final class Runner {
               calls.isEmpty() ? Reply.Ending.REPLY : Reply.Ending.TOOL,
               steps,
               usage));
+    }
+
+    /** The request of a step: the context, the tools offered, required when restricted. */
+    private ChatRequest request(ContextBuilder.Context ctx, List<ToolDefinition> offered) {
+      seen.clear();
+      ctx.blocks().forEach(b -> seen.saw(b.label(), b.valueHash()));
+      boolean restricted = offered.size() < toolbox.definitions().size();
+      return new ChatRequest(
+          ctx.messages(),
+          ctx.tools(),
+          replyTokens(ctx.total()),
+          restricted ? ToolChoice.REQUIRED : ToolChoice.AUTO,
+          Optional.empty());
     }
 
     /** Runs the calls in order, appending each result as soon as it is known. */
@@ -311,13 +328,16 @@ public final class Runner {
       return done;
     }
 
-    /** Assembles the context, summarising the oldest messages while it is over the threshold. */
+    /**
+     * Assembles the context, summarising the oldest messages while it is over the threshold (and at
+     * least once when {@code force}: the model said the prompt is too long).
+     */
     private ContextBuilder.Context fit(
-        List<ToolDefinition> offered, long[] summaryNanos, int[] summaries) {
+        List<ToolDefinition> offered, long[] summaryNanos, int[] summaries, boolean force) {
       long threshold = parts.config().overflow().thresholdTokens(parts.config().contextWindow());
       for (int round = 0; ; round++) {
         ContextBuilder.Context ctx = builder.build(w, offered, toolbox, false);
-        if (ctx.total() <= threshold) {
+        if (ctx.total() <= threshold && !(force && round == 0)) {
           return ctx;
         }
         int cut = Summarizer.cut(w.entries(), parts.config().overflow().summarize());

@@ -96,9 +96,19 @@ final class Transcript {
           args == null || args.isNull()
               ? ""
               : args.isTextual() ? args.textValue() : args.toString();
-      out.add(ToolCall.of(id, name, raw));
+      out.add(ToolCall.of(id, apiName(name), raw));
     }
     return out;
+  }
+
+  /**
+   * A tool name both APIs accept when a call is sent back: a model may have called a name with
+   * spaces or dots (the call failed as an unknown tool), and replaying it as written would get the
+   * whole request refused.
+   */
+  static String apiName(String name) {
+    String clean = name.replaceAll("[^a-zA-Z0-9_-]", "_");
+    return clean.length() > 64 ? clean.substring(0, 64) : clean;
   }
 
   /** Tool calls in the OpenAI shape, as history stores them. */

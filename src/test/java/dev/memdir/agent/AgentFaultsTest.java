@@ -101,6 +101,17 @@ class AgentFaultsTest {
   }
 
   @Test
+  void aToolNameTheApisWouldRefuseIsSentBackCleaned() {
+    Reply r = oneCall(Scripted.call("call_1", "memory.insert now", "{}"));
+    assertThat(onlyRun(r).result()).startsWith("Error: there is no tool 'memory.insert now'");
+    server.takeRequest();
+    RecordedRequest second = server.takeRequest();
+    assertThat(second.rejection()).isEmpty();
+    assertThat(Scripted.conversation(second).get(1))
+        .isEqualTo("assistant:  -> memory_insert_now {}");
+  }
+
+  @Test
   void anEditOverTheBlockLimitIsRefusedWithCharsUsedAndTheFileIsUntouched() throws Exception {
     String big = "x".repeat(5000);
     Reply r =

@@ -194,6 +194,32 @@ class OverflowTest {
     assertThat(server.requestCount()).isZero();
   }
 
+  @Test
+  void aPromptTheModelFindsTooLongIsSummarisedOnceAndSentAgain() {
+    try (Agent agent = Agent.open(dir)) {
+      for (int i = 1; i <= 3; i++) {
+        server.enqueue(model());
+        agent.send("Topic " + i + ": short.", Scripted.openAi(server));
+      }
+      assertThat(summaries.get()).isZero();
+      server.enqueue(
+          OpenAiReplies.error(
+              400,
+              "This model's maximum context length is 1000 tokens. However, your messages"
+                  + " resulted in 1210 tokens.",
+              "invalid_request_error",
+              "context_length_exceeded"));
+      server.enqueue(model()); // the summary
+      server.enqueue(model()); // the step again
+      Reply r = agent.send("Topic 4: short.", Scripted.openAi(server));
+      assertThat(r.text()).startsWith("reply ");
+      assertThat(r.steps().get(0).summaries()).isEqualTo(1);
+    }
+    assertThat(summaries.get()).isEqualTo(1);
+    assertThat(Scripted.conversation(stepRequests.get(stepRequests.size() - 1)).get(0))
+        .startsWith("user: [Summary of the earlier conversation");
+  }
+
   private static int indexOf(List<Record> h, String id) {
     for (int i = 0; i < h.size(); i++) {
       if (h.get(i).id().equals(id)) {
