@@ -71,7 +71,10 @@ final class ShowCommand implements Callable<Integer> {
             b.chars(),
             b.limit(),
             b.readOnly() ? "  read-only" : "",
-            b.overLimit() ? "  OVER LIMIT: shorten it or raise 'limit'" : "");
+            b.overLimit()
+                ? "  OVER LIMIT: shorten it or raise 'limit'"
+                : b.chars() >= 0.9 * b.limit() ? "  nearly full (the agent is told to condense it)"
+                : "");
       }
       for (Problem p : blocks.problems()) {
         if (p.isError()) {

@@ -131,6 +131,17 @@ class AgentCommandsTest {
   }
 
   @Test
+  void showFlagsABlockThatIsNearlyFull() {
+    assertThat(
+            run("", "memory", "create", dir.toString(), "notes", "--limit", "10", "--value",
+                    "123456789")
+                .code())
+        .isZero();
+    assertThat(run("", "show", dir.toString()).out())
+        .contains("  notes        9 / 10 chars  nearly full (the agent is told to condense it)");
+  }
+
+  @Test
   void chatStreamsRepliesShowsToolCallsAndAnswersSlashCommands() {
     server.enqueue(OpenAiReplies.streamToolCalls(insert("Likes tea.")));
     server.enqueue(OpenAiReplies.streamText("Tea", " it is."));
