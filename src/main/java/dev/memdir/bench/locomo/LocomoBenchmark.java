@@ -52,10 +52,10 @@ public final class LocomoBenchmark {
 
   /** Runs (or resumes) the benchmark on {@code data} into {@code out}. */
   public static Summary run(Path data, Path out, Options o, PrintWriter progress, boolean console) {
+    RunParams params = params(o);
     long t0 = System.nanoTime();
     LocomoData d = LocomoData.read(data);
     long loadMs = (System.nanoTime() - t0) / 1_000_000;
-    RunParams params = params(o);
     LocomoRun.Outcome r = new LocomoRun(d, params, out, progress, console).run();
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "%d questions (%d answered now), %s layout; data loaded in %d ms%n",

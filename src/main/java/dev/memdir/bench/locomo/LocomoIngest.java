@@ -117,6 +117,10 @@ final class LocomoIngest {
         ConversationLogWriter.Log log = ConversationLogWriter.write(c, s);
         Path file = files.resolve(log.fileName());
         Files.writeString(file, log.text(), StandardCharsets.UTF_8);
+        // The file's time is its session's: meaningful to a person, and it keeps the index's
+        // freshness check from treating files written moments before indexing as racy.
+        Instant when = s.date().map(d -> d.toInstant(ZoneOffset.UTC)).orElse(Instant.now().minusSeconds(60));
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(when));
         for (int i = 0; i < log.diaIds().size(); i++) {
           map.put(log.fileName() + ":" + (log.firstTurnLine() + i), log.diaIds().get(i));
         }
