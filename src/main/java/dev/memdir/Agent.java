@@ -182,8 +182,8 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Sends the user's message and runs the agent until it answers, with the model agent.yaml
-   * names and keys from the environment; one turn, under the write lock.
+   * Sends the user's message and runs the agent until it answers, with the model agent.yaml names
+   * and keys from the environment; one turn, under the write lock.
    *
    * @throws LlmException when the model fails (the history then holds every finished step)
    * @throws AgentBusyException when another writer keeps the lock past the wait
@@ -227,8 +227,15 @@ public final class Agent implements AutoCloseable {
       runner =
           new Runner(
               new AgentParts(
-                  layout, config, memory, archival, history, search(), clock,
-                  this::systemPrompt, this::fileCount));
+                  layout,
+                  config,
+                  memory,
+                  archival,
+                  history,
+                  search(),
+                  clock,
+                  this::systemPrompt,
+                  this::fileCount));
     }
     return runner;
   }
@@ -259,8 +266,8 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * The number of history records, counted without parsing them and remembered in {@code
-   * .memdir/} so a later count reads only what was appended since.
+   * The number of history records, counted without parsing them and remembered in {@code .memdir/}
+   * so a later count reads only what was appended since.
    */
   public long messageCount() {
     return history.count();
@@ -272,8 +279,8 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Every problem in the agent directory {@code dir}, which need only hold an agent.yaml: a
-   * broken agent.yaml is one of the problems reported, not a reason to stop.
+   * Every problem in the agent directory {@code dir}, which need only hold an agent.yaml: a broken
+   * agent.yaml is one of the problems reported, not a reason to stop.
    */
   public static Validation validate(Path dir) {
     return AgentValidator.validate(Layout.of(dir));
@@ -299,7 +306,8 @@ public final class Agent implements AutoCloseable {
 
   static AgentConfig readConfig(Layout layout, List<Problem> warnings) {
     String text = TextFiles.read(layout.agentYaml(), "agent.yaml", MAX_SETTINGS_BYTES);
-    String dirName = layout.root().getFileName() == null ? "agent" : layout.root().getFileName().toString();
+    String dirName =
+        layout.root().getFileName() == null ? "agent" : layout.root().getFileName().toString();
     return AgentConfig.parse(text, dirName, warnings);
   }
 }

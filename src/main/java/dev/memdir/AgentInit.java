@@ -39,22 +39,41 @@ final class AgentInit {
 
   static void write(Layout layout, InitOptions options) {
     String name =
-        options.name().orElse(layout.root().getFileName() == null ? "agent" : layout.root().getFileName().toString());
+        options
+            .name()
+            .orElse(
+                layout.root().getFileName() == null
+                    ? "agent"
+                    : layout.root().getFileName().toString());
     try {
       AgentConfig.defaults(name).withModel(options.model());
     } catch (IllegalArgumentException e) {
       throw new MemdirException("--model: " + e.getMessage());
     }
-    Block persona = Block.create("persona", "Who the agent is and how it behaves.", Block.DEFAULT_LIMIT, options.persona().orElse(DEFAULT_PERSONA).strip());
-    Block human = Block.create("human", "What the agent knows about the person it talks to.", Block.DEFAULT_LIMIT, options.human().orElse(DEFAULT_HUMAN).strip());
+    Block persona =
+        Block.create(
+            "persona",
+            "Who the agent is and how it behaves.",
+            Block.DEFAULT_LIMIT,
+            options.persona().orElse(DEFAULT_PERSONA).strip());
+    Block human =
+        Block.create(
+            "human",
+            "What the agent knows about the person it talks to.",
+            Block.DEFAULT_LIMIT,
+            options.human().orElse(DEFAULT_HUMAN).strip());
     for (Block b : new Block[] {persona, human}) {
       if (b.overLimit()) {
-        throw new MemdirException("--" + b.label() + ": " + b.chars() + " chars is over the block limit of " + b.limit());
+        throw new MemdirException(
+            "--" + b.label() + ": " + b.chars() + " chars is over the block limit of " + b.limit());
       }
     }
     try {
       Files.createDirectories(layout.root());
-      for (Path dir : new Path[] {layout.memoryDir(), layout.archivalDir(), layout.filesDir(), layout.historyDir()}) {
+      for (Path dir :
+          new Path[] {
+            layout.memoryDir(), layout.archivalDir(), layout.filesDir(), layout.historyDir()
+          }) {
         Files.createDirectories(dir);
       }
     } catch (IOException e) {

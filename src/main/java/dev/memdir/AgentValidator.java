@@ -68,8 +68,15 @@ final class AgentValidator {
     Path file = layout.gitignore();
     try {
       if (!Files.exists(file)
-          || Files.readAllLines(file).stream().map(String::strip).noneMatch(l -> l.equals(".memdir/") || l.equals(".memdir") || l.equals("/.memdir/"))) {
-        out.add(Problem.warning(".gitignore", 0, "does not ignore .memdir/; add the line .memdir/ so derived state stays out of git"));
+          || Files.readAllLines(file).stream()
+              .map(String::strip)
+              .noneMatch(
+                  l -> l.equals(".memdir/") || l.equals(".memdir") || l.equals("/.memdir/"))) {
+        out.add(
+            Problem.warning(
+                ".gitignore",
+                0,
+                "does not ignore .memdir/; add the line .memdir/ so derived state stays out of git"));
       }
     } catch (IOException e) {
       out.add(Problem.warning(".gitignore", 0, "cannot read: " + e.getMessage()));

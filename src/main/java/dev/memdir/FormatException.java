@@ -3,8 +3,8 @@ package dev.memdir;
 import java.util.Objects;
 
 /**
- * A file in the agent directory does not follow the format; the message names the file and line,
- * as in {@code memory/human.md:3: front matter: 'limit' must be a positive integer, got "lots"}.
+ * A file in the agent directory does not follow the format; the message names the file and line, as
+ * in {@code memory/human.md:3: front matter: 'limit' must be a positive integer, got "lots"}.
  */
 public class FormatException extends MemdirException {
   private static final long serialVersionUID = 1L;

@@ -1,6 +1,8 @@
 package dev.memdir;
 
-/** The root of memdir's unchecked exceptions; its message is meant for the person at the keyboard. */
+/**
+ * The root of memdir's unchecked exceptions; its message is meant for the person at the keyboard.
+ */
 public class MemdirException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

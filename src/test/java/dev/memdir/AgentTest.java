@@ -18,7 +18,13 @@ class AgentTest {
   void initCreatesTheStandardLayoutAndIsValid() throws Exception {
     Path a = dir.resolve("ada");
     try (Agent agent =
-        Agent.init(a, new InitOptions(Optional.empty(), Optional.of("I help."), Optional.of("Ada."), "ollama/qwen2.5:7b"))) {
+        Agent.init(
+            a,
+            new InitOptions(
+                Optional.empty(),
+                Optional.of("I help."),
+                Optional.of("Ada."),
+                "ollama/qwen2.5:7b"))) {
       assertThat(agent.config().name()).isEqualTo("ada");
       assertThat(agent.config().model()).isEqualTo("ollama/qwen2.5:7b");
       assertThat(agent.memory().get("persona").value()).isEqualTo("I help.");
@@ -40,7 +46,10 @@ class AgentTest {
     assertThatThrownBy(() -> TestAgents.create(dir.resolve("a")))
         .hasMessage("already an agent directory: " + dir.resolve("a") + " has an agent.yaml");
     assertThatThrownBy(
-            () -> Agent.init(dir.resolve("b"), new InitOptions(Optional.empty(), Optional.empty(), Optional.empty(), "gpt4")))
+            () ->
+                Agent.init(
+                    dir.resolve("b"),
+                    new InitOptions(Optional.empty(), Optional.empty(), Optional.empty(), "gpt4")))
         .hasMessage(
             "--model: 'model' must be provider/name, for example openai/gpt-4o-mini, got \"gpt4\"");
     assertThat(dir.resolve("b/agent.yaml")).doesNotExist();
@@ -51,9 +60,11 @@ class AgentTest {
     Files.createDirectories(dir.resolve("plain"));
     assertThatThrownBy(() -> Agent.open(dir.resolve("plain")))
         .isInstanceOf(MemdirException.class)
-        .hasMessageStartingWith("not an agent directory: " + dir.resolve("plain") + " has no agent.yaml");
+        .hasMessageStartingWith(
+            "not an agent directory: " + dir.resolve("plain") + " has no agent.yaml");
     assertThatThrownBy(() -> Agent.open(dir.resolve("missing")))
-        .hasMessageStartingWith("not an agent directory: " + dir.resolve("missing") + " does not exist");
+        .hasMessageStartingWith(
+            "not an agent directory: " + dir.resolve("missing") + " does not exist");
   }
 
   @Test
@@ -98,6 +109,8 @@ class AgentTest {
     TestAgents.create(a).close();
     Files.delete(a.resolve("files"));
     Files.writeString(a.resolve("files"), "oops");
-    assertThat(Agent.validate(a).errors()).extracting(Problem::toString).containsExactly("files: is a file, expected a folder");
+    assertThat(Agent.validate(a).errors())
+        .extracting(Problem::toString)
+        .containsExactly("files: is a file, expected a folder");
   }
 }

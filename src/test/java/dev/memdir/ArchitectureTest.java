@@ -26,9 +26,12 @@ class ArchitectureTest {
           Map.entry("search", Set.of("format", "memory", "archival", "history")),
           Map.entry("llm", Set.of("format")),
           Map.entry("tools", Set.of("format", "memory", "archival", "history", "search")),
-          Map.entry("agent", Set.of("format", "memory", "archival", "history", "search", "tools", "llm")));
+          Map.entry(
+              "agent",
+              Set.of("format", "memory", "archival", "history", "search", "tools", "llm")));
 
-  static final Pattern IMPORT = Pattern.compile("(?m)^import (?:static )?dev\\.memdir\\.([a-z.]*?)\\.?([A-Z]\\w*)");
+  static final Pattern IMPORT =
+      Pattern.compile("(?m)^import (?:static )?dev\\.memdir\\.([a-z.]*?)\\.?([A-Z]\\w*)");
 
   @Test
   void lowerLayersDoNotImportHigherOnes() throws IOException {
@@ -45,13 +48,18 @@ class ArchitectureTest {
         Matcher m = IMPORT.matcher(Files.readString(f));
         while (m.find()) {
           String target = m.group(1);
-          String targetTop = target.contains(".") ? target.substring(0, target.indexOf('.')) : target;
+          String targetTop =
+              target.contains(".") ? target.substring(0, target.indexOf('.')) : target;
           boolean ok =
               targetTop.equals(top)
                   || allowed.contains(targetTop)
                   || (target.isEmpty() && m.group(2).endsWith("Exception"));
           if (!ok) {
-            violations.add(root.relativize(f) + " imports dev.memdir." + (target.isEmpty() ? "" : target + ".") + m.group(2));
+            violations.add(
+                root.relativize(f)
+                    + " imports dev.memdir."
+                    + (target.isEmpty() ? "" : target + ".")
+                    + m.group(2));
           }
         }
       }

@@ -35,9 +35,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The archival facts of one agent directory: one file per fact, named {@code
- * YYYY-MM-DD-<slug>-<6 hex of the content hash>.md} so names are readable, stable across clones
- * and need no counter.
+ * The archival facts of one agent directory: one file per fact, named {@code YYYY-MM-DD-<slug>-<6
+ * hex of the content hash>.md} so names are readable, stable across clones and need no counter.
  */
 public final class ArchivalStore {
   /** The most code points one fact may hold. */
@@ -81,7 +80,10 @@ public final class ArchivalStore {
     }
   }
 
-  /** Stores a new fact as a new file and returns it; storing the same text again the same day returns the existing fact. */
+  /**
+   * Stores a new fact as a new file and returns it; storing the same text again the same day
+   * returns the existing fact.
+   */
   public Fact insert(String text, List<String> tags) {
     String body = TextFiles.normalizeLineEnds(text).strip();
     if (body.isEmpty()) {
@@ -101,7 +103,14 @@ public final class ArchivalStore {
             + "-"
             + TextFiles.sha256(body).substring(0, 6);
     Path file = layout.archivalDir().resolve(stem + ".md");
-    Fact fact = new Fact(stem, now, tags, body, file.getFileName().toString(), JsonNodeFactory.instance.objectNode());
+    Fact fact =
+        new Fact(
+            stem,
+            now,
+            tags,
+            body,
+            file.getFileName().toString(),
+            JsonNodeFactory.instance.objectNode());
     try (WriteLock.Hold hold = lock.acquire()) {
       if (Files.exists(file)
           || !AtomicFiles.createNew(file, fact.render().getBytes(StandardCharsets.UTF_8))) {
@@ -136,7 +145,11 @@ public final class ArchivalStore {
 
   /** The fact with this id (or file name), if any. */
   public Optional<Fact> find(String id) {
-    if (id.isEmpty() || id.contains("/") || id.contains("\\") || id.contains("\0") || id.startsWith(".")) {
+    if (id.isEmpty()
+        || id.contains("/")
+        || id.contains("\\")
+        || id.contains("\0")
+        || id.startsWith(".")) {
       throw new EditException("invalid archival id \"" + id.replace("\0", "\\0") + "\"");
     }
     String name = id.endsWith(".md") ? id : id + ".md";
@@ -180,13 +193,15 @@ public final class ArchivalStore {
     String name = file.getFileName().toString();
     String stem = name.substring(0, name.length() - 3);
     FrontMatterDocument doc =
-        FrontMatterDocument.parse(TextFiles.read(file, display, Layout.MAX_MARKDOWN_BYTES), display);
+        FrontMatterDocument.parse(
+            TextFiles.read(file, display, Layout.MAX_MARKDOWN_BYTES), display);
     YamlMap fm = doc.frontMatter();
     ObjectNode extra = fm.unknown(KNOWN_KEYS);
     for (Iterator<String> it = extra.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       problems.add(
-          Problem.warning(display, fm.line(key), "front matter: unknown key '" + key + "' (kept as is)"));
+          Problem.warning(
+              display, fm.line(key), "front matter: unknown key '" + key + "' (kept as is)"));
     }
     List<String> tags = fm.stringList("tags").orElse(List.of());
     Instant created = createdOf(fm, file, display, problems);
@@ -212,7 +227,11 @@ public final class ArchivalStore {
         try {
           return LocalDate.parse(created.get()).atStartOfDay(ZoneOffset.UTC).toInstant();
         } catch (DateTimeParseException e2) {
-          throw fm.error("created", "must be an ISO-8601 UTC time like 2026-11-26T08:30:00Z, got \"" + created.get() + "\"");
+          throw fm.error(
+              "created",
+              "must be an ISO-8601 UTC time like 2026-11-26T08:30:00Z, got \""
+                  + created.get()
+                  + "\"");
         }
       }
     }
@@ -225,7 +244,9 @@ public final class ArchivalStore {
       }
     }
     try {
-      problems.add(Problem.warning(display, 0, "no 'created' in front matter; using the file's modification time"));
+      problems.add(
+          Problem.warning(
+              display, 0, "no 'created' in front matter; using the file's modification time"));
       return Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS);
     } catch (IOException e) {
       throw new MemdirException(display + ": cannot read: " + e.getMessage(), e);
@@ -233,7 +254,8 @@ public final class ArchivalStore {
   }
 
   private List<Path> factFiles(List<Problem> problems) {
-    return MarkdownFolder.list(layout, layout.archivalDir(), "not a fact (facts are .md files)", problems);
+    return MarkdownFolder.list(
+        layout, layout.archivalDir(), "not a fact (facts are .md files)", problems);
   }
 
   static String slug(String text) {
@@ -262,7 +284,11 @@ public final class ArchivalStore {
     for (String t : tags) {
       if (t.isBlank() || t.length() > MAX_TAG_CHARS || t.contains("\n") || t.contains("\0")) {
         throw new EditException(
-            "invalid tag \"" + t.replace("\0", "\\0") + "\": a tag is 1 to " + MAX_TAG_CHARS + " chars on one line");
+            "invalid tag \""
+                + t.replace("\0", "\\0")
+                + "\": a tag is 1 to "
+                + MAX_TAG_CHARS
+                + " chars on one line");
       }
     }
   }

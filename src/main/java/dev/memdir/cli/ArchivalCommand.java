@@ -37,7 +37,8 @@ final class ArchivalCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: add, list, get, delete or search");
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "a subcommand is required: add, list, get, delete or search");
   }
 
   static ObjectNode toJson(Fact f) {
@@ -51,7 +52,10 @@ final class ArchivalCommand implements Runnable {
     return o;
   }
 
-  @Command(name = "add", mixinStandardHelpOptions = true, description = "Store TEXT as a new fact; prints its id.")
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      description = "Store TEXT as a new fact; prints its id.")
   static final class Add implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -77,7 +81,10 @@ final class ArchivalCommand implements Runnable {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List facts, oldest first.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List facts, oldest first.")
   static final class ListFacts implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -106,7 +113,9 @@ final class ArchivalCommand implements Runnable {
                   + (f.tags().isEmpty() ? "" : "[" + String.join(", ", f.tags()) + "] ")
                   + (firstLine.length() > 80 ? firstLine.substring(0, 77) + "..." : firstLine));
         }
-        snapshot.problems().stream().filter(p -> p.isError()).forEach(p -> spec.commandLine().getErr().println("problem: " + p));
+        snapshot.problems().stream()
+            .filter(p -> p.isError())
+            .forEach(p -> spec.commandLine().getErr().println("problem: " + p));
       }
       return 0;
     }
@@ -139,7 +148,10 @@ final class ArchivalCommand implements Runnable {
     }
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete one fact's file.")
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Delete one fact's file.")
   static final class Delete implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -171,19 +183,34 @@ final class ArchivalCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
     Path dir;
 
-    @Parameters(index = "1", paramLabel = "QUERY", description = "Words to look for ('' with --tag lists by tag).")
+    @Parameters(
+        index = "1",
+        paramLabel = "QUERY",
+        description = "Words to look for ('' with --tag lists by tag).")
     String query;
 
-    @Option(names = "--top-k", paramLabel = "N", description = "The most facts (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--top-k",
+        paramLabel = "N",
+        description = "The most facts (default: ${DEFAULT-VALUE}).")
     int topK = Search.DEFAULT_LIMIT;
 
-    @Option(names = "--tag", paramLabel = "TAG", description = "Only facts with this tag; repeat for more.")
+    @Option(
+        names = "--tag",
+        paramLabel = "TAG",
+        description = "Only facts with this tag; repeat for more.")
     List<String> tags = new ArrayList<>();
 
-    @Option(names = "--tag-match", paramLabel = "any|all", description = "Facts with any or all of the tags (default: any).")
+    @Option(
+        names = "--tag-match",
+        paramLabel = "any|all",
+        description = "Facts with any or all of the tags (default: any).")
     String tagMatch = "any";
 
-    @Option(names = "--start", paramLabel = "TIME", description = "Facts created at or after TIME (2026-11-26 or 2026-11-26T08:30:00Z).")
+    @Option(
+        names = "--start",
+        paramLabel = "TIME",
+        description = "Facts created at or after TIME (2026-11-26 or 2026-11-26T08:30:00Z).")
     String start;
 
     @Option(names = "--end", paramLabel = "TIME", description = "Facts created at or before TIME.")
@@ -198,10 +225,12 @@ final class ArchivalCommand implements Runnable {
           switch (tagMatch) {
             case "any" -> Search.TagMatch.ANY;
             case "all" -> Search.TagMatch.ALL;
-            default -> throw new picocli.CommandLine.ParameterException(
-                spec.commandLine(), "--tag-match must be any or all, got '" + tagMatch + "'");
+            default ->
+                throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--tag-match must be any or all, got '" + tagMatch + "'");
           };
-      Optional<Instant> from = Optional.ofNullable(start).map(s -> Search.parseTime("--start", s, false));
+      Optional<Instant> from =
+          Optional.ofNullable(start).map(s -> Search.parseTime("--start", s, false));
       Optional<Instant> to = Optional.ofNullable(end).map(s -> Search.parseTime("--end", s, true));
       try (Agent agent = Agent.open(dir)) {
         Results<FactHit> r =
@@ -226,7 +255,9 @@ final class ArchivalCommand implements Runnable {
         PrintWriter out = Cli.out(spec);
         for (FactHit h : r.hits()) {
           out.println(
-              h.id() + "  " + h.created()
+              h.id()
+                  + "  "
+                  + h.created()
                   + (h.tags().isEmpty() ? "" : "  [" + String.join(", ", h.tags()) + "]")
                   + String.format(java.util.Locale.ROOT, "  score %.3f", h.score()));
           out.println(h.text());

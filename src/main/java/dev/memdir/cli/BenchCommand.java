@@ -2,8 +2,8 @@ package dev.memdir.cli;
 
 import dev.memdir.bench.locomo.Category;
 import dev.memdir.bench.locomo.LocomoBenchmark;
-import dev.memdir.bench.locomo.LocomoDownload;
 import dev.memdir.bench.locomo.LocomoData;
+import dev.memdir.bench.locomo.LocomoDownload;
 import dev.memdir.bench.locomo.PredictionScorer;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -46,16 +46,32 @@ final class BenchCommand implements Runnable {
     @Option(names = "--data", paramLabel = "FILE", description = "A LoCoMo data file (offline).")
     Path data;
 
-    @Option(names = "--data-url", paramLabel = "URL", description = "Where to download the data (default: ${DEFAULT-VALUE}).", defaultValue = LocomoDownload.DEFAULT_URL)
+    @Option(
+        names = "--data-url",
+        paramLabel = "URL",
+        description = "Where to download the data (default: ${DEFAULT-VALUE}).",
+        defaultValue = LocomoDownload.DEFAULT_URL)
     String dataUrl;
 
-    @Option(names = "--data-sha256", paramLabel = "HEX", description = "The expected sha256 of the download (default: the public file's).", defaultValue = LocomoDownload.DEFAULT_SHA256)
+    @Option(
+        names = "--data-sha256",
+        paramLabel = "HEX",
+        description = "The expected sha256 of the download (default: the public file's).",
+        defaultValue = LocomoDownload.DEFAULT_SHA256)
     String dataSha256;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "The run folder (default: runs/locomo-<UTC time>).")
+    @Option(
+        names = "--out",
+        paramLabel = "DIR",
+        description = "The run folder (default: runs/locomo-<UTC time>).")
     Path out;
 
-    @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "files", description = "files (search_files over one file per session), history (conversation_search over the history log) or both (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--layout",
+        paramLabel = "LAYOUT",
+        defaultValue = "files",
+        description =
+            "files (search_files over one file per session), history (conversation_search over the history log) or both (default: ${DEFAULT-VALUE}).")
     String layout;
 
     @Option(names = "--k1", description = "BM25 k1 (default: 1.2).")
@@ -70,19 +86,26 @@ final class BenchCommand implements Runnable {
     @Option(names = "--neighbours", description = "Turns either side each hit brings.")
     Integer neighbours;
 
-    @Option(names = "--neighbour-weight", description = "A neighbour's score as a fraction of its hit's (default: 0.8).")
+    @Option(
+        names = "--neighbour-weight",
+        description = "A neighbour's score as a fraction of its hit's (default: 0.8).")
     Double neighbourWeight;
 
     @Option(names = "--speaker-boost", description = "Score factor for turns by the named speaker.")
     Double speakerBoost;
 
-    @Option(names = "--speaker-gate", description = "Boost only if the named speaker's best turn reaches this fraction of the others' best (default: 0.7).")
+    @Option(
+        names = "--speaker-gate",
+        description =
+            "Boost only if the named speaker's best turn reaches this fraction of the others' best (default: 0.7).")
     Double speakerGate;
 
     @Option(names = "--no-speaker", description = "The query policy never passes a speaker.")
     boolean noSpeaker;
 
-    @Option(names = "--keep-names", description = "The query policy keeps the speakers' names in the query.")
+    @Option(
+        names = "--keep-names",
+        description = "The query policy keeps the speakers' names in the query.")
     boolean keepNames;
 
     @Override
@@ -91,11 +114,23 @@ final class BenchCommand implements Runnable {
       Path file =
           data != null
               ? data
-              : LocomoDownload.fetch(URI.create(dataUrl), dataSha256, LocomoDownload.cacheDir(System.getenv()), err::println);
+              : LocomoDownload.fetch(
+                  URI.create(dataUrl),
+                  dataSha256,
+                  LocomoDownload.cacheDir(System.getenv()),
+                  err::println);
       LocomoBenchmark.Options o =
-          new LocomoBenchmark.Options(layout, Optional.ofNullable(k1), Optional.ofNullable(b), Optional.ofNullable(window),
-              Optional.ofNullable(neighbours), Optional.ofNullable(neighbourWeight), Optional.ofNullable(speakerBoost),
-              Optional.ofNullable(speakerGate), !noSpeaker, !keepNames);
+          new LocomoBenchmark.Options(
+              layout,
+              Optional.ofNullable(k1),
+              Optional.ofNullable(b),
+              Optional.ofNullable(window),
+              Optional.ofNullable(neighbours),
+              Optional.ofNullable(neighbourWeight),
+              Optional.ofNullable(speakerBoost),
+              Optional.ofNullable(speakerGate),
+              !noSpeaker,
+              !keepNames);
       Path dir = out != null ? out : LocomoBenchmark.defaultOut();
       LocomoBenchmark.Summary s = LocomoBenchmark.run(file, dir, o, err, System.console() != null);
       Cli.out(spec).print(s.text());
@@ -114,13 +149,25 @@ final class BenchCommand implements Runnable {
   static final class Score implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "The LoCoMo data file (locomo10.json or a subset).")
+    @Option(
+        names = "--data",
+        required = true,
+        paramLabel = "FILE",
+        description = "The LoCoMo data file (locomo10.json or a subset).")
     Path data;
 
-    @Option(names = "--predictions", required = true, paramLabel = "PRED.jsonl", description = "The predictions.")
+    @Option(
+        names = "--predictions",
+        required = true,
+        paramLabel = "PRED.jsonl",
+        description = "The predictions.")
     Path predictions;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where scores.jsonl and report.json go.")
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "DIR",
+        description = "Where scores.jsonl and report.json go.")
     Path out;
 
     @Override

@@ -13,8 +13,7 @@ import picocli.CommandLine;
 
 /** What the commands share: standard input for {@code -}, output, JSON. */
 final class Cli {
-  static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** The most bytes read from standard input for one TEXT argument. */
   static final int MAX_STDIN_BYTES = 1 << 20;

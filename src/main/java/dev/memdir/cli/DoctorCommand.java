@@ -69,7 +69,9 @@ final class DoctorCommand implements Callable<Integer> {
       o.put("ok", ok);
       ArrayNode arr = o.putArray("checks");
       for (Finding f : findings) {
-        arr.addObject().put("check", f.topic()).put("status", f.status().word())
+        arr.addObject()
+            .put("check", f.topic())
+            .put("status", f.status().word())
             .put("message", f.message());
       }
       Cli.printJson(spec, o);
@@ -93,8 +95,17 @@ final class DoctorCommand implements Callable<Integer> {
     if (v.ok()) {
       return new Finding(Status.OK, "agent", dir + " is valid (" + counts + ")");
     }
-    return new Finding(Status.PROBLEM, "agent", dir + ": " + counts + ", first: "
-        + v.errors().get(0) + ": run `memdir validate " + dir + "` for all of them");
+    return new Finding(
+        Status.PROBLEM,
+        "agent",
+        dir
+            + ": "
+            + counts
+            + ", first: "
+            + v.errors().get(0)
+            + ": run `memdir validate "
+            + dir
+            + "` for all of them");
   }
 
   private Optional<ModelConfig> modelConfig(List<Finding> findings) {
@@ -104,8 +115,14 @@ final class DoctorCommand implements Callable<Integer> {
         config = agent.config();
       } catch (MemdirException e) {
         if (modelOptions.model().isEmpty()) {
-          findings.add(new Finding(Status.SKIPPED, "model", "not checked: agent.yaml cannot be"
-              + " read (" + e.getMessage() + "); fix it or pass --model"));
+          findings.add(
+              new Finding(
+                  Status.SKIPPED,
+                  "model",
+                  "not checked: agent.yaml cannot be"
+                      + " read ("
+                      + e.getMessage()
+                      + "); fix it or pass --model"));
           return Optional.empty();
         }
         config = AgentConfig.defaults("agent");

@@ -177,16 +177,28 @@ final class HistoryCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
     Path dir;
 
-    @Parameters(index = "1", paramLabel = "QUERY", description = "Words to look for ('' with --role lists by role).")
+    @Parameters(
+        index = "1",
+        paramLabel = "QUERY",
+        description = "Words to look for ('' with --role lists by role).")
     String query;
 
-    @Option(names = "--role", paramLabel = "ROLE", description = "Only messages with this role; repeat for more.")
+    @Option(
+        names = "--role",
+        paramLabel = "ROLE",
+        description = "Only messages with this role; repeat for more.")
     List<String> roles = new ArrayList<>();
 
-    @Option(names = "--limit", paramLabel = "N", description = "The most messages (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        description = "The most messages (default: ${DEFAULT-VALUE}).")
     int limit = Search.DEFAULT_LIMIT;
 
-    @Option(names = "--start", paramLabel = "TIME", description = "Messages at or after TIME (2026-11-26 or 2026-11-26T08:30:00Z).")
+    @Option(
+        names = "--start",
+        paramLabel = "TIME",
+        description = "Messages at or after TIME (2026-11-26 or 2026-11-26T08:30:00Z).")
     String start;
 
     @Option(names = "--end", paramLabel = "TIME", description = "Messages at or before TIME.")
@@ -198,11 +210,8 @@ final class HistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       Optional<Instant> from =
-          Optional.ofNullable(start)
-              .map(v -> Search.parseTime("--start", v, false));
-      Optional<Instant> to =
-          Optional.ofNullable(end)
-              .map(v -> Search.parseTime("--end", v, true));
+          Optional.ofNullable(start).map(v -> Search.parseTime("--start", v, false));
+      Optional<Instant> to = Optional.ofNullable(end).map(v -> Search.parseTime("--end", v, true));
       try (Agent agent = Agent.open(dir)) {
         Results<MessageHit> r =
             agent.search().conversationSearch(Cli.text(spec, query), roles, from, to, limit);

@@ -12,7 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "init", mixinStandardHelpOptions = true, description = "Create a new agent directory.")
+@Command(
+    name = "init",
+    mixinStandardHelpOptions = true,
+    description = "Create a new agent directory.")
 final class InitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -28,7 +31,10 @@ final class InitCommand implements Callable<Integer> {
   @Option(names = "--human", description = "Text of the human block ('-' reads stdin).")
   String human;
 
-  @Option(names = "--model", description = "provider/name (default: ${DEFAULT-VALUE}).", defaultValue = AgentConfig.DEFAULT_MODEL)
+  @Option(
+      names = "--model",
+      description = "provider/name (default: ${DEFAULT-VALUE}).",
+      defaultValue = AgentConfig.DEFAULT_MODEL)
   String model;
 
   @Override

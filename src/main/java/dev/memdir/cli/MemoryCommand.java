@@ -36,7 +36,11 @@ final class MemoryCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "The agent directory.")
   Path dir;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "LABEL", description = "One block to print.")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "LABEL",
+      description = "One block to print.")
   String label;
 
   @Option(names = "--json", description = "Print JSON.")
@@ -45,7 +49,8 @@ final class MemoryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (dir == null) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'DIR'");
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "Missing required parameter: 'DIR'");
     }
     try (Agent agent = Agent.open(dir)) {
       List<Block> blocks =
@@ -115,7 +120,10 @@ final class MemoryCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "append", mixinStandardHelpOptions = true, description = "Append TEXT on a new line.")
+  @Command(
+      name = "append",
+      mixinStandardHelpOptions = true,
+      description = "Append TEXT on a new line.")
   static final class Append extends Edit {
     @Parameters(index = "2", paramLabel = "TEXT", description = "The text ('-' reads stdin).")
     String text;
@@ -127,9 +135,15 @@ final class MemoryCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "replace", mixinStandardHelpOptions = true, description = "Replace the one occurrence of OLD with NEW.")
+  @Command(
+      name = "replace",
+      mixinStandardHelpOptions = true,
+      description = "Replace the one occurrence of OLD with NEW.")
   static final class Replace extends Edit {
-    @Parameters(index = "2", paramLabel = "OLD", description = "Exact text to replace; must occur once.")
+    @Parameters(
+        index = "2",
+        paramLabel = "OLD",
+        description = "Exact text to replace; must occur once.")
     String oldText;
 
     @Parameters(index = "3", paramLabel = "NEW", description = "Replacement ('-' reads stdin).")
@@ -142,12 +156,18 @@ final class MemoryCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "insert", mixinStandardHelpOptions = true, description = "Insert TEXT as lines: --line 0 = top, -1 = end (default), N = after line N.")
+  @Command(
+      name = "insert",
+      mixinStandardHelpOptions = true,
+      description = "Insert TEXT as lines: --line 0 = top, -1 = end (default), N = after line N.")
   static final class Insert extends Edit {
     @Parameters(index = "2", paramLabel = "TEXT", description = "The text ('-' reads stdin).")
     String text;
 
-    @Option(names = "--line", defaultValue = "-1", description = "Insert after this line (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--line",
+        defaultValue = "-1",
+        description = "Insert after this line (default: ${DEFAULT-VALUE}).")
     int line;
 
     @Override
@@ -157,7 +177,10 @@ final class MemoryCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "set", mixinStandardHelpOptions = true, description = "Replace the block's whole value with TEXT.")
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      description = "Replace the block's whole value with TEXT.")
   static final class Set extends Edit {
     @Parameters(index = "2", paramLabel = "TEXT", description = "The new value ('-' reads stdin).")
     String text;
@@ -174,7 +197,10 @@ final class MemoryCommand implements Callable<Integer> {
     @Option(names = "--description", defaultValue = "", description = "What the block is for.")
     String description;
 
-    @Option(names = "--limit", defaultValue = "5000", description = "Most characters (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--limit",
+        defaultValue = "5000",
+        description = "Most characters (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(names = "--value", defaultValue = "", description = "Initial text ('-' reads stdin).")
@@ -183,7 +209,8 @@ final class MemoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       if (limit < 1) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be a positive integer, got " + limit);
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--limit must be a positive integer, got " + limit);
       }
       String v = Cli.text(spec, value);
       return edit(a -> a.memory().create(label, description, limit, v));

@@ -55,13 +55,22 @@ final class ShowCommand implements Callable<Integer> {
         o.put("facts", facts);
         o.put("files", files);
         ArrayNode problems = o.putArray("problems");
-        blocks.problems().stream().filter(Problem::isError).forEach(p -> problems.add(p.toString()));
+        blocks.problems().stream()
+            .filter(Problem::isError)
+            .forEach(p -> problems.add(p.toString()));
         Cli.printJson(spec, o);
         return 0;
       }
       PrintWriter out = Cli.out(spec);
-      out.println(agent.config().name() + (agent.config().description().isEmpty() ? "" : " — " + agent.config().description()));
-      out.println("model: " + agent.config().model() + agent.config().baseUrl().map(u -> " at " + u).orElse(""));
+      out.println(
+          agent.config().name()
+              + (agent.config().description().isEmpty()
+                  ? ""
+                  : " — " + agent.config().description()));
+      out.println(
+          "model: "
+              + agent.config().model()
+              + agent.config().baseUrl().map(u -> " at " + u).orElse(""));
       out.println("core memory:");
       int width = blocks.blocks().stream().mapToInt(b -> b.label().length()).max().orElse(0);
       for (Block b : blocks.blocks()) {
@@ -73,8 +82,9 @@ final class ShowCommand implements Callable<Integer> {
             b.readOnly() ? "  read-only" : "",
             b.overLimit()
                 ? "  OVER LIMIT: shorten it or raise 'limit'"
-                : b.chars() >= 0.9 * b.limit() ? "  nearly full (the agent is told to condense it)"
-                : "");
+                : b.chars() >= 0.9 * b.limit()
+                    ? "  nearly full (the agent is told to condense it)"
+                    : "");
       }
       for (Problem p : blocks.problems()) {
         if (p.isError()) {

@@ -163,8 +163,18 @@ public record AgentConfig(
       Durability durability,
       ObjectNode extra) {
     this(
-        name, description, model, baseUrl, contextWindow, maxSteps, tools, durability,
-        SearchSettings.defaults(), ToolRules.none(), Overflow.defaults(), extra);
+        name,
+        description,
+        model,
+        baseUrl,
+        contextWindow,
+        maxSteps,
+        tools,
+        durability,
+        SearchSettings.defaults(),
+        ToolRules.none(),
+        Overflow.defaults(),
+        extra);
   }
 
   /** The settings of a new agent called {@code name}. */
@@ -197,29 +207,69 @@ public record AgentConfig(
   /** This configuration with another model. */
   public AgentConfig withModel(String newModel) {
     return new AgentConfig(
-        name, description, newModel, baseUrl, contextWindow, maxSteps, tools, durability, search,
-        toolRules, overflow, extra);
+        name,
+        description,
+        newModel,
+        baseUrl,
+        contextWindow,
+        maxSteps,
+        tools,
+        durability,
+        search,
+        toolRules,
+        overflow,
+        extra);
   }
 
   /** This configuration with other search settings. */
   public AgentConfig withSearch(SearchSettings newSearch) {
     return new AgentConfig(
-        name, description, model, baseUrl, contextWindow, maxSteps, tools, durability, newSearch,
-        toolRules, overflow, extra);
+        name,
+        description,
+        model,
+        baseUrl,
+        contextWindow,
+        maxSteps,
+        tools,
+        durability,
+        newSearch,
+        toolRules,
+        overflow,
+        extra);
   }
 
   /** This configuration with other tools and tool rules. */
   public AgentConfig withTools(List<String> newTools, ToolRules newRules) {
     return new AgentConfig(
-        name, description, model, baseUrl, contextWindow, maxSteps, newTools, durability, search,
-        newRules, overflow, extra);
+        name,
+        description,
+        model,
+        baseUrl,
+        contextWindow,
+        maxSteps,
+        newTools,
+        durability,
+        search,
+        newRules,
+        overflow,
+        extra);
   }
 
   /** This configuration with another context window and overflow settings. */
   public AgentConfig withContext(int newContextWindow, Overflow newOverflow) {
     return new AgentConfig(
-        name, description, model, baseUrl, newContextWindow, maxSteps, tools, durability, search,
-        toolRules, newOverflow, extra);
+        name,
+        description,
+        model,
+        baseUrl,
+        newContextWindow,
+        maxSteps,
+        tools,
+        durability,
+        search,
+        toolRules,
+        newOverflow,
+        extra);
   }
 
   /**
@@ -255,14 +305,17 @@ public record AgentConfig(
     Optional<String> baseUrl = y.string("base_url");
     if (baseUrl.isPresent()
         && !(baseUrl.get().startsWith("http://") || baseUrl.get().startsWith("https://"))) {
-      throw y.error("base_url", "must start with http:// or https://, got \"" + baseUrl.get() + "\"");
+      throw y.error(
+          "base_url", "must start with http:// or https://, got \"" + baseUrl.get() + "\"");
     }
     List<String> tools = y.stringList("tools").orElse(DEFAULT_TOOLS);
     for (String tool : tools) {
       if (!KNOWN_TOOLS.contains(tool)) {
         warnings.add(
             Problem.warning(
-                FILE, y.line("tools"), "unknown tool '" + tool + "' (known: " + String.join(", ", KNOWN_TOOLS) + ")"));
+                FILE,
+                y.line("tools"),
+                "unknown tool '" + tool + "' (known: " + String.join(", ", KNOWN_TOOLS) + ")"));
       }
     }
     ObjectNode extra = y.unknown(KNOWN_KEYS);
@@ -280,13 +333,19 @@ public record AgentConfig(
           try {
             durability = Durability.parse(v.isTextual() ? v.textValue() : v.toString());
           } catch (IllegalArgumentException ex) {
-            throw new ConfigException(FILE, y.line("history"), "'history.durability' " + ex.getMessage().substring("durability ".length()));
+            throw new ConfigException(
+                FILE,
+                y.line("history"),
+                "'history.durability' " + ex.getMessage().substring("durability ".length()));
           }
         } else {
           warnings.add(
               Problem.warning(
-                  FILE, y.line("history"), "unknown key 'history." + e.getKey() + "' (kept as is)"));
-          ObjectNode h = extra.has("history") ? (ObjectNode) extra.get("history") : extra.putObject("history");
+                  FILE,
+                  y.line("history"),
+                  "unknown key 'history." + e.getKey() + "' (kept as is)"));
+          ObjectNode h =
+              extra.has("history") ? (ObjectNode) extra.get("history") : extra.putObject("history");
           h.set(e.getKey(), e.getValue());
         }
       }
@@ -349,8 +408,7 @@ public record AgentConfig(
               || e.getKey().equals(ToolRules.KEY)
               || e.getKey().equals(Overflow.KEY))
           && e.getValue().isObject()) {
-        ObjectNode s =
-            n.has(e.getKey()) ? (ObjectNode) n.get(e.getKey()) : n.putObject(e.getKey());
+        ObjectNode s = n.has(e.getKey()) ? (ObjectNode) n.get(e.getKey()) : n.putObject(e.getKey());
         e.getValue().fields().forEachRemaining(h -> s.set(h.getKey(), h.getValue()));
       } else {
         n.set(e.getKey(), e.getValue());

@@ -65,8 +65,7 @@ public final class AtomicFiles {
       tmp = null;
       fsyncDirectory(dir);
     } catch (FileSystemException e) {
-      throw new MemdirException(
-          "cannot write " + file + ": " + reason(e), e);
+      throw new MemdirException("cannot write " + file + ": " + reason(e), e);
     } catch (IOException e) {
       throw new MemdirException("cannot write " + file + ": " + e.getMessage(), e);
     } finally {
@@ -139,8 +138,8 @@ public final class AtomicFiles {
 
   /**
    * The path to read {@code file} from: the file itself, or, while {@link #compareAndSwap} has it
-   * aside, the file once it is back (waiting up to a few milliseconds), or the aside copy left by
-   * a crash. Empty when there is no such file.
+   * aside, the file once it is back (waiting up to a few milliseconds), or the aside copy left by a
+   * crash. Empty when there is no such file.
    */
   public static Optional<Path> settled(Path file) {
     for (int i = 0; i < 100; i++) {
@@ -376,7 +375,9 @@ public final class AtomicFiles {
     }
   }
 
-  /** Flushes a folder's entries to disk so a rename survives a power cut; a no-op where unsupported. */
+  /**
+   * Flushes a folder's entries to disk so a rename survives a power cut; a no-op where unsupported.
+   */
   public static void fsyncDirectory(Path dir) {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);

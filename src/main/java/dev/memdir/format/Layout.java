@@ -41,8 +41,11 @@ public record Layout(Path root) {
     }
     if (!Files.isRegularFile(layout.agentYaml())) {
       throw new MemdirException(
-          "not an agent directory: " + dir + " has no agent.yaml (create one with: memdir init "
-              + dir + ")");
+          "not an agent directory: "
+              + dir
+              + " has no agent.yaml (create one with: memdir init "
+              + dir
+              + ")");
     }
     return layout;
   }

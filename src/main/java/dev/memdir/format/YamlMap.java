@@ -23,8 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A YAML mapping read from a file, with the line of each top-level key so that a wrong value can
- * be reported as {@code agent.yaml:5: 'max_steps' must be a positive integer, got "lots"}.
+ * A YAML mapping read from a file, with the line of each top-level key so that a wrong value can be
+ * reported as {@code agent.yaml:5: 'max_steps' must be a positive integer, got "lots"}.
  *
  * <p>Typed getters throw {@link FormatException} naming the file, line and key.
  */
@@ -53,7 +53,10 @@ public final class YamlMap {
   }
 
   private YamlMap(
-      ObjectNode root, Map<String, Integer> keyLines, Map<String, Integer> nestedLines, String file) {
+      ObjectNode root,
+      Map<String, Integer> keyLines,
+      Map<String, Integer> nestedLines,
+      String file) {
     this.root = root;
     this.keyLines = keyLines;
     this.nestedLines = nestedLines;
@@ -170,7 +173,10 @@ public final class YamlMap {
     return keyLines.getOrDefault(key, 0);
   }
 
-  /** The file line of {@code child} inside the mapping at top-level {@code key}, else the line of {@code key}. */
+  /**
+   * The file line of {@code child} inside the mapping at top-level {@code key}, else the line of
+   * {@code key}.
+   */
   public int line(String key, String child) {
     return nestedLines.getOrDefault(key + "\0" + child, line(key));
   }
@@ -289,7 +295,13 @@ public final class YamlMap {
   }
 
   private static String kind(JsonNode v) {
-    return v.isArray() ? "list" : v.isObject() ? "mapping" : v.isTextual() ? "text" : v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+    return v.isArray()
+        ? "list"
+        : v.isObject()
+            ? "mapping"
+            : v.isTextual()
+                ? "text"
+                : v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String firstLine(String message) {

@@ -223,15 +223,15 @@ public final class HistoryLog implements AutoCloseable {
 
   /**
    * Reads one segment forward from byte {@code offset} (the start of a line), for readers that
-   * resume where they stopped (the search index): each record goes to {@code sink} with the
-   * offset just after its line. Corrupt and blank lines are skipped; an unfinished last line is
-   * not read.
+   * resume where they stopped (the search index): each record goes to {@code sink} with the offset
+   * just after its line. Corrupt and blank lines are skipped; an unfinished last line is not read.
    *
    * @param segment a name from {@link #segmentNames()}
    * @return the offset just after the last complete line read: where to resume next time
    * @throws MemdirException when the segment cannot be read
    */
-  public long readSegment(String segment, long offset, java.util.function.ObjLongConsumer<Record> sink) {
+  public long readSegment(
+      String segment, long offset, java.util.function.ObjLongConsumer<Record> sink) {
     if (!Segments.NAME.matcher(segment).matches()) {
       throw new IllegalArgumentException("not a segment name: " + segment);
     }

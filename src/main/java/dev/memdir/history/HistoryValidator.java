@@ -110,7 +110,7 @@ final class HistoryValidator {
               l.terminated
                   ? ""
                   : " (the last line has no newline: a torn write, set aside in history/quarantine/"
-                        + " at the next open)";
+                      + " at the next open)";
           out.add(Problem.error(display, lineNo, e.getMessage() + torn));
           continue;
         }
@@ -121,7 +121,8 @@ final class HistoryValidator {
         if (recSegment.isEmpty()) {
           warnings.add("'ts' " + Record.format(rec.ts()) + " is outside the years 1970 to 9999");
         } else if (!recSegment.get().startsWith(month)) {
-          warnings.add("'ts' " + Record.format(rec.ts()) + " belongs in history/" + recSegment.get());
+          warnings.add(
+              "'ts' " + Record.format(rec.ts()) + " belongs in history/" + recSegment.get());
         }
         if (!ids.add(rec.id())) {
           warnings.add("duplicate id " + rec.id() + "; readers return both records");

@@ -32,19 +32,31 @@ final class AnthropicChatModel implements ChatModel {
 
   @Override
   public ChatResponse chat(ChatRequest request) {
-    return http.send("/v1/messages", Optional.of(body(request, false)), headers(), false,
+    return http.send(
+        "/v1/messages",
+        Optional.of(body(request, false)),
+        headers(),
+        false,
         (in, progress) -> parse(Json.readReply(config, in.readAllBytes())));
   }
 
   @Override
   public ChatResponse stream(ChatRequest request, StreamListener listener) {
-    return http.send("/v1/messages", Optional.of(body(request, true)), headers(), true,
+    return http.send(
+        "/v1/messages",
+        Optional.of(body(request, true)),
+        headers(),
+        true,
         (in, progress) -> new Assembler(listener, progress).read(in));
   }
 
   @Override
   public List<String> models() {
-    return http.send("/v1/models?limit=1000", Optional.empty(), headers(), false,
+    return http.send(
+        "/v1/models?limit=1000",
+        Optional.empty(),
+        headers(),
+        false,
         (in, progress) -> {
           JsonNode root = Json.readReply(config, in.readAllBytes());
           List<String> ids = new ArrayList<>();
@@ -105,11 +117,12 @@ final class AnthropicChatModel implements ChatModel {
         }
         tool.set("input_schema", t.parameters());
       }
-      String choice = switch (request.toolChoice()) {
-        case AUTO -> "auto";
-        case REQUIRED -> "any";
-        case NONE -> "none";
-      };
+      String choice =
+          switch (request.toolChoice()) {
+            case AUTO -> "auto";
+            case REQUIRED -> "any";
+            case NONE -> "none";
+          };
       body.putObject("tool_choice").put("type", choice);
     }
     if (stream) {
@@ -128,13 +141,13 @@ final class AnthropicChatModel implements ChatModel {
         content.addObject().put("type", "text").put("text", a.text());
       }
       for (ToolCall c : a.toolCalls()) {
-        ObjectNode block = content.addObject().put("type", "tool_use").put("id", c.id())
-            .put("name", c.name());
+        ObjectNode block =
+            content.addObject().put("type", "tool_use").put("id", c.id()).put("name", c.name());
         block.set("input", c.arguments().orElseGet(Json.MAPPER::createObjectNode));
       }
     } else if (m instanceof ToolResultMessage r) {
-      ObjectNode block = content.addObject().put("type", "tool_result")
-          .put("tool_use_id", r.toolCallId());
+      ObjectNode block =
+          content.addObject().put("type", "tool_result").put("tool_use_id", r.toolCallId());
       if (!r.content().isEmpty()) {
         block.put("content", r.content());
       }
@@ -160,16 +173,21 @@ final class AnthropicChatModel implements ChatModel {
         text.append(Json.text(block, "text"));
       } else if (type.equals("tool_use")) {
         JsonNode input = block.get("input");
-        calls.add(input instanceof ObjectNode o
-            ? ToolCall.of(Json.text(block, "id"), Json.text(block, "name"), o)
-            : ToolCall.of(Json.text(block, "id"), Json.text(block, "name"),
-                input == null ? "" : input.toString()));
+        calls.add(
+            input instanceof ObjectNode o
+                ? ToolCall.of(Json.text(block, "id"), Json.text(block, "name"), o)
+                : ToolCall.of(
+                    Json.text(block, "id"),
+                    Json.text(block, "name"),
+                    input == null ? "" : input.toString()));
       }
     }
-    return new ChatResponse(text.toString(), calls,
-        stopReason(Json.text(root, "stop_reason"), !calls.isEmpty()), usage(root.get("usage"),
-            Usage.ZERO), Json.text(root, "model").isEmpty() ? config.model()
-            : Json.text(root, "model"));
+    return new ChatResponse(
+        text.toString(),
+        calls,
+        stopReason(Json.text(root, "stop_reason"), !calls.isEmpty()),
+        usage(root.get("usage"), Usage.ZERO),
+        Json.text(root, "model").isEmpty() ? config.model() : Json.text(root, "model"));
   }
 
   static StopReason stopReason(String reason, boolean hasToolCalls) {
@@ -190,11 +208,12 @@ final class AnthropicChatModel implements ChatModel {
     }
     long input = before.inputTokens();
     if (u.has("input_tokens")) {
-      input = u.path("input_tokens").asLong() + u.path("cache_creation_input_tokens").asLong()
-          + u.path("cache_read_input_tokens").asLong();
+      input =
+          u.path("input_tokens").asLong()
+              + u.path("cache_creation_input_tokens").asLong()
+              + u.path("cache_read_input_tokens").asLong();
     }
-    long output = u.has("output_tokens") ? u.path("output_tokens").asLong()
-        : before.outputTokens();
+    long output = u.has("output_tokens") ? u.path("output_tokens").asLong() : before.outputTokens();
     return new Usage(Math.max(0, input), Math.max(0, output));
   }
 
@@ -216,10 +235,12 @@ final class AnthropicChatModel implements ChatModel {
 
     ChatResponse read(InputStream in) throws IOException {
       try {
-        Sse.read(in, e -> {
-          onEvent(Json.readEvent(config, e.data()));
-          return !done;
-        });
+        Sse.read(
+            in,
+            e -> {
+              onEvent(Json.readEvent(config, e.data()));
+              return !done;
+            });
       } catch (IOException e) {
         if (stop == null) {
           throw e;
@@ -234,8 +255,12 @@ final class AnthropicChatModel implements ChatModel {
         String raw = p.arguments.length() == 0 ? p.initialInput : p.arguments.toString();
         result.add(ToolCall.of(p.id, p.name, raw));
       }
-      return new ChatResponse(text.toString(), result,
-          stopReason(stop == null ? "" : stop, !result.isEmpty()), usage, model);
+      return new ChatResponse(
+          text.toString(),
+          result,
+          stopReason(stop == null ? "" : stop, !result.isEmpty()),
+          usage,
+          model);
     }
 
     private void onEvent(JsonNode event) {
@@ -251,9 +276,12 @@ final class AnthropicChatModel implements ChatModel {
           JsonNode block = event.path("content_block");
           int index = event.path("index").asInt();
           if (Json.text(block, "type").equals("tool_use")) {
-            PartialCall p = new PartialCall(calls.size(), Json.text(block, "id"),
-                Json.text(block, "name"),
-                block.has("input") ? block.get("input").toString() : "");
+            PartialCall p =
+                new PartialCall(
+                    calls.size(),
+                    Json.text(block, "id"),
+                    Json.text(block, "name"),
+                    block.has("input") ? block.get("input").toString() : "");
             calls.put(index, p);
             progress.delivered();
             listener.onToolCallStart(p.ordinal, p.id, p.name);
@@ -284,14 +312,14 @@ final class AnthropicChatModel implements ChatModel {
       } else if (type.equals("input_json_delta")) {
         PartialCall p = calls.get(index);
         if (p == null) {
-          throw Json.badResponse(config, "input_json_delta for block " + index
-              + ", which is not a tool_use block");
+          throw Json.badResponse(
+              config, "input_json_delta for block " + index + ", which is not a tool_use block");
         }
         String piece = Json.text(delta, "partial_json");
         p.arguments.append(piece);
         if (p.arguments.length() > ToolCall.MAX_ARGUMENT_CHARS + 1) {
-          throw Json.badResponse(config, "tool input over " + ToolCall.MAX_ARGUMENT_CHARS
-              + " chars");
+          throw Json.badResponse(
+              config, "tool input over " + ToolCall.MAX_ARGUMENT_CHARS + " chars");
         }
         if (!piece.isEmpty()) {
           listener.onToolCallArguments(p.ordinal, piece);

@@ -12,9 +12,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A response body as an input stream whose reads time out: the JDK's own stream blocks forever
- * on a server that stops sending. Reads fail after {@code idleNanos} without data, after the
- * overall deadline, or past {@code maxBytes}.
+ * A response body as an input stream whose reads time out: the JDK's own stream blocks forever on a
+ * server that stops sending. Reads fail after {@code idleNanos} without data, after the overall
+ * deadline, or past {@code maxBytes}.
  */
 final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteBuffer>> {
   private static final Object END = new Object();
@@ -121,8 +121,9 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
   }
 
   private Object poll() throws IOException {
-    long wait = Math.min(idleNanos, deadline == Long.MAX_VALUE ? Long.MAX_VALUE
-        : deadline - System.nanoTime());
+    long wait =
+        Math.min(
+            idleNanos, deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime());
     Object next;
     try {
       next = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);

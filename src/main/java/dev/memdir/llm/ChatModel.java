@@ -26,12 +26,12 @@ public interface ChatModel {
   ChatResponse chat(ChatRequest request);
 
   /**
-   * Sends one request as a stream, telling {@code listener} each text and tool-call fragment as
-   * it arrives, and returns the reassembled reply. A stream is retried only while nothing has
-   * reached the listener.
+   * Sends one request as a stream, telling {@code listener} each text and tool-call fragment as it
+   * arrives, and returns the reassembled reply. A stream is retried only while nothing has reached
+   * the listener.
    *
-   * @throws dev.memdir.LlmException when the request fails; kind {@code TRUNCATED} when the
-   *     stream stopped early
+   * @throws dev.memdir.LlmException when the request fails; kind {@code TRUNCATED} when the stream
+   *     stopped early
    */
   ChatResponse stream(ChatRequest request, StreamListener listener);
 

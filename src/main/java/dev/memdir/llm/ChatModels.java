@@ -12,9 +12,12 @@ public final class ChatModels {
    * @throws LlmException of kind {@code CONFIG} when a key the provider needs is missing
    */
   public static ChatModel open(ModelConfig config) {
-    config.problem().ifPresent(p -> {
-      throw new LlmException(LlmException.Kind.CONFIG, 0, config.label() + ": " + p);
-    });
+    config
+        .problem()
+        .ifPresent(
+            p -> {
+              throw new LlmException(LlmException.Kind.CONFIG, 0, config.label() + ": " + p);
+            });
     return config.provider() == Provider.ANTHROPIC
         ? new AnthropicChatModel(config)
         : new OpenAiChatModel(config);

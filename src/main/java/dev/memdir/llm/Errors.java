@@ -6,8 +6,8 @@ import dev.memdir.LlmException.Kind;
 import java.util.Locale;
 
 /**
- * Turns a failed HTTP reply into an {@link LlmException} whose one-line message says what
- * happened and what to do. Knows the error shapes of OpenAI ({@code {"error": {"message", "type",
+ * Turns a failed HTTP reply into an {@link LlmException} whose one-line message says what happened
+ * and what to do. Knows the error shapes of OpenAI ({@code {"error": {"message", "type",
  * "code"}}}), Anthropic ({@code {"type": "error", "error": {"type", "message"}}}) and the
  * OpenAI-compatible servers (Ollama, vLLM, llama.cpp), whose messages are matched by their words.
  */
@@ -25,59 +25,102 @@ final class Errors {
     String lower = detail.toLowerCase(Locale.ROOT);
     String http = "HTTP " + status + (detail.isEmpty() ? "" : ": " + detail);
     String keyVar = config.provider().keyVariable().orElse("the API key variable");
-    if (type.contains("insufficient_quota") || lower.contains("exceeded your current quota")
+    if (type.contains("insufficient_quota")
+        || lower.contains("exceeded your current quota")
         || lower.contains("credit balance is too low")) {
-      return error(config, Kind.QUOTA, status, "the account has no quota or credit left (" + http
-          + ")", "check billing for the key in " + keyVar);
+      return error(
+          config,
+          Kind.QUOTA,
+          status,
+          "the account has no quota or credit left (" + http + ")",
+          "check billing for the key in " + keyVar);
     }
-    if (status == 401 || type.contains("authentication_error")
+    if (status == 401
+        || type.contains("authentication_error")
         || type.contains("invalid_api_key")) {
-      String what = config.apiKey().isPresent()
-          ? "the API key was rejected (" + http + ")"
-          : "the server wants an API key and none was sent (" + http + ")";
+      String what =
+          config.apiKey().isPresent()
+              ? "the API key was rejected (" + http + ")"
+              : "the server wants an API key and none was sent (" + http + ")";
       return error(config, Kind.AUTH, status, what, "set " + keyVar + " to a valid key");
     }
     if (status == 403 || type.contains("permission_error")) {
-      return error(config, Kind.AUTH, status, "the API key may not do this (" + http + ")",
+      return error(
+          config,
+          Kind.AUTH,
+          status,
+          "the API key may not do this (" + http + ")",
           "check the key's permissions for model '" + config.model() + "'");
     }
     if (noToolSupport(lower)) {
-      return error(config, Kind.NO_TOOL_SUPPORT, status,
-          "model '" + config.model() + "' does not accept tools (" + http + ")", toolAdvice(lower));
+      return error(
+          config,
+          Kind.NO_TOOL_SUPPORT,
+          status,
+          "model '" + config.model() + "' does not accept tools (" + http + ")",
+          toolAdvice(lower));
     }
     if (contextTooLong(status, type, lower)) {
-      return error(config, Kind.CONTEXT_TOO_LONG, status,
+      return error(
+          config,
+          Kind.CONTEXT_TOO_LONG,
+          status,
           "the prompt is longer than the model's context window (" + http + ")",
           "lower context_window in agent.yaml or shorten core memory");
     }
     if (unknownModel(status, type, lower)) {
-      return error(config, Kind.UNKNOWN_MODEL, status,
+      return error(
+          config,
+          Kind.UNKNOWN_MODEL,
+          status,
           "the server does not know model '" + config.model() + "' (" + http + ")",
           config.provider() == Provider.OLLAMA
-              ? "pull it with `ollama pull " + config.model()
+              ? "pull it with `ollama pull "
+                  + config.model()
                   + "` or fix the name in --model / agent.yaml"
-              : "check the name after '" + config.provider().word()
+              : "check the name after '"
+                  + config.provider().word()
                   + "/' in --model / agent.yaml; `memdir doctor` lists what the server has");
     }
     if (status == 404) {
-      return error(config, Kind.BAD_REQUEST, status, "no such endpoint at " + config.baseUrl()
-          + " (" + http + ")", config.provider().openAiCompatible()
+      return error(
+          config,
+          Kind.BAD_REQUEST,
+          status,
+          "no such endpoint at " + config.baseUrl() + " (" + http + ")",
+          config.provider().openAiCompatible()
               ? "check base_url: OpenAI-compatible servers usually end in /v1"
               : "check base_url: it should be the server root, such as https://api.anthropic.com");
     }
     if (status == 429) {
-      return error(config, Kind.RATE_LIMITED, status, "rate limited (" + http + ")",
+      return error(
+          config,
+          Kind.RATE_LIMITED,
+          status,
+          "rate limited (" + http + ")",
           "wait a minute and try again, or send fewer requests");
     }
     if (status == 408) {
-      return error(config, Kind.TIMEOUT, status, "the server timed out the request (" + http + ")",
+      return error(
+          config,
+          Kind.TIMEOUT,
+          status,
+          "the server timed out the request (" + http + ")",
           "try again");
     }
     if (status >= 500 || status == 409) {
-      return error(config, Kind.SERVER_ERROR, status, "the server failed (" + http + ")",
+      return error(
+          config,
+          Kind.SERVER_ERROR,
+          status,
+          "the server failed (" + http + ")",
           "try again later; if it persists, check the server's status or logs");
     }
-    return error(config, Kind.BAD_REQUEST, status, "the server refused the request (" + http + ")",
+    return error(
+        config,
+        Kind.BAD_REQUEST,
+        status,
+        "the server refused the request (" + http + ")",
         "the server may not support this request; if it is a real provider, report it as a memdir"
             + " bug with this message");
   }
@@ -92,15 +135,16 @@ final class Errors {
     }
     String type = Json.text(error, "type");
     if (status == 0) {
-      status = switch (type) {
-        case "overloaded_error", "api_error" -> 529;
-        case "rate_limit_error" -> 429;
-        case "invalid_request_error" -> 400;
-        case "authentication_error" -> 401;
-        case "permission_error" -> 403;
-        case "not_found_error" -> 404;
-        default -> 500;
-      };
+      status =
+          switch (type) {
+            case "overloaded_error", "api_error" -> 529;
+            case "rate_limit_error" -> 429;
+            case "invalid_request_error" -> 400;
+            case "authentication_error" -> 401;
+            case "permission_error" -> 403;
+            case "not_found_error" -> 404;
+            default -> 500;
+          };
     }
     return fromStatus(config, status, root.toString());
   }
@@ -147,8 +191,11 @@ final class Errors {
     }
     boolean mentionsModel = lower.contains("model");
     return mentionsModel
-        && (status == 404 || lower.contains("not found") || lower.contains("does not exist")
-            || lower.contains("invalid model") || lower.contains("unknown model"));
+        && (status == 404
+            || lower.contains("not found")
+            || lower.contains("does not exist")
+            || lower.contains("invalid model")
+            || lower.contains("unknown model"));
   }
 
   private static JsonNode errorNode(String body) {
@@ -172,8 +219,10 @@ final class Errors {
 
   /** The server's own message, on one line, capped and masked. */
   private static String detail(ModelConfig config, JsonNode error, String body) {
-    String text = error != null && error.has("message") ? Json.text(error, "message")
-        : error != null && error.has("detail") ? Json.text(error, "detail") : body;
+    String text =
+        error != null && error.has("message")
+            ? Json.text(error, "message")
+            : error != null && error.has("detail") ? Json.text(error, "detail") : body;
     text = text.replaceAll("\\s+", " ").strip();
     if (text.startsWith("<")) {
       text = "an HTML page"; // a proxy's error page says nothing useful in one line

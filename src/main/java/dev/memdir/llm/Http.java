@@ -24,16 +24,18 @@ import java.util.Optional;
 import java.util.concurrent.Flow;
 
 /**
- * Sends requests to a model server and retries them by the {@link RetryPolicy}: the one place
- * where HTTP failures become {@link LlmException}s.
+ * Sends requests to a model server and retries them by the {@link RetryPolicy}: the one place where
+ * HTTP failures become {@link LlmException}s.
  */
 final class Http {
   /** The largest reply read; a chat reply is far smaller. */
   static final long MAX_REPLY_BYTES = 32L << 20;
 
   private static final long MAX_ERROR_BYTES = 64 << 10;
-  private static final String USER_AGENT = "memdir/" + java.util.Objects.requireNonNullElse(
-      Http.class.getPackage().getImplementationVersion(), "dev");
+  private static final String USER_AGENT =
+      "memdir/"
+          + java.util.Objects.requireNonNullElse(
+              Http.class.getPackage().getImplementationVersion(), "dev");
   private static final System.Logger LOG = System.getLogger(Http.class.getName());
 
   private final ModelConfig config;
@@ -103,14 +105,18 @@ final class Http {
       }
       Optional<Duration> delay = policy.delay(attempt, failure.retryAfter, waited);
       if (delay.isEmpty()) {
-        throw gaveUp(e, failure.retryAfter.isPresent()
-            ? "the server asked to wait " + failure.retryAfter.get().toSeconds()
-                + " s, past the retry budget"
-            : attempt + " tries, retry budget of " + policy.budget().toSeconds() + " s spent");
+        throw gaveUp(
+            e,
+            failure.retryAfter.isPresent()
+                ? "the server asked to wait "
+                    + failure.retryAfter.get().toSeconds()
+                    + " s, past the retry budget"
+                : attempt + " tries, retry budget of " + policy.budget().toSeconds() + " s spent");
       }
       int retry = attempt;
-      LOG.log(Level.DEBUG, () -> "retry " + retry + " in " + delay.get().toMillis() + " ms: "
-          + e.getMessage());
+      LOG.log(
+          Level.DEBUG,
+          () -> "retry " + retry + " in " + delay.get().toMillis() + " ms: " + e.getMessage());
       try {
         policy.sleeper().sleep(delay.get());
       } catch (InterruptedException ie) {
@@ -139,37 +145,53 @@ final class Http {
     return b.build();
   }
 
-  private <T> T once(HttpRequest request, boolean streaming, Handler<T> handler,
-      Progress progress) {
+  private <T> T once(
+      HttpRequest request, boolean streaming, Handler<T> handler, Progress progress) {
     HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
     try {
       response = client.send(request, HttpResponse.BodyHandlers.ofPublisher());
     } catch (HttpConnectTimeoutException e) {
-      throw fail(Kind.UNREACHABLE, "no connection to " + config.baseUrl() + " within "
-          + config.connectTimeout().toSeconds() + " s", unreachableAdvice(), e);
+      throw fail(
+          Kind.UNREACHABLE,
+          "no connection to "
+              + config.baseUrl()
+              + " within "
+              + config.connectTimeout().toSeconds()
+              + " s",
+          unreachableAdvice(),
+          e);
     } catch (HttpTimeoutException e) {
-      throw fail(Kind.TIMEOUT, "no reply from " + config.baseUrl() + " within "
-          + config.timeout().toSeconds() + " s", "the server is busy or the model is slow; try"
-          + " again", e);
+      throw fail(
+          Kind.TIMEOUT,
+          "no reply from " + config.baseUrl() + " within " + config.timeout().toSeconds() + " s",
+          "the server is busy or the model is slow; try" + " again",
+          e);
     } catch (ConnectException e) {
-      throw fail(Kind.UNREACHABLE, "cannot connect to " + config.baseUrl() + " ("
-          + reason(e) + ")", unreachableAdvice(), e);
+      throw fail(
+          Kind.UNREACHABLE,
+          "cannot connect to " + config.baseUrl() + " (" + reason(e) + ")",
+          unreachableAdvice(),
+          e);
     } catch (IOException e) {
-      throw fail(Kind.CONNECTION, "the connection to " + config.baseUrl()
-          + " closed before a reply (" + reason(e) + ")", "try again", e);
+      throw fail(
+          Kind.CONNECTION,
+          "the connection to " + config.baseUrl() + " closed before a reply (" + reason(e) + ")",
+          "try again",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MemdirException("interrupted while waiting for " + config.label());
     }
     long timeout = config.timeout().toNanos();
-    BodyStream body = new BodyStream(timeout, streaming ? Long.MAX_VALUE : timeout,
-        MAX_REPLY_BYTES);
+    BodyStream body =
+        new BodyStream(timeout, streaming ? Long.MAX_VALUE : timeout, MAX_REPLY_BYTES);
     response.body().subscribe(body);
     try (body) {
       int status = response.statusCode();
       if (status < 200 || status > 299) {
         String text = new String(readCapped(body), StandardCharsets.UTF_8);
-        throw new Failure(Errors.fromStatus(config, status, text),
+        throw new Failure(
+            Errors.fromStatus(config, status, text),
             retryAfter(response.headers().firstValue("retry-after")));
       }
       return handler.handle(body, progress);
@@ -178,12 +200,27 @@ final class Http {
     } catch (BodyStream.TooLargeException e) {
       throw fail(Kind.BAD_RESPONSE, e.getMessage(), "check base_url points at a model server", e);
     } catch (HttpTimeoutException e) {
-      throw fail(Kind.TIMEOUT, (streaming ? "the stream from " : "the reply from ")
-          + config.baseUrl() + " stalled for " + config.timeout().toSeconds() + " s",
-          "try again", e);
+      throw fail(
+          Kind.TIMEOUT,
+          (streaming ? "the stream from " : "the reply from ")
+              + config.baseUrl()
+              + " stalled for "
+              + config.timeout().toSeconds()
+              + " s",
+          "try again",
+          e);
     } catch (IOException e) {
-      throw fail(Kind.TRUNCATED, "the reply from " + config.baseUrl() + " was cut off after "
-          + body.bytesRead() + " bytes (" + reason(e) + ")", "try again", e);
+      throw fail(
+          Kind.TRUNCATED,
+          "the reply from "
+              + config.baseUrl()
+              + " was cut off after "
+              + body.bytesRead()
+              + " bytes ("
+              + reason(e)
+              + ")",
+          "try again",
+          e);
     }
   }
 
@@ -207,8 +244,8 @@ final class Http {
   }
 
   private static LlmException gaveUp(LlmException e, String why) {
-    return new LlmException(e.kind(), e.status(), e.getMessage() + " (gave up after " + why + ")",
-        e);
+    return new LlmException(
+        e.kind(), e.status(), e.getMessage() + " (gave up after " + why + ")", e);
   }
 
   private static String reason(Throwable e) {

@@ -81,9 +81,14 @@ final class Json {
   }
 
   static dev.memdir.LlmException badResponse(ModelConfig config, String what) {
-    return Errors.error(config, dev.memdir.LlmException.Kind.BAD_RESPONSE, 0, what,
-        "check that base_url points at a " + (config.provider().openAiCompatible()
-            ? "OpenAI-compatible" : "Anthropic") + " server");
+    return Errors.error(
+        config,
+        dev.memdir.LlmException.Kind.BAD_RESPONSE,
+        0,
+        what,
+        "check that base_url points at a "
+            + (config.provider().openAiCompatible() ? "OpenAI-compatible" : "Anthropic")
+            + " server");
   }
 
   /** The text of {@code node.get(field)}, or empty when absent or null. */

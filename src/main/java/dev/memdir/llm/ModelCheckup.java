@@ -50,8 +50,10 @@ public final class ModelCheckup {
 
   /** Runs the model checks once each, without retries. */
   public static List<Finding> run(ModelConfig config) {
-    ModelConfig quick = config.withRetry(RetryPolicy.NONE)
-        .withTimeouts(config.connectTimeout(), min(config.timeout(), CHECK_TIMEOUT));
+    ModelConfig quick =
+        config
+            .withRetry(RetryPolicy.NONE)
+            .withTimeouts(config.connectTimeout(), min(config.timeout(), CHECK_TIMEOUT));
     List<Finding> out = new ArrayList<>();
     String where = config.label() + " at " + config.baseUrl() + " (" + config.keyStatus() + ")";
     Optional<String> problem = config.problem();
@@ -80,8 +82,12 @@ public final class ModelCheckup {
       ids = model.models();
     } catch (LlmException e) {
       if (e.status() == 404 || e.status() == 405) {
-        return new Finding(Status.WARNING, "endpoint",
-            "the server has no models listing (HTTP " + e.status() + "); the tools check below"
+        return new Finding(
+            Status.WARNING,
+            "endpoint",
+            "the server has no models listing (HTTP "
+                + e.status()
+                + "); the tools check below"
                 + " shows whether it answers");
       }
       return new Finding(Status.PROBLEM, "endpoint", e.getMessage());
@@ -90,23 +96,34 @@ public final class ModelCheckup {
       return new Finding(Status.OK, "endpoint", c.baseUrl() + " answers (it lists no models)");
     }
     if (ids.contains(c.model()) || ids.contains(c.model() + ":latest")) {
-      return new Finding(Status.OK, "endpoint", c.baseUrl() + " answers and serves '"
-          + c.model() + "'");
+      return new Finding(
+          Status.OK, "endpoint", c.baseUrl() + " answers and serves '" + c.model() + "'");
     }
-    String todo = c.provider() == Provider.OLLAMA
-        ? "pull it with `ollama pull " + c.model() + "` or pick one of these"
-        : "pick one of these in --model or agent.yaml";
-    return new Finding(Status.PROBLEM, "endpoint", c.baseUrl() + " answers but does not list '"
-        + c.model() + "': " + todo + ": " + shortList(ids));
+    String todo =
+        c.provider() == Provider.OLLAMA
+            ? "pull it with `ollama pull " + c.model() + "` or pick one of these"
+            : "pick one of these in --model or agent.yaml";
+    return new Finding(
+        Status.PROBLEM,
+        "endpoint",
+        c.baseUrl()
+            + " answers but does not list '"
+            + c.model()
+            + "': "
+            + todo
+            + ": "
+            + shortList(ids));
   }
 
   private static Finding tools(ChatModel model) {
     ObjectNode schema = Json.MAPPER.createObjectNode().put("type", "object");
     schema.putObject("properties");
     ToolSpec ping = new ToolSpec("ping", "Answers pong. Call it when asked to ping.", schema);
-    ChatRequest request = ChatRequest.of(
-        List.of(new UserMessage("Call the ping tool now, with no arguments.")), List.of(ping))
-        .withMaxTokens(256);
+    ChatRequest request =
+        ChatRequest.of(
+                List.of(new UserMessage("Call the ping tool now, with no arguments.")),
+                List.of(ping))
+            .withMaxTokens(256);
     ChatResponse r;
     try {
       r = model.chat(request);
@@ -114,16 +131,26 @@ public final class ModelCheckup {
       return new Finding(Status.PROBLEM, "tools", e.getMessage());
     }
     if (!r.toolCalls().isEmpty()) {
-      return new Finding(Status.OK, "tools", "the model accepts tools and called one ("
-          + r.usage().total() + " tokens)");
+      return new Finding(
+          Status.OK,
+          "tools",
+          "the model accepts tools and called one (" + r.usage().total() + " tokens)");
     }
     if (r.truncated()) {
-      return new Finding(Status.WARNING, "tools", "the model accepts tools but its reply was cut"
-          + " at " + request.maxTokens() + " tokens before it called one");
+      return new Finding(
+          Status.WARNING,
+          "tools",
+          "the model accepts tools but its reply was cut"
+              + " at "
+              + request.maxTokens()
+              + " tokens before it called one");
     }
-    return new Finding(Status.WARNING, "tools", "the model accepts tools but answered in text"
-        + " instead of calling one: it may not use memory tools reliably; a model trained for"
-        + " tool calling works better");
+    return new Finding(
+        Status.WARNING,
+        "tools",
+        "the model accepts tools but answered in text"
+            + " instead of calling one: it may not use memory tools reliably; a model trained for"
+            + " tool calling works better");
   }
 
   private static Finding skipped(String topic, String why) {
@@ -132,8 +159,7 @@ public final class ModelCheckup {
 
   private static String shortList(List<String> ids) {
     List<String> first = ids.subList(0, Math.min(10, ids.size()));
-    return String.join(", ", first) + (ids.size() > 10 ? ", ... (" + ids.size() + " in all)"
-        : "");
+    return String.join(", ", first) + (ids.size() > 10 ? ", ... (" + ids.size() + " in all)" : "");
   }
 
   private static Duration min(Duration a, Duration b) {

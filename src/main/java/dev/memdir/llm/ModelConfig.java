@@ -14,10 +14,10 @@ import java.util.regex.Pattern;
 /**
  * Which model to call, where, and with which key and limits.
  *
- * <p>The base URL comes from, first match wins: {@code --base-url}, {@code base_url} in
- * agent.yaml, the provider's environment variable ({@code OPENAI_BASE_URL}, {@code
- * ANTHROPIC_BASE_URL}, {@code OLLAMA_HOST}), the provider's default. The key comes from {@code
- * OPENAI_API_KEY} or {@code ANTHROPIC_API_KEY}; Ollama needs none.
+ * <p>The base URL comes from, first match wins: {@code --base-url}, {@code base_url} in agent.yaml,
+ * the provider's environment variable ({@code OPENAI_BASE_URL}, {@code ANTHROPIC_BASE_URL}, {@code
+ * OLLAMA_HOST}), the provider's default. The key comes from {@code OPENAI_API_KEY} or {@code
+ * ANTHROPIC_API_KEY}; Ollama needs none.
  *
  * @param provider the provider part of {@code provider/name}
  * @param model the model name, as the server knows it
@@ -61,7 +61,9 @@ public record ModelConfig(
         || baseUrl.getHost() == null) {
       throw new IllegalArgumentException("base URL must be http(s)://host..., got " + baseUrl);
     }
-    if (timeout.isNegative() || timeout.isZero() || connectTimeout.isNegative()
+    if (timeout.isNegative()
+        || timeout.isZero()
+        || connectTimeout.isNegative()
         || connectTimeout.isZero()) {
       throw new IllegalArgumentException("timeouts must be positive");
     }
@@ -81,8 +83,7 @@ public record ModelConfig(
       Optional<String> modelOverride,
       Optional<String> baseUrlOverride,
       Map<String, String> env) {
-    return resolve(
-        modelOverride.orElse(config.model()), baseUrlOverride.or(config::baseUrl), env);
+    return resolve(modelOverride.orElse(config.model()), baseUrlOverride.or(config::baseUrl), env);
   }
 
   /**
@@ -112,14 +113,22 @@ public record ModelConfig(
     String url = baseUrl.map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
     String from = "base_url";
     if (url == null) {
-      url = Optional.ofNullable(env.get(provider.baseUrlVariable())).map(String::strip)
-          .filter(s -> !s.isEmpty()).map(u -> provider == Provider.OLLAMA ? ollamaUrl(u) : u)
-          .orElse(provider.defaultBaseUrl());
+      url =
+          Optional.ofNullable(env.get(provider.baseUrlVariable()))
+              .map(String::strip)
+              .filter(s -> !s.isEmpty())
+              .map(u -> provider == Provider.OLLAMA ? ollamaUrl(u) : u)
+              .orElse(provider.defaultBaseUrl());
       from = provider.baseUrlVariable();
     }
     Optional<ApiKey> key =
-        provider.keyVariable().flatMap(v -> Optional.ofNullable(env.get(v))
-            .filter(s -> !s.isBlank()).map(s -> ApiKey.of(s, v)));
+        provider
+            .keyVariable()
+            .flatMap(
+                v ->
+                    Optional.ofNullable(env.get(v))
+                        .filter(s -> !s.isBlank())
+                        .map(s -> ApiKey.of(s, v)));
     return new ModelConfig(
         provider,
         m.group(2),
@@ -147,8 +156,8 @@ public record ModelConfig(
 
   /** This configuration with a key, for callers that keep keys elsewhere than the environment. */
   public ModelConfig withApiKey(ApiKey key) {
-    return new ModelConfig(provider, model, baseUrl, Optional.of(key), connectTimeout, timeout,
-        retry);
+    return new ModelConfig(
+        provider, model, baseUrl, Optional.of(key), connectTimeout, timeout, retry);
   }
 
   /**
@@ -212,8 +221,10 @@ public record ModelConfig(
       hostPart = "127.0.0.1"; // the bind-all address the server uses is not one to connect to
     }
     // As Ollama reads it: a bare host gets port 11434, an explicit scheme its usual port.
-    int port = uri.getPort() >= 0 ? uri.getPort()
-        : !hasScheme ? 11434 : "https".equals(uri.getScheme()) ? 443 : 80;
+    int port =
+        uri.getPort() >= 0
+            ? uri.getPort()
+            : !hasScheme ? 11434 : "https".equals(uri.getScheme()) ? 443 : 80;
     String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("/+$", "");
     return uri.getScheme() + "://" + hostPart + ":" + port + path + "/v1";
   }
@@ -231,8 +242,8 @@ public record ModelConfig(
     }
     if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
         || uri.getHost() == null) {
-      throw config(from + " must start with http:// or https:// and name a host, got \"" + url
-          + "\"");
+      throw config(
+          from + " must start with http:// or https:// and name a host, got \"" + url + "\"");
     }
     return uri;
   }

@@ -13,8 +13,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A client for OpenAI's chat-completions API and the servers that copy it (Ollama, vLLM,
- * llama.cpp server, LM Studio, OpenRouter).
+ * A client for OpenAI's chat-completions API and the servers that copy it (Ollama, vLLM, llama.cpp
+ * server, LM Studio, OpenRouter).
  */
 final class OpenAiChatModel implements ChatModel {
   private final ModelConfig config;
@@ -32,26 +32,39 @@ final class OpenAiChatModel implements ChatModel {
 
   @Override
   public ChatResponse chat(ChatRequest request) {
-    return http.send("/chat/completions", Optional.of(body(request, false)), headers(), false,
+    return http.send(
+        "/chat/completions",
+        Optional.of(body(request, false)),
+        headers(),
+        false,
         (in, progress) -> parse(Json.readReply(config, in.readAllBytes())));
   }
 
   @Override
   public ChatResponse stream(ChatRequest request, StreamListener listener) {
-    return http.send("/chat/completions", Optional.of(body(request, true)), headers(), true,
+    return http.send(
+        "/chat/completions",
+        Optional.of(body(request, true)),
+        headers(),
+        true,
         (in, progress) -> new Assembler(listener, progress).read(in));
   }
 
   @Override
   public List<String> models() {
-    return http.send("/models", Optional.empty(), headers(), false, (in, progress) -> {
-      JsonNode root = Json.readReply(config, in.readAllBytes());
-      List<String> ids = new ArrayList<>();
-      for (JsonNode m : root.path("data")) {
-        ids.add(Json.text(m, "id"));
-      }
-      return ids;
-    });
+    return http.send(
+        "/models",
+        Optional.empty(),
+        headers(),
+        false,
+        (in, progress) -> {
+          JsonNode root = Json.readReply(config, in.readAllBytes());
+          List<String> ids = new ArrayList<>();
+          for (JsonNode m : root.path("data")) {
+            ids.add(Json.text(m, "id"));
+          }
+          return ids;
+        });
   }
 
   private Map<String, String> headers() {
@@ -106,7 +119,8 @@ final class OpenAiChatModel implements ChatModel {
           ObjectNode call = calls.addObject().put("id", c.id()).put("type", "function");
           // Broken arguments go back as {}: servers that render chat templates (vLLM) parse
           // them and would refuse the whole request; the tool result carries the error.
-          call.putObject("function").put("name", c.name())
+          call.putObject("function")
+              .put("name", c.name())
               .put("arguments", c.argumentsValid() ? c.rawArguments() : "{}");
         }
       }
@@ -131,8 +145,8 @@ final class OpenAiChatModel implements ChatModel {
     for (JsonNode tc : message.path("tool_calls")) {
       JsonNode fn = tc.path("function");
       JsonNode args = fn.get("arguments");
-      String raw = args == null || args.isNull() ? "" : args.isTextual() ? args.asText()
-          : args.toString();
+      String raw =
+          args == null || args.isNull() ? "" : args.isTextual() ? args.asText() : args.toString();
       calls.add(ToolCall.of(id(Json.text(tc, "id"), index++), Json.text(fn, "name"), raw));
     }
     return new ChatResponse(
@@ -172,7 +186,8 @@ final class OpenAiChatModel implements ChatModel {
     if (u == null || !u.isObject()) {
       return Usage.ZERO;
     }
-    return new Usage(Math.max(0, u.path("prompt_tokens").asLong()),
+    return new Usage(
+        Math.max(0, u.path("prompt_tokens").asLong()),
         Math.max(0, u.path("completion_tokens").asLong()));
   }
 
@@ -202,14 +217,16 @@ final class OpenAiChatModel implements ChatModel {
 
     ChatResponse read(java.io.InputStream in) throws IOException {
       try {
-        Sse.read(in, e -> {
-          if (e.data().equals("[DONE]")) {
-            done = true;
-            return false;
-          }
-          onChunk(Json.readEvent(config, e.data()));
-          return true;
-        });
+        Sse.read(
+            in,
+            e -> {
+              if (e.data().equals("[DONE]")) {
+                done = true;
+                return false;
+              }
+              onChunk(Json.readEvent(config, e.data()));
+              return true;
+            });
       } catch (IOException e) {
         if (finish == null) {
           throw e;
@@ -224,8 +241,12 @@ final class OpenAiChatModel implements ChatModel {
         PartialCall p = entry.getValue();
         result.add(ToolCall.of(id(p.id, entry.getKey()), p.name, p.arguments.toString()));
       }
-      return new ChatResponse(text.toString(), result,
-          stopReason(finish == null ? "" : finish, !result.isEmpty()), usage, model);
+      return new ChatResponse(
+          text.toString(),
+          result,
+          stopReason(finish == null ? "" : finish, !result.isEmpty()),
+          usage,
+          model);
     }
 
     private void onChunk(JsonNode chunk) {
@@ -264,15 +285,17 @@ final class OpenAiChatModel implements ChatModel {
         p.id = Json.text(tc, "id");
       }
       JsonNode fn = tc.path("function");
-      p.name += Json.text(fn, "name").isEmpty() || p.name.equals(Json.text(fn, "name"))
-          ? "" : Json.text(fn, "name");
+      p.name +=
+          Json.text(fn, "name").isEmpty() || p.name.equals(Json.text(fn, "name"))
+              ? ""
+              : Json.text(fn, "name");
       JsonNode args = fn.get("arguments");
-      String piece = args == null || args.isNull() ? "" : args.isTextual() ? args.asText()
-          : args.toString();
+      String piece =
+          args == null || args.isNull() ? "" : args.isTextual() ? args.asText() : args.toString();
       p.arguments.append(piece);
       if (p.arguments.length() > ToolCall.MAX_ARGUMENT_CHARS + 1) {
-        throw Json.badResponse(config, "tool call arguments over "
-            + ToolCall.MAX_ARGUMENT_CHARS + " chars");
+        throw Json.badResponse(
+            config, "tool call arguments over " + ToolCall.MAX_ARGUMENT_CHARS + " chars");
       }
       if (!p.started && !p.name.isEmpty()) {
         p.started = true;

@@ -1,8 +1,8 @@
 package dev.memdir.llm;
 
 /**
- * Receives the fragments of a streamed reply as they arrive, on the calling thread. The methods
- * do nothing by default.
+ * Receives the fragments of a streamed reply as they arrive, on the calling thread. The methods do
+ * nothing by default.
  */
 public interface StreamListener {
   /** A listener that ignores everything. */

@@ -4,8 +4,8 @@
  * OpenAI-compatible chat-completions server (OpenAI, Ollama, vLLM, llama.cpp, LM Studio,
  * OpenRouter) and one for Anthropic's Messages API.
  *
- * <p>The only package that speaks HTTP to models. It knows nothing of agent directories beyond
- * the settings in {@link dev.memdir.format.AgentConfig}; it imports only {@code format} and the
+ * <p>The only package that speaks HTTP to models. It knows nothing of agent directories beyond the
+ * settings in {@link dev.memdir.format.AgentConfig}; it imports only {@code format} and the
  * exception types in {@code dev.memdir}. API keys never leave this package: they are masked in
  * every message and {@code toString}.
  */

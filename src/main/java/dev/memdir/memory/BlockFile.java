@@ -31,7 +31,9 @@ final class BlockFile {
           Problem.warning(
               file,
               fm.line(key),
-              "front matter: unknown key '" + key + "' (kept as is; known: description, limit, read_only, metadata)"));
+              "front matter: unknown key '"
+                  + key
+                  + "' (kept as is; known: description, limit, read_only, metadata)"));
     }
     String body = doc.body();
     String value = body.endsWith("\n") ? body.substring(0, body.length() - 1) : body;

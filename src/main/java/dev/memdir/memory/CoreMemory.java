@@ -31,8 +31,8 @@ import java.util.stream.Collectors;
  *
  * <p>An agent edit may say which value it was computed against ({@code basedOn}, the {@link
  * Block#valueHash()} the agent saw). When the value has changed since, the edit is re-applied only
- * where that is unambiguous: an append, an insert at the top or end, a replace whose old text
- * still occurs exactly once. A rethink, or an insert at a line number, is refused.
+ * where that is unambiguous: an append, an insert at the top or end, a replace whose old text still
+ * occurs exactly once. A rethink, or an insert at a line number, is refused.
  */
 public final class CoreMemory {
   private static final int ATTEMPTS = 10;
@@ -272,8 +272,11 @@ public final class CoreMemory {
             BlockFile.parse(label, TextFiles.decode(before, display), display, new ArrayList<>());
         if (current.readOnly() && actor == Actor.AGENT) {
           throw new EditException(
-              "block '" + label + "' is read-only; the agent cannot edit it (a person may edit "
-                  + display + ")");
+              "block '"
+                  + label
+                  + "' is read-only; the agent cannot edit it (a person may edit "
+                  + display
+                  + ")");
         }
         boolean stale = basedOn.isPresent() && !basedOn.get().equals(current.valueHash());
         Block next = current.withValue(change.apply(current, stale));
@@ -285,8 +288,7 @@ public final class CoreMemory {
         // A person saved the file meanwhile: apply the edit to their text.
       }
     }
-    throw new EditException(
-        "block '" + label + "' kept changing while being edited; try again");
+    throw new EditException("block '" + label + "' kept changing while being edited; try again");
   }
 
   private static void checkLimit(Block b, String value) {

@@ -38,8 +38,8 @@ final class Edits {
   }
 
   /**
-   * Replaces {@code old} in a value that changed since the agent read it: only when it still
-   * occurs exactly once, so the edit means what it meant.
+   * Replaces {@code old} in a value that changed since the agent read it: only when it still occurs
+   * exactly once, so the edit means what it meant.
    */
   static String replaceOnceInChanged(String label, String value, String old, String replacement) {
     int first = value.indexOf(old);

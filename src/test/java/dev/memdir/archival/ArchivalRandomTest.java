@@ -29,7 +29,8 @@ class ArchivalRandomTest {
     try {
       run(seed);
     } catch (AssertionError | RuntimeException e) {
-      throw new AssertionError("failed with seed " + seed + " (rerun: -Dtests.seed=" + seed + ")", e);
+      throw new AssertionError(
+          "failed with seed " + seed + " (rerun: -Dtests.seed=" + seed + ")", e);
     }
   }
 
@@ -58,7 +59,8 @@ class ArchivalRandomTest {
         case 3 -> {
           String id = "hand-" + r.nextInt(20);
           String text = "by hand " + r.nextInt(100);
-          Files.writeString(arch.resolve(id + ".md"), "---\ncreated: " + now + "\n---\r\n" + text + "\r\n");
+          Files.writeString(
+              arch.resolve(id + ".md"), "---\ncreated: " + now + "\n---\r\n" + text + "\r\n");
           model.put(id, text);
         }
         default -> {

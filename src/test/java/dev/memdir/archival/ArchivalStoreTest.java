@@ -59,11 +59,14 @@ class ArchivalStoreTest {
 
   @Test
   void listIsOldestFirstAndIncludesHandWrittenFiles() throws Exception {
-    Files.writeString(arch.resolve("by-hand.md"), "---\ncreated: 2020-01-01T00:00:00Z\n---\nOld fact.\n");
+    Files.writeString(
+        arch.resolve("by-hand.md"), "---\ncreated: 2020-01-01T00:00:00Z\n---\nOld fact.\n");
     Files.writeString(arch.resolve("2021-05-05-no-front-matter.md"), "Plain fact.\n");
     Fact f = store.insert("New fact.", List.of());
     ArchivalStore.Snapshot s = store.list();
-    assertThat(s.facts()).extracting(Fact::id).containsExactly("by-hand", "2021-05-05-no-front-matter", f.id());
+    assertThat(s.facts())
+        .extracting(Fact::id)
+        .containsExactly("by-hand", "2021-05-05-no-front-matter", f.id());
     assertThat(s.facts().get(1).created()).isEqualTo(Instant.parse("2021-05-05T00:00:00Z"));
     assertThat(s.problems()).isEmpty();
   }
@@ -96,12 +99,14 @@ class ArchivalStoreTest {
 
   @Test
   void badInputIsRefused() {
-    assertThatThrownBy(() -> store.insert("  \n ", List.of())).hasMessage("a fact needs text; got an empty one");
+    assertThatThrownBy(() -> store.insert("  \n ", List.of()))
+        .hasMessage("a fact needs text; got an empty one");
     assertThatThrownBy(() -> store.insert("x".repeat(20_001), List.of()))
         .hasMessage("a fact may hold at most 20000 chars, got 20001; split it");
     assertThatThrownBy(() -> store.insert("x", List.of("two\nlines")))
         .hasMessageContaining("invalid tag");
-    assertThatThrownBy(() -> store.get("../agent.yaml")).hasMessage("invalid archival id \"../agent.yaml\"");
+    assertThatThrownBy(() -> store.get("../agent.yaml"))
+        .hasMessage("invalid archival id \"../agent.yaml\"");
   }
 
   @Test
@@ -114,7 +119,8 @@ class ArchivalStoreTest {
 
   @Test
   void slugsAreShortAndSafe() {
-    assertThat(ArchivalStore.slug("Héllo, World! ../etc/passwd")).isEqualTo("h-llo-world-etc-passwd");
+    assertThat(ArchivalStore.slug("Héllo, World! ../etc/passwd"))
+        .isEqualTo("h-llo-world-etc-passwd");
     assertThat(ArchivalStore.slug("日本語")).isEqualTo("fact");
     assertThat(ArchivalStore.slug("a b c d e f g h")).isEqualTo("a-b-c-d-e-f");
   }

@@ -138,8 +138,7 @@ public final class AgentStepBenchmark {
         }
       }
       System.out.println();
-      System.out.println(
-          "overhead p50 relative to the first size: " + String.join("; ", ratios));
+      System.out.println("overhead p50 relative to the first size: " + String.join("; ", ratios));
       double[] fsync = fsyncBaseline(root.resolve("fsync"));
       System.out.printf(
           Locale.ROOT,

@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The client's own cost per request, against the scripted server on 127.0.0.1, next to a bare
- * JDK HttpClient sending the same request in the same run. Run with
- * {@code ./mvnw -q test-compile exec:java -Dexec.mainClass=dev.memdir.bench.LlmClientBenchmark}.
+ * The client's own cost per request, against the scripted server on 127.0.0.1, next to a bare JDK
+ * HttpClient sending the same request in the same run. Run with {@code ./mvnw -q test-compile
+ * exec:java -Dexec.mainClass=dev.memdir.bench.LlmClientBenchmark}.
  */
 public final class LlmClientBenchmark {
   private static final int WARMUP = 300;
@@ -33,34 +33,50 @@ public final class LlmClientBenchmark {
 
   public static void main(String[] args) throws Exception {
     try (ScriptedServer server = ScriptedServer.start()) {
-      ChatModel model = ChatModels.open(ModelConfig.resolve("openai/bench",
-          Optional.of(server.openAiBaseUrl()), Map.of()));
+      ChatModel model =
+          ChatModels.open(
+              ModelConfig.resolve("openai/bench", Optional.of(server.openAiBaseUrl()), Map.of()));
       ChatRequest request = ChatRequest.of(List.of(new UserMessage("Hello")), List.of());
       HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      HttpRequest rawRequest = HttpRequest.newBuilder(
-              URI.create(server.openAiBaseUrl() + "/chat/completions"))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"bench\",\"messages\":"
-              + "[{\"role\":\"user\",\"content\":\"Hello\"}],\"max_tokens\":4096}"))
-          .build();
+      HttpRequest rawRequest =
+          HttpRequest.newBuilder(URI.create(server.openAiBaseUrl() + "/chat/completions"))
+              .header("Content-Type", "application/json")
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"model\":\"bench\",\"messages\":"
+                          + "[{\"role\":\"user\",\"content\":\"Hello\"}],\"max_tokens\":4096}"))
+              .build();
       ScriptedReply reply = OpenAiReplies.text("Hi there, how can I help?");
       String[] pieces = new String[STREAM_PIECES];
       Arrays.fill(pieces, "word ");
       ScriptedReply stream = OpenAiReplies.streamText(pieces);
 
       run("warm-up", WARMUP, server, reply, () -> model.chat(request));
-      run("warm-up", WARMUP, server, reply,
+      run(
+          "warm-up",
+          WARMUP,
+          server,
+          reply,
           () -> raw.send(rawRequest, HttpResponse.BodyHandlers.ofString()));
-      long[] bare = run("bare HttpClient, plain reply", CHAT_RUNS, server, reply,
-          () -> raw.send(rawRequest, HttpResponse.BodyHandlers.ofString()));
-      long[] chat = run("memdir chat(), plain reply", CHAT_RUNS, server, reply,
-          () -> model.chat(request));
+      long[] bare =
+          run(
+              "bare HttpClient, plain reply",
+              CHAT_RUNS,
+              server,
+              reply,
+              () -> raw.send(rawRequest, HttpResponse.BodyHandlers.ofString()));
+      long[] chat =
+          run("memdir chat(), plain reply", CHAT_RUNS, server, reply, () -> model.chat(request));
       run("warm-up", 50, server, stream, () -> model.stream(request, StreamListener.NONE));
-      long[] streamed = run("memdir stream(), " + STREAM_PIECES + " SSE chunks", STREAM_RUNS,
-          server, stream, () -> model.stream(request, StreamListener.NONE));
+      long[] streamed =
+          run(
+              "memdir stream(), " + STREAM_PIECES + " SSE chunks",
+              STREAM_RUNS,
+              server,
+              stream,
+              () -> model.stream(request, StreamListener.NONE));
       System.out.printf("ratio chat()/bare p50: %.2f%n", (double) p(chat, 50) / p(bare, 50));
-      System.out.printf("stream: %.0f chunks/s at p50%n",
-          STREAM_PIECES / (p(streamed, 50) / 1e9));
+      System.out.printf("stream: %.0f chunks/s at p50%n", STREAM_PIECES / (p(streamed, 50) / 1e9));
     }
   }
 
@@ -68,8 +84,8 @@ public final class LlmClientBenchmark {
     Object call() throws Exception;
   }
 
-  private static long[] run(String name, int n, ScriptedServer server, ScriptedReply reply,
-      Call call) throws Exception {
+  private static long[] run(
+      String name, int n, ScriptedServer server, ScriptedReply reply, Call call) throws Exception {
     long[] t = new long[n];
     for (int i = 0; i < n; i++) {
       server.enqueue(reply);
@@ -80,8 +96,8 @@ public final class LlmClientBenchmark {
     }
     Arrays.sort(t);
     if (!name.equals("warm-up")) {
-      System.out.printf("%-40s n=%5d  p50 %7.1f us  p95 %7.1f us%n", name, n, p(t, 50) / 1e3,
-          p(t, 95) / 1e3);
+      System.out.printf(
+          "%-40s n=%5d  p50 %7.1f us  p95 %7.1f us%n", name, n, p(t, 50) / 1e3, p(t, 95) / 1e3);
     }
     return t;
   }

@@ -133,7 +133,15 @@ class AgentCommandsTest {
   @Test
   void showFlagsABlockThatIsNearlyFull() {
     assertThat(
-            run("", "memory", "create", dir.toString(), "notes", "--limit", "10", "--value",
+            run(
+                    "",
+                    "memory",
+                    "create",
+                    dir.toString(),
+                    "notes",
+                    "--limit",
+                    "10",
+                    "--value",
                     "123456789")
                 .code())
         .isZero();

@@ -37,7 +37,16 @@ class CliTest {
   @BeforeEach
   void init() {
     dir = tmp.resolve("ada");
-    Result r = run("init", dir.toString(), "--name", "ada", "--human", "Name: Ada", "--model", "anthropic/claude-x");
+    Result r =
+        run(
+            "init",
+            dir.toString(),
+            "--name",
+            "ada",
+            "--human",
+            "Name: Ada",
+            "--model",
+            "anthropic/claude-x");
     assertThat(r.code()).as(r.err()).isZero();
   }
 
@@ -58,12 +67,28 @@ class CliTest {
   @Test
   void memoryCommandsEditTheBlockFile() throws Exception {
     assertThat(run("memory", "append", dir.toString(), "human", "Likes tea").code()).isZero();
-    assertThat(run("memory", "replace", dir.toString(), "human", "tea", "green tea").code()).isZero();
-    assertThat(run("memory", "insert", dir.toString(), "human", "# About", "--line", "0").code()).isZero();
-    assertThat(run("memory", dir.toString(), "human").out()).isEqualTo("# About\nName: Ada\nLikes green tea\n");
-    assertThat(runWithInput("First\nSecond\n", "memory", "set", dir.toString(), "human", "-").code()).isZero();
+    assertThat(run("memory", "replace", dir.toString(), "human", "tea", "green tea").code())
+        .isZero();
+    assertThat(run("memory", "insert", dir.toString(), "human", "# About", "--line", "0").code())
+        .isZero();
+    assertThat(run("memory", dir.toString(), "human").out())
+        .isEqualTo("# About\nName: Ada\nLikes green tea\n");
+    assertThat(
+            runWithInput("First\nSecond\n", "memory", "set", dir.toString(), "human", "-").code())
+        .isZero();
     assertThat(Files.readString(dir.resolve("memory/human.md"))).endsWith("---\nFirst\nSecond\n");
-    assertThat(run("memory", "create", dir.toString(), "project", "--description", "Work", "--limit", "50").code()).isZero();
+    assertThat(
+            run(
+                    "memory",
+                    "create",
+                    dir.toString(),
+                    "project",
+                    "--description",
+                    "Work",
+                    "--limit",
+                    "50")
+                .code())
+        .isZero();
     assertThat(run("memory", dir.toString(), "--json").out()).contains("\"label\" : \"project\"");
     assertThat(run("memory", "delete", dir.toString(), "project").code()).isZero();
     assertThat(dir.resolve("memory/project.md")).doesNotExist();
@@ -73,7 +98,8 @@ class CliTest {
   void failuresExitOneWithAMessageAndUsageErrorsExitTwo() {
     Result r = run("memory", "replace", dir.toString(), "human", "nope", "x");
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).isEqualTo("memdir: old text not found in block 'human'; copy it exactly from the block\n");
+    assertThat(r.err())
+        .isEqualTo("memdir: old text not found in block 'human'; copy it exactly from the block\n");
     Result big = run("memory", "append", dir.toString(), "human", "x".repeat(5000));
     assertThat(big.code()).isEqualTo(1);
     assertThat(big.err()).contains("would hold 5010 / 5000 chars");
@@ -87,13 +113,25 @@ class CliTest {
 
   @Test
   void archivalCommandsAddListGetDelete() {
-    Result add = run("archival", "add", dir.toString(), "Ada prefers green tea.", "--tag", "prefs", "--tag", "drinks");
+    Result add =
+        run(
+            "archival",
+            "add",
+            dir.toString(),
+            "Ada prefers green tea.",
+            "--tag",
+            "prefs",
+            "--tag",
+            "drinks");
     assertThat(add.code()).as(add.err()).isZero();
     String id = add.out().strip();
     assertThat(id).matches("\\d{4}-\\d{2}-\\d{2}-ada-prefers-green-tea-[0-9a-f]{6}");
-    assertThat(run("archival", "list", dir.toString()).out()).isEqualTo(id + "  [prefs, drinks] Ada prefers green tea.\n");
-    assertThat(run("archival", "get", dir.toString(), id).out()).isEqualTo("Ada prefers green tea.\n");
-    assertThat(run("archival", "get", dir.toString(), id, "--json").out()).contains("\"tags\" : [ \"prefs\", \"drinks\" ]");
+    assertThat(run("archival", "list", dir.toString()).out())
+        .isEqualTo(id + "  [prefs, drinks] Ada prefers green tea.\n");
+    assertThat(run("archival", "get", dir.toString(), id).out())
+        .isEqualTo("Ada prefers green tea.\n");
+    assertThat(run("archival", "get", dir.toString(), id, "--json").out())
+        .contains("\"tags\" : [ \"prefs\", \"drinks\" ]");
     assertThat(run("archival", "delete", dir.toString(), id).code()).isZero();
     Result gone = run("archival", "get", dir.toString(), id);
     assertThat(gone.code()).isEqualTo(1);

@@ -38,8 +38,11 @@ class DoctorCommandTest {
   void start() {
     server = ScriptedServer.start();
     dir = tmp.resolve("agent");
-    Agent.init(dir, new InitOptions(Optional.empty(), Optional.empty(), Optional.empty(),
-        "ollama/qwen2.5:7b")).close();
+    Agent.init(
+            dir,
+            new InitOptions(
+                Optional.empty(), Optional.empty(), Optional.empty(), "ollama/qwen2.5:7b"))
+        .close();
   }
 
   @AfterEach
@@ -66,13 +69,19 @@ class DoctorCommandTest {
 
     int code = doctor(Map.of(), "--base-url", server.openAiBaseUrl());
 
-    assertThat(out).isEqualTo(
-        "ok       agent: " + dir + " is valid (0 error(s), 0 warning(s))\n"
-            + "ok       model: ollama/qwen2.5:7b at " + server.openAiBaseUrl()
-            + " (no key needed)\n"
-            + "ok       endpoint: " + server.openAiBaseUrl() + " answers and serves"
-            + " 'qwen2.5:7b'\n"
-            + "ok       tools: the model accepts tools and called one (28 tokens)\n");
+    assertThat(out)
+        .isEqualTo(
+            "ok       agent: "
+                + dir
+                + " is valid (0 error(s), 0 warning(s))\n"
+                + "ok       model: ollama/qwen2.5:7b at "
+                + server.openAiBaseUrl()
+                + " (no key needed)\n"
+                + "ok       endpoint: "
+                + server.openAiBaseUrl()
+                + " answers and serves"
+                + " 'qwen2.5:7b'\n"
+                + "ok       tools: the model accepts tools and called one (28 tokens)\n");
     assertThat(code).isZero();
     assertThat(server.takeRequest().path()).isEqualTo("/v1/models");
     RecordedRequest probe = server.takeRequest();
@@ -88,8 +97,9 @@ class DoctorCommandTest {
     int code = doctor(Map.of(), "--base-url", server.openAiBaseUrl());
 
     assertThat(code).isEqualTo(1);
-    assertThat(out).contains("problem  endpoint: ollama/qwen2.5:7b: cannot connect to "
-        + server.openAiBaseUrl())
+    assertThat(out)
+        .contains(
+            "problem  endpoint: ollama/qwen2.5:7b: cannot connect to " + server.openAiBaseUrl())
         .contains("start Ollama (`ollama serve`) or point OLLAMA_HOST / --base-url at it")
         .contains("skipped  tools: not checked: the endpoint check failed");
   }
@@ -101,9 +111,13 @@ class DoctorCommandTest {
     int code = doctor(Map.of(), "--base-url", server.openAiBaseUrl());
 
     assertThat(code).isEqualTo(1);
-    assertThat(out).contains("problem  endpoint: " + server.openAiBaseUrl() + " answers but does"
-        + " not list 'qwen2.5:7b': pull it with `ollama pull qwen2.5:7b` or pick one of these:"
-        + " llama3.1:8b");
+    assertThat(out)
+        .contains(
+            "problem  endpoint: "
+                + server.openAiBaseUrl()
+                + " answers but does"
+                + " not list 'qwen2.5:7b': pull it with `ollama pull qwen2.5:7b` or pick one of these:"
+                + " llama3.1:8b");
   }
 
   @Test
@@ -113,8 +127,9 @@ class DoctorCommandTest {
     int code = doctor(Map.of(), "--base-url", server.openAiBaseUrl());
 
     assertThat(code).isEqualTo(1);
-    assertThat(out).contains("problem  tools: ollama/qwen2.5:7b: model 'qwen2.5:7b' does not"
-        + " accept tools");
+    assertThat(out)
+        .contains(
+            "problem  tools: ollama/qwen2.5:7b: model 'qwen2.5:7b' does not" + " accept tools");
   }
 
   @Test
@@ -132,8 +147,10 @@ class DoctorCommandTest {
     int code = doctor(Map.of(), "--model", "openai/gpt-4o-mini");
 
     assertThat(code).isEqualTo(1);
-    assertThat(out).contains("problem  model: openai/gpt-4o-mini at https://api.openai.com/v1"
-        + " (OPENAI_API_KEY missing): OPENAI_API_KEY is not set: export OPENAI_API_KEY=...")
+    assertThat(out)
+        .contains(
+            "problem  model: openai/gpt-4o-mini at https://api.openai.com/v1"
+                + " (OPENAI_API_KEY missing): OPENAI_API_KEY is not set: export OPENAI_API_KEY=...")
         .contains("skipped  endpoint: not checked: no key");
     assertThat(server.requestCount()).isZero();
   }
@@ -143,8 +160,14 @@ class DoctorCommandTest {
     server.requireApiKey(KEY).models("claude-sonnet-4-5");
     server.enqueue(AnthropicReplies.toolUse("", new ScriptedToolCall("toolu_1", "ping", "{}")));
 
-    int code = doctor(Map.of("ANTHROPIC_API_KEY", KEY), "--model", "anthropic/claude-sonnet-4-5",
-        "--base-url", server.url(), "--json");
+    int code =
+        doctor(
+            Map.of("ANTHROPIC_API_KEY", KEY),
+            "--model",
+            "anthropic/claude-sonnet-4-5",
+            "--base-url",
+            server.url(),
+            "--json");
 
     JsonNode json = parse(out);
     assertThat(json.path("ok").asBoolean()).as(out).isTrue();
@@ -162,12 +185,19 @@ class DoctorCommandTest {
     server.requireApiKey(KEY);
     String wrong = "sk-wrong-0000000000000000";
 
-    int code = doctor(Map.of("OPENAI_API_KEY", wrong), "--model", "openai/gpt-4o-mini",
-        "--base-url", server.openAiBaseUrl());
+    int code =
+        doctor(
+            Map.of("OPENAI_API_KEY", wrong),
+            "--model",
+            "openai/gpt-4o-mini",
+            "--base-url",
+            server.openAiBaseUrl());
 
     assertThat(code).isEqualTo(1);
-    assertThat(out).contains("problem  endpoint: openai/gpt-4o-mini: the API key was rejected")
-        .contains("set OPENAI_API_KEY to a valid key").doesNotContain(wrong)
+    assertThat(out)
+        .contains("problem  endpoint: openai/gpt-4o-mini: the API key was rejected")
+        .contains("set OPENAI_API_KEY to a valid key")
+        .doesNotContain(wrong)
         .doesNotContain("0000000000");
   }
 
@@ -178,20 +208,25 @@ class DoctorCommandTest {
     int code = doctor(Map.of());
 
     assertThat(code).isEqualTo(1);
-    assertThat(out).startsWith("problem  agent: " + dir + ": 1 error(s)")
+    assertThat(out)
+        .startsWith("problem  agent: " + dir + ": 1 error(s)")
         .contains("skipped  model: not checked: agent.yaml cannot be read");
   }
 
   @Test
   void doctorIsACommandOfMemdir() {
     StringWriter sw = new StringWriter();
-    int code = Main.run(new String[] {"doctor", dir.toString(), "--base-url",
-        "http://127.0.0.1:1/v1"}, new ByteArrayInputStream(new byte[0]), new PrintWriter(sw),
-        new PrintWriter(sw));
+    int code =
+        Main.run(
+            new String[] {"doctor", dir.toString(), "--base-url", "http://127.0.0.1:1/v1"},
+            new ByteArrayInputStream(new byte[0]),
+            new PrintWriter(sw),
+            new PrintWriter(sw));
 
     assertThat(code).isEqualTo(1);
-    assertThat(sw.toString()).contains("problem  endpoint: ollama/qwen2.5:7b: cannot connect to"
-        + " http://127.0.0.1:1/v1");
+    assertThat(sw.toString())
+        .contains(
+            "problem  endpoint: ollama/qwen2.5:7b: cannot connect to" + " http://127.0.0.1:1/v1");
   }
 
   private static JsonNode parse(String text) {

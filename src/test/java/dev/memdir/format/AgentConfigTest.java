@@ -39,7 +39,8 @@ class AgentConfigTest {
 
   @Test
   void aWrongTypeNamesFileLineAndValue() {
-    assertThatThrownBy(() -> AgentConfig.parse("name: x\nmax_steps: lots\n", "d", new ArrayList<>()))
+    assertThatThrownBy(
+            () -> AgentConfig.parse("name: x\nmax_steps: lots\n", "d", new ArrayList<>()))
         .isInstanceOf(ConfigException.class)
         .hasMessage("agent.yaml:2: 'max_steps' must be a positive integer, got \"lots\"");
   }
@@ -145,8 +146,10 @@ class AgentConfigTest {
   @Test
   void wrongOverflowValuesNameTheirLine() {
     assertThatThrownBy(
-            () -> AgentConfig.parse("name: a\noverflow:\n  threshold: 1.5\n", "d", new ArrayList<>()))
-        .hasMessage("agent.yaml:3: 'overflow.threshold' must be a number over 0 and at most 1, got 1.5");
+            () ->
+                AgentConfig.parse("name: a\noverflow:\n  threshold: 1.5\n", "d", new ArrayList<>()))
+        .hasMessage(
+            "agent.yaml:3: 'overflow.threshold' must be a number over 0 and at most 1, got 1.5");
     assertThatThrownBy(
             () -> AgentConfig.parse("overflow:\n  summarize: all\n", "d", new ArrayList<>()))
         .hasMessage(

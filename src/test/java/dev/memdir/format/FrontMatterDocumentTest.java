@@ -38,7 +38,9 @@ class FrontMatterDocumentTest {
   @Test
   void brokenYamlNamesTheFileLine() {
     assertThatThrownBy(
-            () -> FrontMatterDocument.parse("---\ndescription: ok\nlimit: [1, 2\n---\nx\n", "memory/h.md"))
+            () ->
+                FrontMatterDocument.parse(
+                    "---\ndescription: ok\nlimit: [1, 2\n---\nx\n", "memory/h.md"))
         .isInstanceOf(FormatException.class)
         .hasMessageStartingWith("memory/h.md:")
         .hasMessageContaining("invalid YAML");

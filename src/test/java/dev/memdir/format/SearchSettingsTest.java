@@ -100,8 +100,7 @@ class SearchSettingsTest {
   @Test
   void theAnalysisSignatureNamesWhatChangesTheIndex() {
     assertThat(SearchSettings.defaults().analysisSignature())
-        .isEqualTo(
-            "stemmer=porter stop_words=english passage=paragraph passage_lines=40 window=1");
+        .isEqualTo("stemmer=porter stop_words=english passage=paragraph passage_lines=40 window=1");
     assertThat(SearchSettings.defaults().withBm25(2, 0).analysisSignature())
         .isEqualTo(SearchSettings.defaults().analysisSignature());
   }

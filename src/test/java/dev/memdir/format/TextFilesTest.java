@@ -26,7 +26,8 @@ class TextFilesTest {
     Files.write(f, new byte[] {'o', 'k', '\n', 'b', 'a', (byte) 0xFF, 'd', '\n'});
     assertThatThrownBy(() -> TextFiles.read(f, "memory/a.md", 1000))
         .isInstanceOf(FormatException.class)
-        .hasMessage("memory/a.md:2: not valid UTF-8: byte 0xFF at offset 5; save the file as UTF-8");
+        .hasMessage(
+            "memory/a.md:2: not valid UTF-8: byte 0xFF at offset 5; save the file as UTF-8");
   }
 
   @Test

@@ -35,8 +35,8 @@ class AnthropicChatModelTest {
   }
 
   private static ChatRequest hello() {
-    return ChatRequest.of(List.of(new SystemMessage("Be brief."), new UserMessage("Hello")),
-        List.of());
+    return ChatRequest.of(
+        List.of(new SystemMessage("Be brief."), new UserMessage("Hello")), List.of());
   }
 
   @Test
@@ -62,8 +62,10 @@ class AnthropicChatModelTest {
 
   @Test
   void toolUseRoundTripIsAcceptedByTheStrictServer() {
-    server.enqueue(AnthropicReplies.toolUse("Let me check.",
-        new ScriptedToolCall("toolu_1", "get_weather", "{\"city\":\"Paris\"}")));
+    server.enqueue(
+        AnthropicReplies.toolUse(
+            "Let me check.",
+            new ScriptedToolCall("toolu_1", "get_weather", "{\"city\":\"Paris\"}")));
     server.enqueue(AnthropicReplies.text("Sunny."));
     List<Message> conversation = new ArrayList<>(List.of(new UserMessage("Weather in Paris?")));
 
@@ -74,8 +76,7 @@ class AnthropicChatModelTest {
         .isEqualTo("Paris");
     conversation.add(first.toMessage());
     conversation.add(new ToolResultMessage("toolu_1", "get_weather", "sunny", false));
-    ChatResponse second =
-        model.chat(ChatRequest.of(conversation, List.of(Fixtures.weatherTool())));
+    ChatResponse second = model.chat(ChatRequest.of(conversation, List.of(Fixtures.weatherTool())));
 
     assertThat(second.text()).isEqualTo("Sunny.");
     JsonNode firstBody = server.takeRequest().json();
@@ -85,23 +86,32 @@ class AnthropicChatModelTest {
     RecordedRequest sent = server.takeRequest();
     assertThat(sent.rejection()).isEmpty();
     JsonNode messages = sent.json().path("messages");
-    assertThat(messages.get(1).path("content").toString()).isEqualTo(
-        "[{\"type\":\"text\",\"text\":\"Let me check.\"},{\"type\":\"tool_use\",\"id\":"
-            + "\"toolu_1\",\"name\":\"get_weather\",\"input\":{\"city\":\"Paris\"}}]");
-    assertThat(messages.get(2).toString()).isEqualTo("{\"role\":\"user\",\"content\":["
-        + "{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":\"sunny\"}]}");
+    assertThat(messages.get(1).path("content").toString())
+        .isEqualTo(
+            "[{\"type\":\"text\",\"text\":\"Let me check.\"},{\"type\":\"tool_use\",\"id\":"
+                + "\"toolu_1\",\"name\":\"get_weather\",\"input\":{\"city\":\"Paris\"}}]");
+    assertThat(messages.get(2).toString())
+        .isEqualTo(
+            "{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":\"sunny\"}]}");
   }
 
   @Test
   void parallelToolResultsGoInOneUserMessageWithErrorsFlagged() {
     server.enqueue(AnthropicReplies.text("Done."));
-    AssistantMessage asked = new AssistantMessage("", List.of(
-        ToolCall.of("toolu_a", "get_weather", "{\"city\":\"Paris\"}"),
-        ToolCall.of("toolu_b", "get_weather", "{\"city\":\"Atlantis\"}")));
-    List<Message> conversation = List.of(new UserMessage("Paris or Atlantis?"), asked,
-        new ToolResultMessage("toolu_a", "get_weather", "24 C", false),
-        new ToolResultMessage("toolu_b", "get_weather", "no such city", true),
-        new UserMessage("Well?"));
+    AssistantMessage asked =
+        new AssistantMessage(
+            "",
+            List.of(
+                ToolCall.of("toolu_a", "get_weather", "{\"city\":\"Paris\"}"),
+                ToolCall.of("toolu_b", "get_weather", "{\"city\":\"Atlantis\"}")));
+    List<Message> conversation =
+        List.of(
+            new UserMessage("Paris or Atlantis?"),
+            asked,
+            new ToolResultMessage("toolu_a", "get_weather", "24 C", false),
+            new ToolResultMessage("toolu_b", "get_weather", "no such city", true),
+            new UserMessage("Well?"));
 
     model.chat(ChatRequest.of(conversation, List.of(Fixtures.weatherTool())));
 
@@ -118,15 +128,20 @@ class AnthropicChatModelTest {
   @Test
   void aToolResultWithoutItsToolUseIsRejectedAsTheRealApiWould() {
     server.enqueue(AnthropicReplies.text("unused"));
-    List<Message> conversation = List.of(new UserMessage("hi"), AssistantMessage.text("hello"),
-        new ToolResultMessage("toolu_x", "get_weather", "24 C", false));
+    List<Message> conversation =
+        List.of(
+            new UserMessage("hi"),
+            AssistantMessage.text("hello"),
+            new ToolResultMessage("toolu_x", "get_weather", "24 C", false));
 
     assertThatThrownBy(() -> model.chat(ChatRequest.of(conversation, List.of())))
-        .isInstanceOfSatisfying(LlmException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.BAD_REQUEST);
-          assertThat(e.getMessage()).contains("unexpected `tool_use_id` found in `tool_result`"
-              + " blocks: toolu_x");
-        });
+        .isInstanceOfSatisfying(
+            LlmException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.BAD_REQUEST);
+              assertThat(e.getMessage())
+                  .contains("unexpected `tool_use_id` found in `tool_result`" + " blocks: toolu_x");
+            });
   }
 
   @Test
@@ -144,21 +159,30 @@ class AnthropicChatModelTest {
 
   @Test
   void streamedToolUseIsReassembledFromInputJsonDeltas() {
-    server.enqueue(AnthropicReplies.streamToolUse("Checking.",
-        new ScriptedToolCall("toolu_a", "get_weather", "{\"city\": \"Paris\"}"),
-        new ScriptedToolCall("toolu_b", "get_weather", "")));
+    server.enqueue(
+        AnthropicReplies.streamToolUse(
+            "Checking.",
+            new ScriptedToolCall("toolu_a", "get_weather", "{\"city\": \"Paris\"}"),
+            new ScriptedToolCall("toolu_b", "get_weather", "")));
     Fixtures.Collector seen = new Fixtures.Collector();
 
-    ChatResponse r = model.stream(ChatRequest.of(List.of(new UserMessage("Paris?")),
-        List.of(Fixtures.weatherTool())), seen);
+    ChatResponse r =
+        model.stream(
+            ChatRequest.of(List.of(new UserMessage("Paris?")), List.of(Fixtures.weatherTool())),
+            seen);
 
     assertThat(r.text()).isEqualTo("Checking.");
     assertThat(r.stopReason()).isEqualTo(StopReason.TOOL_CALLS);
     assertThat(r.toolCalls().get(0).arguments().orElseThrow().path("city").asText())
         .isEqualTo("Paris");
     assertThat(r.toolCalls().get(1).rawArguments()).isEqualTo("{}");
-    assertThat(seen.events).containsExactly("start 0 toolu_a get_weather",
-        "args 0 {\"city\"", "args 0 : \"Pari", "args 0 s\"}", "start 1 toolu_b get_weather");
+    assertThat(seen.events)
+        .containsExactly(
+            "start 0 toolu_a get_weather",
+            "args 0 {\"city\"",
+            "args 0 : \"Pari",
+            "args 0 s\"}",
+            "start 1 toolu_b get_weather");
   }
 
   @Test
@@ -172,22 +196,26 @@ class AnthropicChatModelTest {
 
   @Test
   void anErrorEventMidStreamAfterTextFailsWithoutRetry() {
-    server.enqueue(ScriptedReply.events(List.of(
-        "event: message_start\n"
-            + "data: {\"type\":\"message_start\",\"message\":{\"model\":\"m\",\"usage\":"
-            + "{\"input_tokens\":3,\"output_tokens\":1}}}",
-        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
-            + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}",
-        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
-            + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Par\"}}",
-        "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
-            + "\"message\":\"Overloaded\"}}")));
+    server.enqueue(
+        ScriptedReply.events(
+            List.of(
+                "event: message_start\n"
+                    + "data: {\"type\":\"message_start\",\"message\":{\"model\":\"m\",\"usage\":"
+                    + "{\"input_tokens\":3,\"output_tokens\":1}}}",
+                "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                    + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}",
+                "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                    + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Par\"}}",
+                "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
+                    + "\"message\":\"Overloaded\"}}")));
 
     assertThatThrownBy(() -> model.stream(hello(), StreamListener.NONE))
-        .isInstanceOfSatisfying(LlmException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.SERVER_ERROR);
-          assertThat(e.getMessage()).contains("Overloaded");
-        });
+        .isInstanceOfSatisfying(
+            LlmException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.SERVER_ERROR);
+              assertThat(e.getMessage()).contains("Overloaded");
+            });
     assertThat(server.requestCount()).isEqualTo(1);
   }
 
@@ -196,8 +224,8 @@ class AnthropicChatModelTest {
     server.enqueue(AnthropicReplies.streamText("one", "two", "three").droppedAfter(4));
 
     assertThatThrownBy(() -> model.stream(hello(), StreamListener.NONE))
-        .isInstanceOfSatisfying(LlmException.class,
-            e -> assertThat(e.kind()).isEqualTo(Kind.TRUNCATED));
+        .isInstanceOfSatisfying(
+            LlmException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TRUNCATED));
   }
 
   @Test
@@ -209,28 +237,39 @@ class AnthropicChatModelTest {
 
   @Test
   void aMissingKeyForTheOfficialServerIsAConfigErrorBeforeAnyRequest() {
-    ModelConfig noKey = ModelConfig.resolve("anthropic/claude-sonnet-4-5",
-        java.util.Optional.empty(), java.util.Map.of());
+    ModelConfig noKey =
+        ModelConfig.resolve(
+            "anthropic/claude-sonnet-4-5", java.util.Optional.empty(), java.util.Map.of());
 
     assertThatThrownBy(() -> ChatModels.open(noKey))
-        .isInstanceOfSatisfying(LlmException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.CONFIG);
-          assertThat(e.getMessage()).isEqualTo("anthropic/claude-sonnet-4-5: ANTHROPIC_API_KEY"
-              + " is not set: export ANTHROPIC_API_KEY=... (keys never go into agent.yaml)");
-        });
+        .isInstanceOfSatisfying(
+            LlmException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.CONFIG);
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "anthropic/claude-sonnet-4-5: ANTHROPIC_API_KEY"
+                          + " is not set: export ANTHROPIC_API_KEY=... (keys never go into agent.yaml)");
+            });
   }
 
   @Test
   void aWrongKeyIsAnAuthError() {
-    ChatModel bad = ChatModels.open(Fixtures.anthropic(server, RetryPolicy.DEFAULT)
-        .withApiKey(ApiKey.of("sk-ant-wrong-key-000000000", "ANTHROPIC_API_KEY")));
+    ChatModel bad =
+        ChatModels.open(
+            Fixtures.anthropic(server, RetryPolicy.DEFAULT)
+                .withApiKey(ApiKey.of("sk-ant-wrong-key-000000000", "ANTHROPIC_API_KEY")));
 
     assertThatThrownBy(() -> bad.chat(hello()))
-        .isInstanceOfSatisfying(LlmException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.AUTH);
-          assertThat(e.getMessage()).isEqualTo("anthropic/claude-sonnet-4-5: the API key was"
-              + " rejected (HTTP 401: invalid x-api-key): set ANTHROPIC_API_KEY to a valid key");
-        });
+        .isInstanceOfSatisfying(
+            LlmException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.AUTH);
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "anthropic/claude-sonnet-4-5: the API key was"
+                          + " rejected (HTTP 401: invalid x-api-key): set ANTHROPIC_API_KEY to a valid key");
+            });
   }
 
   @Test
@@ -238,8 +277,8 @@ class AnthropicChatModelTest {
     server.models("claude-opus-4-1");
 
     assertThatThrownBy(() -> model.chat(hello()))
-        .isInstanceOfSatisfying(LlmException.class,
-            e -> assertThat(e.kind()).isEqualTo(Kind.UNKNOWN_MODEL));
+        .isInstanceOfSatisfying(
+            LlmException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNKNOWN_MODEL));
     assertThat(model.models()).containsExactly("claude-opus-4-1");
   }
 }

@@ -26,14 +26,18 @@ final class Fixtures {
   }
 
   static ModelConfig openAi(ScriptedServer server, RetryPolicy retry) {
-    return ModelConfig.resolve("openai/gpt-4o-mini", Optional.of(server.openAiBaseUrl()),
+    return ModelConfig.resolve(
+            "openai/gpt-4o-mini",
+            Optional.of(server.openAiBaseUrl()),
             Map.of("OPENAI_API_KEY", KEY))
         .withRetry(retry)
         .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10));
   }
 
   static ModelConfig anthropic(ScriptedServer server, RetryPolicy retry) {
-    return ModelConfig.resolve("anthropic/claude-sonnet-4-5", Optional.of(server.url()),
+    return ModelConfig.resolve(
+            "anthropic/claude-sonnet-4-5",
+            Optional.of(server.url()),
             Map.of("ANTHROPIC_API_KEY", KEY))
         .withRetry(retry)
         .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10));

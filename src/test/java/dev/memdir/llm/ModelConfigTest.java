@@ -14,8 +14,8 @@ class ModelConfigTest {
 
   @Test
   void eachProviderHasItsDefaultServerAndKeyVariable() {
-    Map<String, String> env = Map.of("OPENAI_API_KEY", "sk-a-1234567890",
-        "ANTHROPIC_API_KEY", "sk-ant-1234567890");
+    Map<String, String> env =
+        Map.of("OPENAI_API_KEY", "sk-a-1234567890", "ANTHROPIC_API_KEY", "sk-ant-1234567890");
 
     ModelConfig openai = ModelConfig.resolve("openai/gpt-4o-mini", NONE, env);
     ModelConfig anthropic = ModelConfig.resolve("anthropic/claude-sonnet-4-5", NONE, env);
@@ -35,17 +35,26 @@ class ModelConfigTest {
   @Test
   void theCommandLineBeatsAgentYamlWhichBeatsTheEnvironment() {
     AgentConfig agent = AgentConfig.defaults("a").withModel("openai/gpt-4o-mini");
-    AgentConfig withUrl = new AgentConfig("a", "", "openai/gpt-4o-mini",
-        Optional.of("http://yaml:8000/v1/"), 1000, 5, AgentConfig.DEFAULT_TOOLS,
-        agent.durability(), agent.extra());
+    AgentConfig withUrl =
+        new AgentConfig(
+            "a",
+            "",
+            "openai/gpt-4o-mini",
+            Optional.of("http://yaml:8000/v1/"),
+            1000,
+            5,
+            AgentConfig.DEFAULT_TOOLS,
+            agent.durability(),
+            agent.extra());
     Map<String, String> env = Map.of("OPENAI_BASE_URL", "http://env:1/v1");
 
     assertThat(ModelConfig.resolve(agent, NONE, NONE, env).baseUrl())
         .hasToString("http://env:1/v1");
     assertThat(ModelConfig.resolve(withUrl, NONE, NONE, env).baseUrl())
         .hasToString("http://yaml:8000/v1");
-    ModelConfig flags = ModelConfig.resolve(withUrl, Optional.of("ollama/llama3.1"),
-        Optional.of("http://flag:2/v1"), env);
+    ModelConfig flags =
+        ModelConfig.resolve(
+            withUrl, Optional.of("ollama/llama3.1"), Optional.of("http://flag:2/v1"), env);
     assertThat(flags.provider()).isEqualTo(Provider.OLLAMA);
     assertThat(flags.baseUrl()).hasToString("http://flag:2/v1");
   }
@@ -54,20 +63,21 @@ class ModelConfigTest {
   void ollamaHostIsReadTheWayOllamaReadsIt() {
     assertThat(ollama("example:1234")).isEqualTo("http://example:1234/v1");
     assertThat(ollama("0.0.0.0")).isEqualTo("http://127.0.0.1:11434/v1");
-    assertThat(ollama("https://gpu.example/ollama/")).isEqualTo(
-        "https://gpu.example:443/ollama/v1");
+    assertThat(ollama("https://gpu.example/ollama/"))
+        .isEqualTo("https://gpu.example:443/ollama/v1");
     assertThat(ollama("http://box")).isEqualTo("http://box:80/v1");
   }
 
   private static String ollama(String host) {
-    return ModelConfig.resolve("ollama/m", NONE, Map.of("OLLAMA_HOST", host)).baseUrl()
-        .toString();
+    return ModelConfig.resolve("ollama/m", NONE, Map.of("OLLAMA_HOST", host)).baseUrl().toString();
   }
 
   @Test
   void anAnthropicBaseUrlEndingInV1IsTakenAsTheRoot() {
-    assertThat(ModelConfig.resolve("anthropic/m", Optional.of("http://proxy:9/v1/"), Map.of())
-        .baseUrl()).hasToString("http://proxy:9");
+    assertThat(
+            ModelConfig.resolve("anthropic/m", Optional.of("http://proxy:9/v1/"), Map.of())
+                .baseUrl())
+        .hasToString("http://proxy:9");
   }
 
   @Test
@@ -84,26 +94,36 @@ class ModelConfigTest {
   @Test
   void aMissingKeyIsAProblemOnlyForTheProvidersOwnServer() {
     assertThat(ModelConfig.resolve("openai/gpt-4o", NONE, Map.of()).problem())
-        .contains("OPENAI_API_KEY is not set: export OPENAI_API_KEY=... (keys never go into"
-            + " agent.yaml)");
-    assertThat(ModelConfig.resolve("openai/local", Optional.of("http://127.0.0.1:8000/v1"),
-        Map.of()).problem()).isEmpty();
+        .contains(
+            "OPENAI_API_KEY is not set: export OPENAI_API_KEY=... (keys never go into"
+                + " agent.yaml)");
+    assertThat(
+            ModelConfig.resolve("openai/local", Optional.of("http://127.0.0.1:8000/v1"), Map.of())
+                .problem())
+        .isEmpty();
     assertThat(ModelConfig.resolve("ollama/m", NONE, Map.of()).problem()).isEmpty();
   }
 
   @Test
   void malformedModelsAndUrlsAreConfigErrorsThatSayWhatIsExpected() {
     assertThatThrownBy(() -> ModelConfig.resolve("gpt-4o", NONE, Map.of()))
-        .isInstanceOfSatisfying(LlmException.class, e -> {
-          assertThat(e.kind()).isEqualTo(LlmException.Kind.CONFIG);
-          assertThat(e.getMessage()).isEqualTo("model must be provider/name, for example"
-              + " openai/gpt-4o-mini, got \"gpt-4o\"");
-        });
+        .isInstanceOfSatisfying(
+            LlmException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(LlmException.Kind.CONFIG);
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "model must be provider/name, for example"
+                          + " openai/gpt-4o-mini, got \"gpt-4o\"");
+            });
     assertThatThrownBy(() -> ModelConfig.resolve("mistral/large", NONE, Map.of()))
-        .hasMessage("unknown provider \"mistral\" in \"mistral/large\" (known: openai,"
-            + " anthropic, ollama)");
-    assertThatThrownBy(() -> ModelConfig.resolve("openai/m", Optional.of("localhost:8000"),
-        Map.of())).hasMessage("base_url must start with http:// or https:// and name a host,"
-            + " got \"localhost:8000\"");
+        .hasMessage(
+            "unknown provider \"mistral\" in \"mistral/large\" (known: openai,"
+                + " anthropic, ollama)");
+    assertThatThrownBy(
+            () -> ModelConfig.resolve("openai/m", Optional.of("localhost:8000"), Map.of()))
+        .hasMessage(
+            "base_url must start with http:// or https:// and name a host,"
+                + " got \"localhost:8000\"");
   }
 }

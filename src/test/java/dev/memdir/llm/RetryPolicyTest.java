@@ -12,8 +12,8 @@ class RetryPolicyTest {
   void backoffStaysUnderADoublingCapThatStopsAtMaxDelay() {
     long seed = new Random().nextLong();
     Random random = new Random(seed);
-    RetryPolicy p = RetryPolicy.DEFAULT.withRandom(random::nextDouble)
-        .withBudget(Duration.ofDays(1));
+    RetryPolicy p =
+        RetryPolicy.DEFAULT.withRandom(random::nextDouble).withBudget(Duration.ofDays(1));
     try {
       for (int i = 0; i < 1000; i++) {
         int retry = 1 + random.nextInt(12);
@@ -39,8 +39,7 @@ class RetryPolicyTest {
   void theBackoffIsCutToWhatIsLeftOfTheBudgetAndStopsWhenItIsSpent() {
     RetryPolicy p = RetryPolicy.DEFAULT.withRandom(() -> 0.99).withBudget(Duration.ofSeconds(3));
 
-    assertThat(p.delay(3, Optional.empty(), Duration.ofSeconds(2)))
-        .contains(Duration.ofSeconds(1));
+    assertThat(p.delay(3, Optional.empty(), Duration.ofSeconds(2))).contains(Duration.ofSeconds(1));
     assertThat(p.delay(3, Optional.empty(), Duration.ofSeconds(3))).isEmpty();
   }
 

@@ -30,7 +30,8 @@ class CoreMemoryRandomTest {
     try {
       run(seed);
     } catch (AssertionError | RuntimeException e) {
-      throw new AssertionError("failed with seed " + seed + " (rerun: -Dtests.seed=" + seed + ")", e);
+      throw new AssertionError(
+          "failed with seed " + seed + " (rerun: -Dtests.seed=" + seed + ")", e);
     }
   }
 
@@ -92,7 +93,8 @@ class CoreMemoryRandomTest {
         boolean refusedRightly =
             expected == null || expected.codePointCount(0, expected.length()) > limit;
         if (!refusedRightly) {
-          throw new AssertionError("step " + step + ": op " + op + " refused: " + e.getMessage(), e);
+          throw new AssertionError(
+              "step " + step + ": op " + op + " refused: " + e.getMessage(), e);
         }
       }
       assertThat(memory.get("b").value()).as("step %d op %d", step, op).isEqualTo(model);
@@ -100,7 +102,8 @@ class CoreMemoryRandomTest {
   }
 
   private static String insert(String model, String text, int at, int lines) {
-    List<String> ls = model.isEmpty() ? new ArrayList<>() : new ArrayList<>(Arrays.asList(model.split("\n", -1)));
+    List<String> ls =
+        model.isEmpty() ? new ArrayList<>() : new ArrayList<>(Arrays.asList(model.split("\n", -1)));
     int pos = at == -1 ? lines : at;
     if (pos < 0 || pos > lines) {
       return null;

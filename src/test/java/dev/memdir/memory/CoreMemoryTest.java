@@ -37,7 +37,9 @@ class CoreMemoryTest {
 
   @Test
   void blockFileRoundTrips() throws Exception {
-    write("notes", "---\ndescription: Notes.\nlimit: 100\nread_only: true\nmetadata:\n  owner: ada\nextra_key: kept\n---\nline one\nline two\n");
+    write(
+        "notes",
+        "---\ndescription: Notes.\nlimit: 100\nread_only: true\nmetadata:\n  owner: ada\nextra_key: kept\n---\nline one\nline two\n");
     Block b = memory.get("notes");
     assertThat(b.value()).isEqualTo("line one\nline two");
     assertThat(b.limit()).isEqualTo(100);
@@ -121,7 +123,8 @@ class CoreMemoryTest {
         .extracting(Problem::toString)
         .containsExactly(
             "memory/big.md: value is 7 / 5 chars, over its limit; agent edits that keep it over the limit are refused until it is shortened or the limit raised");
-    assertThatThrownBy(() -> memory.append(Actor.AGENT, "big", "x")).hasMessageContaining("would hold 9 / 5 chars");
+    assertThatThrownBy(() -> memory.append(Actor.AGENT, "big", "x"))
+        .hasMessageContaining("would hold 9 / 5 chars");
     memory.rethink(Actor.AGENT, "big", "123");
     memory.append(Actor.AGENT, "big", "4");
     assertThat(memory.get("big").value()).isEqualTo("123\n4");

@@ -3,8 +3,8 @@ package dev.memdir.bench.locomo;
 import java.util.List;
 
 /**
- * LoCoMo's question categories, with the names of both label conventions: LoCoMo's own (the
- * numbers in the data) and the one the Mem0 paper and its followers use.
+ * LoCoMo's question categories, with the names of both label conventions: LoCoMo's own (the numbers
+ * in the data) and the one the Mem0 paper and its followers use.
  *
  * @param number the category number in the data
  * @param locomoName the name in the LoCoMo paper

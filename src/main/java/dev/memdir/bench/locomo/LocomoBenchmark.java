@@ -58,15 +58,24 @@ public final class LocomoBenchmark {
     long loadMs = (System.nanoTime() - t0) / 1_000_000;
     LocomoRun.Outcome r = new LocomoRun(d, params, out, progress, console).run();
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%d questions (%d answered now), %s layout; data loaded in %d ms%n",
-        d.questionCount(), r.questionsRun(), params.layout().word(), loadMs));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%d questions (%d answered now), %s layout; data loaded in %d ms%n",
+            d.questionCount(),
+            r.questionsRun(),
+            params.layout().word(),
+            loadMs));
     sb.append("evidence recall, official convention:\n");
     sb.append(String.format(Locale.ROOT, "  %-12s", "group"));
     params.ks().forEach(k -> sb.append(String.format(Locale.ROOT, " %6s", "R@" + k)));
     sb.append('\n');
     for (String g : new String[] {"overall", "cats_1_4", "1", "2", "3", "4", "5"}) {
-      String label = g.matches("\\d") ? "cat " + g + " " + Category.of(Integer.parseInt(g)).locomoName() : g;
-      sb.append(String.format(Locale.ROOT, "  %-12s", label.length() > 12 ? label.substring(0, 12) : label));
+      String label =
+          g.matches("\\d") ? "cat " + g + " " + Category.of(Integer.parseInt(g)).locomoName() : g;
+      sb.append(
+          String.format(
+              Locale.ROOT, "  %-12s", label.length() > 12 ? label.substring(0, 12) : label));
       for (int k : params.ks()) {
         sb.append(String.format(Locale.ROOT, " %6.1f", 100 * r.report().recall(g, k)));
       }
@@ -83,13 +92,16 @@ public final class LocomoBenchmark {
     try {
       layout = LocomoIngest.Layout.valueOf(o.layout().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--layout must be files, history or both, got \"" + o.layout() + "\"");
+      throw new IllegalArgumentException(
+          "--layout must be files, history or both, got \"" + o.layout() + "\"");
     }
     SearchSettings s = RunParams.benchSearch();
     s = s.withBm25(o.k1().orElse(s.k1()), o.b().orElse(s.b()));
     s = s.withWindow(o.window().orElse(s.window()), o.neighbours().orElse(s.neighbours()));
     s = s.withNeighbourWeight(o.neighbourWeight().orElse(s.neighbourWeight()));
-    s = s.withSpeaker(o.speakerBoost().orElse(s.speakerBoost()), o.speakerGate().orElse(s.speakerGate()));
+    s =
+        s.withSpeaker(
+            o.speakerBoost().orElse(s.speakerBoost()), o.speakerGate().orElse(s.speakerGate()));
     return new RunParams(layout, RunParams.DEFAULT_KS, s, o.speakerPolicy(), o.dropNames());
   }
 }

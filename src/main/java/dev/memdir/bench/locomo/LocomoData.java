@@ -8,7 +8,6 @@ import dev.memdir.FormatException;
 import dev.memdir.MemdirException;
 import dev.memdir.format.TextFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -29,9 +28,9 @@ import java.util.regex.Pattern;
 
 /**
  * A LoCoMo data file (the public {@code locomo10.json} or any subset in its schema), parsed with
- * every quirk LoCoMo has: sessions enumerated by their {@code session_N} lists (not the date
- * keys), captions standing in for images, numeric answers, category-5 items without an answer,
- * and malformed evidence ids. What was normalised or dropped is counted in {@link #notes()}.
+ * every quirk LoCoMo has: sessions enumerated by their {@code session_N} lists (not the date keys),
+ * captions standing in for images, numeric answers, category-5 items without an answer, and
+ * malformed evidence ids. What was normalised or dropped is counted in {@link #notes()}.
  *
  * @param file the file's name for messages
  * @param sha256 the hex SHA-256 of the file's bytes
@@ -68,7 +67,8 @@ public record LocomoData(
    * @param date the parsed date, when it parses
    * @param turns in order
    */
-  public record Session(int number, String dateText, Optional<LocalDateTime> date, List<Turn> turns) {
+  public record Session(
+      int number, String dateText, Optional<LocalDateTime> date, List<Turn> turns) {
     /** Copies. */
     public Session {
       turns = List.copyOf(turns);
@@ -112,7 +112,11 @@ public record LocomoData(
    * @param questions in data order
    */
   public record Conversation(
-      String sampleId, String speakerA, String speakerB, List<Session> sessions, List<Question> questions) {
+      String sampleId,
+      String speakerA,
+      String speakerB,
+      List<Session> sessions,
+      List<Question> questions) {
     /** Copies. */
     public Conversation {
       sessions = List.copyOf(sessions);
@@ -165,7 +169,8 @@ public record LocomoData(
       throw new MemdirException(file + ": cannot read: " + e.getMessage(), e);
     }
     if (root == null || !root.isArray()) {
-      throw new FormatException(file, 0, "expected a JSON list of conversations, got " + kind(root));
+      throw new FormatException(
+          file, 0, "expected a JSON list of conversations, got " + kind(root));
     }
     Map<String, Integer> notes = new LinkedHashMap<>();
     for (String key :
@@ -186,7 +191,8 @@ public record LocomoData(
     for (int i = 0; i < root.size(); i++) {
       Conversation c = conversation(root.get(i), i, file, notes);
       if (!ids.add(c.sampleId())) {
-        throw new FormatException(file, 0, "conversation " + i + ": duplicate sample_id '" + c.sampleId() + "'");
+        throw new FormatException(
+            file, 0, "conversation " + i + ": duplicate sample_id '" + c.sampleId() + "'");
       }
       conversations.add(c);
     }
@@ -196,7 +202,8 @@ public record LocomoData(
     return new LocomoData(file, TextFiles.sha256(bytes), conversations, notes);
   }
 
-  private static Conversation conversation(JsonNode c, int i, String file, Map<String, Integer> notes) {
+  private static Conversation conversation(
+      JsonNode c, int i, String file, Map<String, Integer> notes) {
     String where = "conversation " + i;
     if (c == null || !c.isObject()) {
       throw new FormatException(file, 0, where + ": expected an object, got " + kind(c));
@@ -205,7 +212,8 @@ public record LocomoData(
     where = sampleId;
     JsonNode conv = c.get("conversation");
     if (conv == null || !conv.isObject()) {
-      throw new FormatException(file, 0, where + ": 'conversation' must be an object, got " + kind(conv));
+      throw new FormatException(
+          file, 0, where + ": 'conversation' must be an object, got " + kind(conv));
     }
     String a = text(conv, "speaker_a", file, where);
     String b = text(conv, "speaker_b", file, where);
@@ -217,7 +225,8 @@ public record LocomoData(
       if (m.matches()) {
         JsonNode list = conv.get(key);
         if (!list.isArray()) {
-          throw new FormatException(file, 0, where + ": '" + key + "' must be a list of turns, got " + kind(list));
+          throw new FormatException(
+              file, 0, where + ": '" + key + "' must be a list of turns, got " + kind(list));
         }
         sessionLists.put(Integer.parseInt(m.group(1)), list);
       } else if (key.matches("session_\\d+_date_time")) {
@@ -225,9 +234,11 @@ public record LocomoData(
       }
     }
     if (sessionLists.isEmpty()) {
-      throw new FormatException(file, 0, where + ": no sessions (no 'session_N' lists in 'conversation')");
+      throw new FormatException(
+          file, 0, where + ": no sessions (no 'session_N' lists in 'conversation')");
     }
-    notes.merge("date keys without a session", Math.max(0, dateKeys - sessionLists.size()), Integer::sum);
+    notes.merge(
+        "date keys without a session", Math.max(0, dateKeys - sessionLists.size()), Integer::sum);
     List<Session> sessions = new ArrayList<>();
     Set<String> turnIds = new HashSet<>();
     for (Map.Entry<Integer, JsonNode> e : sessionLists.entrySet()) {
@@ -236,7 +247,10 @@ public record LocomoData(
       String dateText = dateNode != null && dateNode.isTextual() ? dateNode.textValue() : "";
       Optional<LocalDateTime> date = Optional.empty();
       try {
-        date = dateText.isEmpty() ? Optional.empty() : Optional.of(LocalDateTime.parse(dateText.strip(), DATE));
+        date =
+            dateText.isEmpty()
+                ? Optional.empty()
+                : Optional.of(LocalDateTime.parse(dateText.strip(), DATE));
       } catch (DateTimeParseException ex) {
         notes.merge("session dates that do not parse", 1, Integer::sum);
       }
@@ -248,16 +262,22 @@ public record LocomoData(
           throw new FormatException(file, 0, tw + ": expected an object, got " + kind(turn));
         }
         String diaId = text(turn, "dia_id", file, tw);
-        Optional<String> caption = Optional.ofNullable(turn.get("blip_caption")).filter(JsonNode::isTextual).map(JsonNode::textValue);
+        Optional<String> caption =
+            Optional.ofNullable(turn.get("blip_caption"))
+                .filter(JsonNode::isTextual)
+                .map(JsonNode::textValue);
         caption.ifPresent(x -> notes.merge("turns with an image caption", 1, Integer::sum));
-        turns.add(new Turn(diaId, text(turn, "speaker", file, tw), text(turn, "text", file, tw), caption));
+        turns.add(
+            new Turn(
+                diaId, text(turn, "speaker", file, tw), text(turn, "text", file, tw), caption));
         turnIds.add(diaId);
       }
       sessions.add(new Session(n, dateText, date, turns));
     }
     JsonNode qa = c.get("qa");
     if (qa == null || !qa.isArray()) {
-      throw new FormatException(file, 0, where + ": 'qa' must be a list of questions, got " + kind(qa));
+      throw new FormatException(
+          file, 0, where + ": 'qa' must be a list of questions, got " + kind(qa));
     }
     List<Question> questions = new ArrayList<>();
     for (int q = 0; q < qa.size(); q++) {
@@ -267,18 +287,25 @@ public record LocomoData(
   }
 
   private static Question question(
-      JsonNode q, String sampleId, int index, Set<String> turnIds, String file, Map<String, Integer> notes) {
+      JsonNode q,
+      String sampleId,
+      int index,
+      Set<String> turnIds,
+      String file,
+      Map<String, Integer> notes) {
     String where = sampleId + " qa[" + index + "]";
     if (q == null || !q.isObject()) {
       throw new FormatException(file, 0, where + ": expected an object, got " + kind(q));
     }
     JsonNode cat = q.get("category");
     if (cat == null || !cat.isIntegralNumber()) {
-      throw new FormatException(file, 0, where + ": 'category' must be an integer, got " + kind(cat));
+      throw new FormatException(
+          file, 0, where + ": 'category' must be an integer, got " + kind(cat));
     }
     int category = cat.intValue();
     if (category < 1 || category > 5) {
-      throw new FormatException(file, 0, where + ": unknown category " + category + " (known: 1 to 5)");
+      throw new FormatException(
+          file, 0, where + ": unknown category " + category + " (known: 1 to 5)");
     }
     String question = text(q, "question", file, where);
     JsonNode answer = q.get("answer");
@@ -293,13 +320,15 @@ public record LocomoData(
       JsonNode adv = q.get("adversarial_answer");
       gold = adv == null || adv.isNull() ? "" : pyStr(adv);
     } else {
-      throw new FormatException(file, 0, where + ": category " + category + " question without 'answer'");
+      throw new FormatException(
+          file, 0, where + ": category " + category + " question without 'answer'");
     }
     JsonNode ev = q.get("evidence");
     List<String> raw = new ArrayList<>();
     if (ev != null && !ev.isNull()) {
       if (!ev.isArray()) {
-        throw new FormatException(file, 0, where + ": 'evidence' must be a list of dia_ids, got " + kind(ev));
+        throw new FormatException(
+            file, 0, where + ": 'evidence' must be a list of dia_ids, got " + kind(ev));
       }
       for (JsonNode e : ev) {
         if (!e.isTextual()) {
@@ -311,11 +340,15 @@ public record LocomoData(
     if (raw.isEmpty()) {
       notes.merge("questions without evidence", 1, Integer::sum);
     }
-    return new Question(sampleId, index, question, gold, category, raw, normalizeEvidence(raw, turnIds, notes));
+    return new Question(
+        sampleId, index, question, gold, category, raw, normalizeEvidence(raw, turnIds, notes));
   }
 
-  /** Splits on {@code [;\s]+}, strips zero padding, drops ids that are malformed or name no turn. */
-  static List<String> normalizeEvidence(List<String> raw, Set<String> turnIds, Map<String, Integer> notes) {
+  /**
+   * Splits on {@code [;\s]+}, strips zero padding, drops ids that are malformed or name no turn.
+   */
+  static List<String> normalizeEvidence(
+      List<String> raw, Set<String> turnIds, Map<String, Integer> notes) {
     List<String> out = new ArrayList<>();
     for (String r : raw) {
       String[] parts = EVIDENCE_SPLIT.split(r.strip());
@@ -381,6 +414,8 @@ public record LocomoData(
     if (v.isNull()) {
       return "null";
     }
-    return v.isArray() ? "a list" : v.isObject() ? "an object" : v.isTextual() ? "text" : v.toString();
+    return v.isArray()
+        ? "a list"
+        : v.isObject() ? "an object" : v.isTextual() ? "text" : v.toString();
   }
 }

@@ -49,7 +49,8 @@ public final class LocomoDownload {
    * @param log receives one line per step (stderr in the CLI)
    * @throws MemdirException when the download fails or the hash differs (nothing is cached then)
    */
-  public static Path fetch(URI url, String expectedSha256, Path cacheDir, java.util.function.Consumer<String> log) {
+  public static Path fetch(
+      URI url, String expectedSha256, Path cacheDir, java.util.function.Consumer<String> log) {
     String name = fileName(url);
     Path target = cacheDir.resolve(name);
     if (Files.isRegularFile(target)) {
@@ -58,14 +59,28 @@ public final class LocomoDownload {
         log.accept("using cached " + target);
         return target;
       }
-      log.accept("cached " + target + " has sha256 " + have + ", expected " + expectedSha256 + "; downloading again");
+      log.accept(
+          "cached "
+              + target
+              + " has sha256 "
+              + have
+              + ", expected "
+              + expectedSha256
+              + "; downloading again");
     }
     log.accept("downloading " + url);
     byte[] bytes = download(url);
     String got = TextFiles.sha256(bytes);
     if (!got.equalsIgnoreCase(expectedSha256)) {
       throw new MemdirException(
-          "downloaded " + url + " (" + bytes.length + " bytes) has sha256 " + got + ", expected " + expectedSha256
+          "downloaded "
+              + url
+              + " ("
+              + bytes.length
+              + " bytes) has sha256 "
+              + got
+              + ", expected "
+              + expectedSha256
               + "; not using it (pass --data FILE to use a local copy)");
     }
     AtomicFiles.write(target, bytes);
@@ -75,24 +90,38 @@ public final class LocomoDownload {
 
   private static byte[] download(URI url) {
     HttpClient client =
-        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(20))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
     HttpRequest req = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(2)).GET().build();
     try {
       HttpResponse<InputStream> resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = resp.body()) {
         if (resp.statusCode() != 200) {
-          throw new MemdirException("cannot download " + url + ": HTTP " + resp.statusCode() + " (pass --data FILE to use a local copy)");
+          throw new MemdirException(
+              "cannot download "
+                  + url
+                  + ": HTTP "
+                  + resp.statusCode()
+                  + " (pass --data FILE to use a local copy)");
         }
         byte[] bytes = in.readNBytes((int) LocomoData.MAX_BYTES + 1);
         if (bytes.length > LocomoData.MAX_BYTES) {
-          throw new MemdirException("cannot download " + url + ": larger than " + LocomoData.MAX_BYTES + " bytes");
+          throw new MemdirException(
+              "cannot download " + url + ": larger than " + LocomoData.MAX_BYTES + " bytes");
         }
         return bytes;
       }
     } catch (IOException e) {
       throw new MemdirException(
-          "cannot download " + url + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
-              + " (no network? pass --data FILE to use a local copy)", e);
+          "cannot download "
+              + url
+              + ": "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage())
+              + " (no network? pass --data FILE to use a local copy)",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MemdirException("download of " + url + " interrupted", e);

@@ -1,9 +1,9 @@
 package dev.memdir.bench.locomo;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.memdir.Agent;
 import dev.memdir.InitOptions;
 import dev.memdir.MemdirException;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.Durability;
 import dev.memdir.format.SearchSettings;
@@ -11,14 +11,13 @@ import dev.memdir.format.WriteLock;
 import dev.memdir.history.HistoryLog;
 import dev.memdir.history.Message;
 import dev.memdir.history.Record;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,13 +27,12 @@ import java.util.stream.Stream;
 
 /**
  * Turns one LoCoMo conversation into an agent directory: one conversation-log file per session
- * under {@code files/} (Letta-Filesystem style), core-memory blocks that name the two speakers,
- * and the exact map from each passage ({@code file:line}) back to its dia_id.
+ * under {@code files/} (Letta-Filesystem style), core-memory blocks that name the two speakers, and
+ * the exact map from each passage ({@code file:line}) back to its dia_id.
  *
- * <p>Turns are written without an fsync each (history with durability {@code never}, synced once
- * at the end): a benchmark agent is rebuilt from the data, and a run records the size of every
- * file it wrote ({@link #fingerprint}) so a resumed run redoes an ingest whose files did not
- * survive.
+ * <p>Turns are written without an fsync each (history with durability {@code never}, synced once at
+ * the end): a benchmark agent is rebuilt from the data, and a run records the size of every file it
+ * wrote ({@link #fingerprint}) so a resumed run redoes an ingest whose files did not survive.
  */
 final class LocomoIngest {
   private LocomoIngest() {}
@@ -113,13 +111,15 @@ final class LocomoIngest {
         appendHistory(c, agent, records);
       }
       Path files = agent.layout().filesDir();
-      for (LocomoData.Session s : layout == Layout.HISTORY ? List.<LocomoData.Session>of() : c.sessions()) {
+      for (LocomoData.Session s :
+          layout == Layout.HISTORY ? List.<LocomoData.Session>of() : c.sessions()) {
         ConversationLogWriter.Log log = ConversationLogWriter.write(c, s);
         Path file = files.resolve(log.fileName());
         Files.writeString(file, log.text(), StandardCharsets.UTF_8);
         // The file's time is its session's: meaningful to a person, and it keeps the index's
         // freshness check from treating files written moments before indexing as racy.
-        Instant when = s.date().map(d -> d.toInstant(ZoneOffset.UTC)).orElse(Instant.now().minusSeconds(60));
+        Instant when =
+            s.date().map(d -> d.toInstant(ZoneOffset.UTC)).orElse(Instant.now().minusSeconds(60));
         Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(when));
         for (int i = 0; i < log.diaIds().size(); i++) {
           map.put(log.fileName() + ":" + (log.firstTurnLine() + i), log.diaIds().get(i));
@@ -131,7 +131,8 @@ final class LocomoIngest {
     return new DiaMap(c.sampleId(), map, records);
   }
 
-  private static void appendHistory(LocomoData.Conversation c, Agent agent, Map<String, String> records) {
+  private static void appendHistory(
+      LocomoData.Conversation c, Agent agent, Map<String, String> records) {
     try (HistoryLog log =
         HistoryLog.open(
             agent.layout(),
@@ -143,10 +144,19 @@ final class LocomoIngest {
         Instant start = s.date().map(d -> d.toInstant(ZoneOffset.UTC)).orElse(previous);
         for (int i = 0; i < s.turns().size(); i++) {
           LocomoData.Turn t = s.turns().get(i);
-          String text = ConversationLogWriter.oneLine(t.speaker()) + ": " + ConversationLogWriter.oneLine(t.text())
-              + t.caption().map(cap -> " [image: " + ConversationLogWriter.oneLine(cap) + "]").orElse("");
+          String text =
+              ConversationLogWriter.oneLine(t.speaker())
+                  + ": "
+                  + ConversationLogWriter.oneLine(t.text())
+                  + t.caption()
+                      .map(cap -> " [image: " + ConversationLogWriter.oneLine(cap) + "]")
+                      .orElse("");
           Instant ts = start.plusSeconds(i);
-          Record r = log.append(Message.user(text).with("speaker", JsonNodeFactory.instance.textNode(t.speaker())), ts);
+          Record r =
+              log.append(
+                  Message.user(text)
+                      .with("speaker", JsonNodeFactory.instance.textNode(t.speaker())),
+                  ts);
           records.put(r.id(), t.diaId());
           previous = ts.plusSeconds(1);
         }
@@ -165,7 +175,8 @@ final class LocomoIngest {
         Files.delete(p);
       }
     } catch (IOException e) {
-      throw new MemdirException("cannot delete the interrupted ingest in " + dir + ": " + e.getMessage(), e);
+      throw new MemdirException(
+          "cannot delete the interrupted ingest in " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -187,5 +198,4 @@ final class LocomoIngest {
     }
     return sizes;
   }
-
 }

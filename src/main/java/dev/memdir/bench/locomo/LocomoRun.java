@@ -31,8 +31,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,9 +57,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ingest.json} (the conversations fully ingested, with their passage → dia_id maps), {@code
  * results.jsonl} (one line per question, appended and flushed as it completes) and {@code
  * report.md}, {@code report.json}, {@code recall.svg}. Starting again with the same directory
- * resumes: an interrupted ingest is redone, answered questions are skipped, and the report is
- * built from all lines, so it equals an uninterrupted run's. Another data file or other
- * parameters are refused.
+ * resumes: an interrupted ingest is redone, answered questions are skipped, and the report is built
+ * from all lines, so it equals an uninterrupted run's. Another data file or other parameters are
+ * refused.
  */
 final class LocomoRun {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -94,7 +94,12 @@ final class LocomoRun {
 
   /** The default run folder: {@code runs/locomo-<UTC timestamp>}. */
   static Path defaultOut(Instant now) {
-    return Path.of("runs", "locomo-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(now));
+    return Path.of(
+        "runs",
+        "locomo-"
+            + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .withZone(ZoneOffset.UTC)
+                .format(now));
   }
 
   Outcome run() {
@@ -116,54 +121,68 @@ final class LocomoRun {
     List<JsonNode> fresh = Collections.synchronizedList(new ArrayList<>());
     // Conversations are independent: one task each, as many at once as there are cores.
     int threads =
-        Math.max(1, Math.min(Integer.getInteger("memdir.bench.threads", Runtime.getRuntime().availableProcessors()), data.conversations().size()));
+        Math.max(
+            1,
+            Math.min(
+                Integer.getInteger(
+                    "memdir.bench.threads", Runtime.getRuntime().availableProcessors()),
+                data.conversations().size()));
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try (BufferedWriter w =
-        Files.newBufferedWriter(out.resolve("results.jsonl"), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        Files.newBufferedWriter(
+            out.resolve("results.jsonl"),
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND)) {
       List<Future<?>> tasks = new ArrayList<>();
       for (LocomoData.Conversation c : data.conversations()) {
-        tasks.add(pool.submit(() -> {
-          long i0 = System.nanoTime();
-          LocomoIngest.DiaMap map = ingestIfNeeded(c, ingestState);
-          ingestNanos.addAndGet(System.nanoTime() - i0);
-          if (c.questions().stream().allMatch(q -> done.contains(key(c.sampleId(), q.index())))) {
-            return null;
-          }
-          Map<String, String> turnText = turnTexts(c);
-          Map<String, Integer> tokenCounts = new HashMap<>();
-          try (Agent agent = Agent.open(out.resolve("agents").resolve(c.sampleId()))) {
-            long x0 = System.nanoTime();
-            Search search = agent.search();
-            search.reindex();
-            indexNanos.addAndGet(System.nanoTime() - x0);
-            for (LocomoData.Question q : c.questions()) {
-              if (done.contains(key(c.sampleId(), q.index()))) {
-                continue;
-              }
-              long q0 = System.nanoTime();
-              ObjectNode line = answer(search, c, map, q, turnText, tokenCounts);
-              queryNanos.addAndGet(System.nanoTime() - q0);
-              synchronized (w) {
-                w.write(line.toString());
-                w.write('\n');
-                w.flush();
-              }
-              fresh.add(line);
-              run.incrementAndGet();
-              showProgress(finished.incrementAndGet(), total, startQueries, run.get());
-            }
-          }
-          return null;
-        }));
+        tasks.add(
+            pool.submit(
+                () -> {
+                  long i0 = System.nanoTime();
+                  LocomoIngest.DiaMap map = ingestIfNeeded(c, ingestState);
+                  ingestNanos.addAndGet(System.nanoTime() - i0);
+                  if (c.questions().stream()
+                      .allMatch(q -> done.contains(key(c.sampleId(), q.index())))) {
+                    return null;
+                  }
+                  Map<String, String> turnText = turnTexts(c);
+                  Map<String, Integer> tokenCounts = new HashMap<>();
+                  try (Agent agent = Agent.open(out.resolve("agents").resolve(c.sampleId()))) {
+                    long x0 = System.nanoTime();
+                    Search search = agent.search();
+                    search.reindex();
+                    indexNanos.addAndGet(System.nanoTime() - x0);
+                    for (LocomoData.Question q : c.questions()) {
+                      if (done.contains(key(c.sampleId(), q.index()))) {
+                        continue;
+                      }
+                      long q0 = System.nanoTime();
+                      ObjectNode line = answer(search, c, map, q, turnText, tokenCounts);
+                      queryNanos.addAndGet(System.nanoTime() - q0);
+                      synchronized (w) {
+                        w.write(line.toString());
+                        w.write('\n');
+                        w.flush();
+                      }
+                      fresh.add(line);
+                      run.incrementAndGet();
+                      showProgress(finished.incrementAndGet(), total, startQueries, run.get());
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : tasks) {
         f.get();
       }
     } catch (IOException e) {
-      throw new MemdirException("cannot write " + out.resolve("results.jsonl") + ": " + e.getMessage(), e);
+      throw new MemdirException(
+          "cannot write " + out.resolve("results.jsonl") + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new MemdirException("the run was interrupted; start it again with the same --out to resume", e);
+      throw new MemdirException(
+          "the run was interrupted; start it again with the same --out to resume", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException re) {
@@ -178,8 +197,9 @@ final class LocomoRun {
     // A fixed order makes the sums, and so the report, identical however the run was split.
     Map<String, Integer> order = new HashMap<>();
     data.conversations().forEach(c -> order.put(c.sampleId(), order.size()));
-    lines.sort(Comparator.comparingInt((JsonNode l) -> order.getOrDefault(l.get("sample_id").asText(), -1))
-        .thenComparingInt(l -> l.get("question_index").asInt()));
+    lines.sort(
+        Comparator.comparingInt((JsonNode l) -> order.getOrDefault(l.get("sample_id").asText(), -1))
+            .thenComparingInt(l -> l.get("question_index").asInt()));
     timings.put("ingest_ms", ingestNanos.get() / 1_000_000);
     timings.put("index_ms", indexNanos.get() / 1_000_000);
     timings.put("questions_ms", queryNanos.get() / 1_000_000);
@@ -208,7 +228,8 @@ final class LocomoRun {
       Map<String, String> turnText,
       Map<String, Integer> tokenCounts) {
     QueryPolicy.Query query =
-        QueryPolicy.of(q.question(), c.speakerA(), c.speakerB(), params.speakerPolicy(), params.dropNames());
+        QueryPolicy.of(
+            q.question(), c.speakerA(), c.speakerB(), params.speakerPolicy(), params.dropNames());
     List<String> ranking = rank(search, map, query);
     int found = ranking.size();
     List<String> full = pad(ranking, c, params.maxK());
@@ -232,7 +253,9 @@ final class LocomoRun {
       recallN.put(String.valueOf(k), Recall.normalized(q.normalizedEvidence(), top));
       int t = 0;
       for (String id : top) {
-        t += tokenCounts.computeIfAbsent(id, x -> tokenizer.join().countTokens(turnText.getOrDefault(x, "")));
+        t +=
+            tokenCounts.computeIfAbsent(
+                id, x -> tokenizer.join().countTokens(turnText.getOrDefault(x, "")));
       }
       tokens.put(String.valueOf(k), t);
     }
@@ -244,7 +267,11 @@ final class LocomoRun {
     LinkedHashSet<String> ids = new LinkedHashSet<>();
     int limit = Math.min(Search.MAX_LIMIT, params.maxK());
     if (params.layout() == LocomoIngest.Layout.HISTORY) {
-      for (MessageHit h : search.conversationSearch(query.query(), List.of(), Optional.empty(), Optional.empty(), limit).hits()) {
+      for (MessageHit h :
+          search
+              .conversationSearch(
+                  query.query(), List.of(), Optional.empty(), Optional.empty(), limit)
+              .hits()) {
         map.diaIdOfRecord(h.id()).ifPresent(ids::add);
       }
     } else {
@@ -294,7 +321,9 @@ final class LocomoRun {
     Map<String, String> m = new HashMap<>();
     for (LocomoData.Session s : c.sessions()) {
       for (LocomoData.Turn t : s.turns()) {
-        m.put(t.diaId(), t.speaker() + ": " + t.text() + t.caption().map(x -> " [image: " + x + "]").orElse(""));
+        m.put(
+            t.diaId(),
+            t.speaker() + ": " + t.text() + t.caption().map(x -> " [image: " + x + "]").orElse(""));
       }
     }
     return m;
@@ -308,17 +337,26 @@ final class LocomoRun {
       try {
         old = JSON.readTree(file.toFile());
       } catch (IOException e) {
-        throw new MemdirException(file + ": cannot read the manifest of the earlier run: " + e.getMessage(), e);
+        throw new MemdirException(
+            file + ": cannot read the manifest of the earlier run: " + e.getMessage(), e);
       }
       if (!old.path("data").path("sha256").asText().equals(data.sha256())) {
         throw new MemdirException(
-            out + " holds a run on another data file (sha256 " + old.path("data").path("sha256").asText()
-                + ", this one " + data.sha256() + "); use another --out");
+            out
+                + " holds a run on another data file (sha256 "
+                + old.path("data").path("sha256").asText()
+                + ", this one "
+                + data.sha256()
+                + "); use another --out");
       }
       if (!old.path("params").equals(manifest.get("params"))) {
         throw new MemdirException(
-            out + " holds a run with other parameters:\n  earlier: " + old.path("params") + "\n  now:     "
-                + manifest.get("params") + "\nuse another --out, or the same parameters to resume");
+            out
+                + " holds a run with other parameters:\n  earlier: "
+                + old.path("params")
+                + "\n  now:     "
+                + manifest.get("params")
+                + "\nuse another --out, or the same parameters to resume");
       }
       progress.println("resuming the run in " + out);
       return;
@@ -355,7 +393,8 @@ final class LocomoRun {
     try {
       return (ObjectNode) JSON.readTree(ingestFile.toFile());
     } catch (IOException | ClassCastException e) {
-      throw new MemdirException(ingestFile + ": damaged (" + e.getMessage() + "); delete " + out + " and run again", e);
+      throw new MemdirException(
+          ingestFile + ": damaged (" + e.getMessage() + "); delete " + out + " and run again", e);
     }
   }
 
@@ -371,7 +410,8 @@ final class LocomoRun {
         return fromJson(c.sampleId(), done);
       }
       synchronized (progress) {
-        progress.println("the files of " + c.sampleId() + " changed since they were ingested; ingesting again");
+        progress.println(
+            "the files of " + c.sampleId() + " changed since they were ingested; ingesting again");
       }
     }
     if (Files.exists(dir)) {
@@ -399,9 +439,13 @@ final class LocomoRun {
 
   private static LocomoIngest.DiaMap fromJson(String sampleId, JsonNode n) {
     Map<String, String> passages = new LinkedHashMap<>();
-    n.path("passages").fields().forEachRemaining(e -> passages.put(e.getKey(), e.getValue().asText()));
+    n.path("passages")
+        .fields()
+        .forEachRemaining(e -> passages.put(e.getKey(), e.getValue().asText()));
     Map<String, String> records = new LinkedHashMap<>();
-    n.path("records").fields().forEachRemaining(e -> records.put(e.getKey(), e.getValue().asText()));
+    n.path("records")
+        .fields()
+        .forEachRemaining(e -> records.put(e.getKey(), e.getValue().asText()));
     return new LocomoIngest.DiaMap(sampleId, passages, records);
   }
 
@@ -422,12 +466,19 @@ final class LocomoRun {
       try {
         lines.add(JSON.readTree(text));
       } catch (JsonProcessingException e) {
-        throw new MemdirException(file + ": line " + (lines.size() + 1) + " is damaged; delete " + out + " and run again", e);
+        throw new MemdirException(
+            file + ": line " + (lines.size() + 1) + " is damaged; delete " + out + " and run again",
+            e);
       }
       start = i + 1;
     }
     if (start < bytes.length) {
-      progress.println("cutting off an unfinished last line of " + file + " (" + (bytes.length - start) + " bytes)");
+      progress.println(
+          "cutting off an unfinished last line of "
+              + file
+              + " ("
+              + (bytes.length - start)
+              + " bytes)");
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
         ch.truncate(start);
       } catch (IOException e) {
@@ -450,13 +501,27 @@ final class LocomoRun {
   private String markdownHeader(ObjectNode json) {
     StringBuilder sb = new StringBuilder();
     sb.append("# LoCoMo retrieval run\n\n");
-    sb.append("- data: `").append(data.file()).append("` (sha256 `").append(data.sha256()).append("`), ")
-        .append(data.conversations().size()).append(" conversations, ").append(data.questionCount()).append(" questions\n");
-    sb.append("- memdir ").append(Version.get()).append(", mode retrieval (no LLM), layout `").append(params.layout().word())
-        .append("`, tool `").append(json.at("/params/tool").asText()).append("`\n");
+    sb.append("- data: `")
+        .append(data.file())
+        .append("` (sha256 `")
+        .append(data.sha256())
+        .append("`), ")
+        .append(data.conversations().size())
+        .append(" conversations, ")
+        .append(data.questionCount())
+        .append(" questions\n");
+    sb.append("- memdir ")
+        .append(Version.get())
+        .append(", mode retrieval (no LLM), layout `")
+        .append(params.layout().word())
+        .append("`, tool `")
+        .append(json.at("/params/tool").asText())
+        .append("`\n");
     sb.append("- parameters: `").append(params.toJson()).append("`\n");
-    sb.append("- recall: per question, the share of its evidence found among the k retrieved turns; ")
-        .append("questions without evidence count 1; exactly k turns per list (short rankings padded with neighbouring turns)\n");
+    sb.append(
+            "- recall: per question, the share of its evidence found among the k retrieved turns; ")
+        .append(
+            "questions without evidence count 1; exactly k turns per list (short rankings padded with neighbouring turns)\n");
     sb.append("- timings (ms): `").append(JSON.valueToTree(timings).toString()).append("`\n");
     sb.append("\nData normalisation: ");
     List<String> notes = new ArrayList<>();
@@ -474,7 +539,8 @@ final class LocomoRun {
     int width = 30;
     int filled = (int) ((long) width * finished / Math.max(1, total));
     String bar = "[" + "=".repeat(filled) + " ".repeat(width - filled) + "]";
-    String msg = String.format(Locale.ROOT, "%s %d/%d questions, ETA %.1f s", bar, finished, total, eta);
+    String msg =
+        String.format(Locale.ROOT, "%s %d/%d questions, ETA %.1f s", bar, finished, total, eta);
     if (console) {
       progress.print("\r" + msg);
     } else {

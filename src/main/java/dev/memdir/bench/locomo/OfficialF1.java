@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * LoCoMo's official answer F1, as {@code task_eval/evaluation.py} computes it, with Python's
- * string semantics reproduced: {@code lower()}, {@code split()} on Unicode whitespace, {@code
+ * LoCoMo's official answer F1, as {@code task_eval/evaluation.py} computes it, with Python's string
+ * semantics reproduced: {@code lower()}, {@code split()} on Unicode whitespace, {@code
  * string.punctuation} deleted (not replaced), Unicode {@code \b} around the removed words, and
  * NLTK's Porter stemmer ({@link PorterStemmer}).
  *
@@ -46,11 +46,15 @@ public final class OfficialF1 {
             ? 1.0
             : 0.0;
       default:
-        throw new IllegalArgumentException("unknown LoCoMo category " + category + " (known: 1 to 5)");
+        throw new IllegalArgumentException(
+            "unknown LoCoMo category " + category + " (known: 1 to 5)");
     }
   }
 
-  /** {@code normalize_answer}: drop commas, lower, delete punctuation, drop a/an/the/and, squeeze spaces. */
+  /**
+   * {@code normalize_answer}: drop commas, lower, delete punctuation, drop a/an/the/and, squeeze
+   * spaces.
+   */
   public static String normalize(String s) {
     String t = pyLower(s.replace(",", ""));
     StringBuilder sb = new StringBuilder(t.length());

@@ -144,10 +144,7 @@ public final class PorterStemmer {
 
   private static boolean endsCvc(String w) {
     int n = w.length();
-    if (n >= 3
-        && isConsonant(w, n - 3)
-        && !isConsonant(w, n - 2)
-        && isConsonant(w, n - 1)) {
+    if (n >= 3 && isConsonant(w, n - 3) && !isConsonant(w, n - 2) && isConsonant(w, n - 1)) {
       char last = w.charAt(n - 1);
       if (last != 'w' && last != 'x' && last != 'y') {
         return true;
@@ -211,7 +208,9 @@ public final class PorterStemmer {
     }
     if (endsDoubleConsonant(stem)) {
       char last = stem.charAt(stem.length() - 1);
-      return last == 'l' || last == 's' || last == 'z' ? stem : stem.substring(0, stem.length() - 1);
+      return last == 'l' || last == 's' || last == 'z'
+          ? stem
+          : stem.substring(0, stem.length() - 1);
     }
     return measure(stem) == 1 && endsCvc(stem) ? stem + "e" : stem;
   }
@@ -282,11 +281,7 @@ public final class PorterStemmer {
         new Rule("ment", "", gt1),
         new Rule("ent", "", gt1),
         new Rule(
-            "ion",
-            "",
-            stem ->
-                measure(stem) > 1
-                    && (stem.endsWith("s") || stem.endsWith("t"))),
+            "ion", "", stem -> measure(stem) > 1 && (stem.endsWith("s") || stem.endsWith("t"))),
         new Rule("ou", "", gt1),
         new Rule("ism", "", gt1),
         new Rule("ate", "", gt1),

@@ -37,7 +37,8 @@ public final class PredictionScorer {
    * @param cats14 mean F1 over categories 1 to 4
    * @param byCategory mean F1 per category
    */
-  public record Result(int questions, int missing, double overall, double cats14, Map<Integer, Double> byCategory) {
+  public record Result(
+      int questions, int missing, double overall, double cats14, Map<Integer, Double> byCategory) {
     /** Copies. */
     public Result {
       byCategory = Map.copyOf(byCategory);
@@ -142,7 +143,10 @@ public final class PredictionScorer {
         String sample = textField(node, "sample_id", file, lineNo);
         JsonNode idx = node.get("question_index");
         if (idx == null || !idx.isIntegralNumber()) {
-          throw new FormatException(file, lineNo, "'question_index' must be an integer (position in the conversation's qa list, from 0)");
+          throw new FormatException(
+              file,
+              lineNo,
+              "'question_index' must be an integer (position in the conversation's qa list, from 0)");
         }
         JsonNode pred = node.get("prediction");
         if (pred == null || pred.isNull() || pred.isContainerNode()) {
@@ -151,15 +155,28 @@ public final class PredictionScorer {
         Integer size = known.get(sample);
         int i = idx.intValue();
         if (size == null) {
-          throw new FormatException(file, lineNo, "unknown sample_id '" + sample + "' (not in " + data.file() + ")");
+          throw new FormatException(
+              file, lineNo, "unknown sample_id '" + sample + "' (not in " + data.file() + ")");
         }
         if (i < 0 || i >= size) {
-          throw new FormatException(file, lineNo, "unknown question: " + sample + " has questions 0 to " + (size - 1) + ", got " + i);
+          throw new FormatException(
+              file,
+              lineNo,
+              "unknown question: " + sample + " has questions 0 to " + (size - 1) + ", got " + i);
         }
         String key = key(sample, i);
         Integer prev = seenAt.putIfAbsent(key, lineNo);
         if (prev != null) {
-          throw new FormatException(file, lineNo, "duplicate prediction for " + sample + " question " + i + " (first on line " + prev + ")");
+          throw new FormatException(
+              file,
+              lineNo,
+              "duplicate prediction for "
+                  + sample
+                  + " question "
+                  + i
+                  + " (first on line "
+                  + prev
+                  + ")");
         }
         out.put(key, LocomoData.pyStr(pred));
       }

@@ -39,7 +39,8 @@ public final class QueryPolicy {
    * @param useSpeaker pass the one named speaker as {@code speaker}
    * @param dropNames remove the speakers' names from the query text
    */
-  public static Query of(String question, String a, String b, boolean useSpeaker, boolean dropNames) {
+  public static Query of(
+      String question, String a, String b, boolean useSpeaker, boolean dropNames) {
     boolean namesA = names(question, a);
     boolean namesB = names(question, b);
     Optional<String> speaker =
@@ -55,7 +56,8 @@ public final class QueryPolicy {
   }
 
   private static Pattern nameWord(String name) {
-    return Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(name) + "(?:'s|’s)?(?![\\p{L}\\p{N}])");
+    return Pattern.compile(
+        "(?<![\\p{L}\\p{N}])" + Pattern.quote(name) + "(?:'s|’s)?(?![\\p{L}\\p{N}])");
   }
 
   static boolean names(String question, String name) {

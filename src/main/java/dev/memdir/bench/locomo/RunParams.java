@@ -41,9 +41,9 @@ record RunParams(
   }
 
   /**
-   * The search settings of a LoCoMo run: the agent defaults with BM25 b = 0.4, neighbours at 0.8
-   * of their hit's score ("soft neighbours") and a speaker gate of 0.7, chosen by recall@10 on the
-   * dev file (benchmarks/RESULTS.md has the sweep). Retrieval never reads answers or evidence.
+   * The search settings of a LoCoMo run: the agent defaults with BM25 b = 0.4, neighbours at 0.8 of
+   * their hit's score ("soft neighbours") and a speaker gate of 0.7, chosen by recall@10 on the dev
+   * file (benchmarks/RESULTS.md has the sweep). Retrieval never reads answers or evidence.
    */
   static SearchSettings benchSearch() {
     SearchSettings d = SearchSettings.defaults();

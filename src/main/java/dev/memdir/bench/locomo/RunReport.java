@@ -12,8 +12,8 @@ import java.util.TreeMap;
 
 /**
  * Aggregates the per-question lines of {@code results.jsonl} into the report: evidence recall at
- * each k (official and normalised conventions), overall, for categories 1–4 and per category,
- * and the tokens retrieved; renders it as JSON, Markdown and an SVG chart.
+ * each k (official and normalised conventions), overall, for categories 1–4 and per category, and
+ * the tokens retrieved; renders it as JSON, Markdown and an SVG chart.
  */
 final class RunReport {
   /** The LoCoMo paper's DRAGON dense retriever over single turns, all 1,986 questions (Table 3). */
@@ -95,7 +95,9 @@ final class RunReport {
     java.util.Set<String> atK = new java.util.HashSet<>();
     line.get("retrieved").get(String.valueOf(lossK())).forEach(n -> atK.add(n.asText()));
     java.util.Set<String> atMax = new java.util.HashSet<>();
-    line.get("retrieved").get(String.valueOf(ks.get(ks.size() - 1))).forEach(n -> atMax.add(n.asText()));
+    line.get("retrieved")
+        .get(String.valueOf(ks.get(ks.size() - 1)))
+        .forEach(n -> atMax.add(n.asText()));
     int[] c = lost.computeIfAbsent(cat, x -> new int[3]);
     for (JsonNode e : evidence) {
       c[0]++;
@@ -178,13 +180,28 @@ final class RunReport {
     int lk = lossK();
     int maxK = ks.get(ks.size() - 1);
     sb.append("\n## Where recall is lost (official convention, k = ").append(lk).append(")\n\n");
-    sb.append("| category | evidence strings | missed at k = ").append(lk).append(" | of those, within k = ").append(maxK)
-        .append(" (a ranking problem) | beyond k = ").append(maxK).append(" |\n|---|---|---|---|---|\n");
+    sb.append("| category | evidence strings | missed at k = ")
+        .append(lk)
+        .append(" | of those, within k = ")
+        .append(maxK)
+        .append(" (a ranking problem) | beyond k = ")
+        .append(maxK)
+        .append(" |\n|---|---|---|---|---|\n");
     lost.forEach(
         (cat, c) ->
-            sb.append(String.format(Locale.ROOT, "| %d %s | %d | %d (%.1f%%) | %d | %d |%n",
-                cat, Category.of(cat).locomoName(), c[0], c[1], c[0] == 0 ? 0 : 100.0 * c[1] / c[0], c[2], c[1] - c[2])));
-    sb.append("\nMalformed raw evidence strings (such as \"D8:6; D9:17\") can never be found and count as missed here.\n");
+            sb.append(
+                String.format(
+                    Locale.ROOT,
+                    "| %d %s | %d | %d (%.1f%%) | %d | %d |%n",
+                    cat,
+                    Category.of(cat).locomoName(),
+                    c[0],
+                    c[1],
+                    c[0] == 0 ? 0 : 100.0 * c[1] / c[0],
+                    c[2],
+                    c[1] - c[2])));
+    sb.append(
+        "\nMalformed raw evidence strings (such as \"D8:6; D9:17\") can never be found and count as missed here.\n");
     sb.append("\n## Tokens retrieved (cl100k), mean per question\n\n| k |");
     ks.forEach(k -> sb.append(' ').append(k).append(" |"));
     sb.append("\n|---|");
@@ -210,8 +227,17 @@ final class RunReport {
         ln = c.locomoName();
         mn = c.mem0Name();
       }
-      String label = g.equals("overall") ? "**overall**" : g.equals("cats_1_4") ? "cats 1–4" : "cat " + g;
-      sb.append("| ").append(label).append(" | ").append(ln).append(" | ").append(mn).append(" | ").append(counts.get(g)).append(" |");
+      String label =
+          g.equals("overall") ? "**overall**" : g.equals("cats_1_4") ? "cats 1–4" : "cat " + g;
+      sb.append("| ")
+          .append(label)
+          .append(" | ")
+          .append(ln)
+          .append(" | ")
+          .append(mn)
+          .append(" | ")
+          .append(counts.get(g))
+          .append(" |");
       for (int k : ks) {
         sb.append(String.format(Locale.ROOT, " %.1f |", 100 * e.getValue().get(k)));
       }
@@ -238,19 +264,48 @@ final class RunReport {
     int pw = w - left - right;
     int ph = h - top - bottom;
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n", w, h));
-    sb.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", w, h));
-    sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"14\">LoCoMo evidence recall@k (official convention)</text>%n", left));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n",
+            w,
+            h));
+    sb.append(
+        String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", w, h));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%d\" y=\"18\" font-size=\"14\">LoCoMo evidence recall@k (official convention)</text>%n",
+            left));
     for (int y = 0; y <= 100; y += 20) {
       double py = top + ph - ph * y / 100.0;
-      sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n", left, py, left + pw, py));
-      sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%d</text>%n", left - 6, py + 4, y));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
+              left,
+              py,
+              left + pw,
+              py));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%d</text>%n",
+              left - 6,
+              py + 4,
+              y));
     }
     List<Double> xs = new ArrayList<>();
     for (int i = 0; i < ks.size(); i++) {
       double px = left + (ks.size() == 1 ? pw / 2.0 : pw * i / (double) (ks.size() - 1));
       xs.add(px);
-      sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">k=%d</text>%n", px, top + ph + 20, ks.get(i)));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">k=%d</text>%n",
+              px,
+              top + ph + 20,
+              ks.get(i)));
     }
     String[] colors = {"#000000", "#555555", "#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd"};
     int ci = 0;
@@ -258,13 +313,23 @@ final class RunReport {
     for (Map.Entry<String, Map<Integer, Double>> e : official.entrySet()) {
       String color = colors[ci++ % colors.length];
       String g = e.getKey();
-      String label = g.equals("overall") ? "overall" : g.equals("cats_1_4") ? "cats 1-4" : "cat " + g + " " + Category.of(Integer.parseInt(g)).locomoName();
+      String label =
+          g.equals("overall")
+              ? "overall"
+              : g.equals("cats_1_4")
+                  ? "cats 1-4"
+                  : "cat " + g + " " + Category.of(Integer.parseInt(g)).locomoName();
       polyline(sb, xs, e.getValue(), color, g.equals("overall") ? "3" : "1.5", null);
       legend(sb, left + pw + 12, legendY, color, label, null);
       legendY += 18;
     }
     Map<Integer, Double> dragon = new TreeMap<>();
-    ks.forEach(k -> { if (DRAGON.containsKey(k)) { dragon.put(k, DRAGON.get(k)); } });
+    ks.forEach(
+        k -> {
+          if (DRAGON.containsKey(k)) {
+            dragon.put(k, DRAGON.get(k));
+          }
+        });
     if (dragon.size() == ks.size()) {
       polyline(sb, xs, dragon, "#888888", "1.5", "5,4");
       legend(sb, left + pw + 12, legendY, "#888888", "DRAGON (paper)", "5,4");
@@ -273,7 +338,13 @@ final class RunReport {
     return sb.toString();
   }
 
-  private void polyline(StringBuilder sb, List<Double> xs, Map<Integer, Double> vals, String color, String width, String dash) {
+  private void polyline(
+      StringBuilder sb,
+      List<Double> xs,
+      Map<Integer, Double> vals,
+      String color,
+      String width,
+      String dash) {
     int top = 30;
     int ph = 400 - 30 - 50;
     StringBuilder pts = new StringBuilder();
@@ -281,13 +352,29 @@ final class RunReport {
       double py = top + ph - ph * vals.get(ks.get(i));
       pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", xs.get(i), py));
     }
-    sb.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"%s\"%s/>%n",
-        pts.toString().strip(), color, width, dash == null ? "" : " stroke-dasharray=\"" + dash + "\""));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"%s\"%s/>%n",
+            pts.toString().strip(),
+            color,
+            width,
+            dash == null ? "" : " stroke-dasharray=\"" + dash + "\""));
   }
 
-  private static void legend(StringBuilder sb, int x, int y, String color, String label, String dash) {
-    sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>%n",
-        x, y, x + 20, y, color, dash == null ? "" : " stroke-dasharray=\"" + dash + "\""));
-    sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", x + 26, y + 4, label));
+  private static void legend(
+      StringBuilder sb, int x, int y, String color, String label, String dash) {
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>%n",
+            x,
+            y,
+            x + 20,
+            y,
+            color,
+            dash == null ? "" : " stroke-dasharray=\"" + dash + "\""));
+    sb.append(
+        String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", x + 26, y + 4, label));
   }
 }

@@ -20,8 +20,7 @@ public final class AnthropicReplies {
 
   /** A finished text reply with the given usage. */
   public static ScriptedReply text(String text, int inputTokens, int outputTokens) {
-    return ScriptedReply.json(200,
-        message(text, List.of(), "end_turn", inputTokens, outputTokens));
+    return ScriptedReply.json(200, message(text, List.of(), "end_turn", inputTokens, outputTokens));
   }
 
   /** A text reply cut off at the max-tokens limit ({@code stop_reason: max_tokens}). */
@@ -38,22 +37,34 @@ public final class AnthropicReplies {
    * A whole {@code message} object; each call's arguments must be a JSON object, as Anthropic
    * always sends parsed input.
    */
-  public static ObjectNode message(String text, List<ScriptedToolCall> calls, String stopReason,
-      int inputTokens, int outputTokens) {
-    ObjectNode root = Wire.object().put("id", "msg_scripted").put("type", "message")
-        .put("role", "assistant").put("model", MODEL);
+  public static ObjectNode message(
+      String text,
+      List<ScriptedToolCall> calls,
+      String stopReason,
+      int inputTokens,
+      int outputTokens) {
+    ObjectNode root =
+        Wire.object()
+            .put("id", "msg_scripted")
+            .put("type", "message")
+            .put("role", "assistant")
+            .put("model", MODEL);
     ArrayNode content = root.putArray("content");
     if (!text.isEmpty()) {
       content.addObject().put("type", "text").put("text", text);
     }
     for (ScriptedToolCall c : calls) {
-      content.addObject().put("type", "tool_use").put("id", c.id()).put("name", c.name())
+      content
+          .addObject()
+          .put("type", "tool_use")
+          .put("id", c.id())
+          .put("name", c.name())
           .set("input", parseInput(c));
     }
     root.put("stop_reason", stopReason);
     root.putNull("stop_sequence");
-    root.set("usage", Wire.object().put("input_tokens", inputTokens)
-        .put("output_tokens", outputTokens));
+    root.set(
+        "usage", Wire.object().put("input_tokens", inputTokens).put("output_tokens", outputTokens));
     return root;
   }
 
@@ -62,8 +73,13 @@ public final class AnthropicReplies {
     List<String> events = new ArrayList<>();
     events.add(messageStart());
     ObjectNode block = Wire.object().put("type", "text").put("text", "");
-    events.add(event("content_block_start", Wire.object().put("type", "content_block_start")
-        .put("index", 0).set("content_block", block)));
+    events.add(
+        event(
+            "content_block_start",
+            Wire.object()
+                .put("type", "content_block_start")
+                .put("index", 0)
+                .set("content_block", block)));
     events.add(event("ping", Wire.object().put("type", "ping")));
     for (String p : pieces) {
       events.add(delta(0, Wire.object().put("type", "text_delta").put("text", p)));
@@ -82,22 +98,31 @@ public final class AnthropicReplies {
     events.add(messageStart());
     int index = 0;
     if (!text.isEmpty()) {
-      events.add(event("content_block_start", Wire.object().put("type", "content_block_start")
-          .put("index", 0).set("content_block", Wire.object().put("type", "text")
-              .put("text", ""))));
+      events.add(
+          event(
+              "content_block_start",
+              Wire.object()
+                  .put("type", "content_block_start")
+                  .put("index", 0)
+                  .set("content_block", Wire.object().put("type", "text").put("text", ""))));
       events.add(delta(0, Wire.object().put("type", "text_delta").put("text", text)));
       events.add(blockStop(0));
       index++;
     }
     for (ScriptedToolCall c : calls) {
-      ObjectNode block = Wire.object().put("type", "tool_use").put("id", c.id())
-          .put("name", c.name());
+      ObjectNode block =
+          Wire.object().put("type", "tool_use").put("id", c.id()).put("name", c.name());
       block.putObject("input");
-      events.add(event("content_block_start", Wire.object().put("type", "content_block_start")
-          .put("index", index).set("content_block", block)));
+      events.add(
+          event(
+              "content_block_start",
+              Wire.object()
+                  .put("type", "content_block_start")
+                  .put("index", index)
+                  .set("content_block", block)));
       for (String piece : OpenAiReplies.pieces(c.arguments(), 7)) {
-        events.add(delta(index, Wire.object().put("type", "input_json_delta")
-            .put("partial_json", piece)));
+        events.add(
+            delta(index, Wire.object().put("type", "input_json_delta").put("partial_json", piece)));
       }
       events.add(blockStop(index));
       index++;
@@ -122,30 +147,36 @@ public final class AnthropicReplies {
   }
 
   private static String messageStart() {
-    ObjectNode message = Wire.object().put("id", "msg_scripted").put("type", "message")
-        .put("role", "assistant").put("model", MODEL);
+    ObjectNode message =
+        Wire.object()
+            .put("id", "msg_scripted")
+            .put("type", "message")
+            .put("role", "assistant")
+            .put("model", MODEL);
     message.putArray("content");
     message.putNull("stop_reason").putNull("stop_sequence");
     message.set("usage", Wire.object().put("input_tokens", 10).put("output_tokens", 1));
-    return event("message_start", Wire.object().put("type", "message_start")
-        .set("message", message));
+    return event(
+        "message_start", Wire.object().put("type", "message_start").set("message", message));
   }
 
   private static String delta(int index, ObjectNode delta) {
-    return event("content_block_delta", Wire.object().put("type", "content_block_delta")
-        .put("index", index).set("delta", delta));
+    return event(
+        "content_block_delta",
+        Wire.object().put("type", "content_block_delta").put("index", index).set("delta", delta));
   }
 
   private static String blockStop(int index) {
-    return event("content_block_stop", Wire.object().put("type", "content_block_stop")
-        .put("index", index));
+    return event(
+        "content_block_stop", Wire.object().put("type", "content_block_stop").put("index", index));
   }
 
   private static List<String> messageEnd(String stopReason, int outputTokens) {
     ObjectNode md = Wire.object().put("type", "message_delta");
     md.putObject("delta").put("stop_reason", stopReason).putNull("stop_sequence");
     md.putObject("usage").put("output_tokens", outputTokens);
-    return List.of(event("message_delta", md),
+    return List.of(
+        event("message_delta", md),
         event("message_stop", Wire.object().put("type", "message_stop")));
   }
 
@@ -158,7 +189,9 @@ public final class AnthropicReplies {
     } catch (IOException e) {
       // reported below
     }
-    throw new IllegalArgumentException("Anthropic sends tool input as a JSON object; use"
-        + " streamToolUse to script malformed input, got " + c.arguments());
+    throw new IllegalArgumentException(
+        "Anthropic sends tool input as a JSON object; use"
+            + " streamToolUse to script malformed input, got "
+            + c.arguments());
   }
 }

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 final class AnthropicValidator {
   private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
   private static final Set<String> BLOCKS =
-      Set.of("text", "image", "document", "tool_use", "tool_result", "thinking",
-          "redacted_thinking");
+      Set.of(
+          "text", "image", "document", "tool_use", "tool_result", "thinking", "redacted_thinking");
 
   private AnthropicValidator() {}
 
@@ -58,8 +58,9 @@ final class AnthropicValidator {
       JsonNode m = messages.get(i);
       String role = Wire.text(m, "role");
       if (role.equals("system")) {
-        return reject("messages: Unexpected role \"system\". The Messages API accepts a"
-            + " top-level `system` parameter, not \"system\" as an input message role.");
+        return reject(
+            "messages: Unexpected role \"system\". The Messages API accepts a"
+                + " top-level `system` parameter, not \"system\" as an input message role.");
       }
       if (!role.equals("user") && !role.equals("assistant")) {
         return reject("messages." + i + ".role: Input should be 'user' or 'assistant'");
@@ -71,8 +72,9 @@ final class AnthropicValidator {
       boolean last = i == messages.size() - 1;
       if (content.isTextual()) {
         if (content.asText().isEmpty() && !(last && role.equals("assistant"))) {
-          return reject("messages: all messages must have non-empty content except for the"
-              + " optional final assistant message");
+          return reject(
+              "messages: all messages must have non-empty content except for the"
+                  + " optional final assistant message");
         }
         if (!pending.isEmpty()) {
           return unanswered(pendingAt, pending);
@@ -83,8 +85,9 @@ final class AnthropicValidator {
         return reject("messages." + i + ".content: Input should be a valid list");
       }
       if (content.isEmpty() && !(last && role.equals("assistant"))) {
-        return reject("messages: all messages must have non-empty content except for the"
-            + " optional final assistant message");
+        return reject(
+            "messages: all messages must have non-empty content except for the"
+                + " optional final assistant message");
       }
       Optional<Rejection> r = blocks(content, i, role, pending, pendingAt);
       if (r.isPresent()) {
@@ -114,9 +117,13 @@ final class AnthropicValidator {
       String at = "messages." + i + ".content." + j;
       String type = Wire.text(b, "type");
       if (!BLOCKS.contains(type)) {
-        return reject(at + ": Input tag '" + type + "' found using 'type' does not match any of"
-            + " the expected tags: 'text', 'image', 'document', 'tool_use', 'tool_result',"
-            + " 'thinking', 'redacted_thinking'");
+        return reject(
+            at
+                + ": Input tag '"
+                + type
+                + "' found using 'type' does not match any of"
+                + " the expected tags: 'text', 'image', 'document', 'tool_use', 'tool_result',"
+                + " 'thinking', 'redacted_thinking'");
       }
       switch (type) {
         case "text" -> {
@@ -153,13 +160,19 @@ final class AnthropicValidator {
             return reject(at + ".tool_use_id: Field required");
           }
           if (!pending.remove(id)) {
-            return reject(at + ": unexpected `tool_use_id` found in `tool_result` blocks: " + id
-                + ". Each `tool_result` block must have a corresponding `tool_use` block in the"
-                + " previous message.");
+            return reject(
+                at
+                    + ": unexpected `tool_use_id` found in `tool_result` blocks: "
+                    + id
+                    + ". Each `tool_result` block must have a corresponding `tool_use` block in the"
+                    + " previous message.");
           }
           if (seenOther) {
-            return reject("messages." + i + ": tool_result blocks must come first in the"
-                + " content array, before any other content");
+            return reject(
+                "messages."
+                    + i
+                    + ": tool_result blocks must come first in the"
+                    + " content array, before any other content");
           }
           JsonNode c = b.get("content");
           if (c != null && !c.isTextual() && !c.isArray()) {
@@ -173,9 +186,14 @@ final class AnthropicValidator {
   }
 
   private static Optional<Rejection> unanswered(int at, Set<String> pending) {
-    return reject("messages." + at + ": `tool_use` ids were found without `tool_result` blocks"
-        + " immediately after: " + String.join(", ", pending) + ". Each `tool_use` block must"
-        + " have a corresponding `tool_result` block in the next message.");
+    return reject(
+        "messages."
+            + at
+            + ": `tool_use` ids were found without `tool_result` blocks"
+            + " immediately after: "
+            + String.join(", ", pending)
+            + ". Each `tool_use` block must"
+            + " have a corresponding `tool_result` block in the next message.");
   }
 
   private static Optional<Rejection> tools(JsonNode body) {
@@ -215,16 +233,21 @@ final class AnthropicValidator {
         return reject(at + ".input_schema.type: Input should be 'object'");
       }
       if (SchemaCheck.problem(schema).isPresent()) {
-        return reject(at + ".input_schema: JSON schema is invalid. It must match JSON Schema"
-            + " draft 2020-12 (https://json-schema.org/draft/2020-12). Learn more about tool use"
-            + " at https://docs.claude.com/en/docs/tool-use.");
+        return reject(
+            at
+                + ".input_schema: JSON schema is invalid. It must match JSON Schema"
+                + " draft 2020-12 (https://json-schema.org/draft/2020-12). Learn more about tool use"
+                + " at https://docs.claude.com/en/docs/tool-use.");
       }
     }
     if (choice != null) {
       String type = Wire.text(choice, "type");
       if (!Set.of("auto", "any", "tool", "none").contains(type)) {
-        return reject("tool_choice: Input tag '" + type + "' found using 'type' does not match"
-            + " any of the expected tags: 'auto', 'any', 'tool', 'none'");
+        return reject(
+            "tool_choice: Input tag '"
+                + type
+                + "' found using 'type' does not match"
+                + " any of the expected tags: 'auto', 'any', 'tool', 'none'");
       }
       if (type.equals("tool") && !names.contains(Wire.text(choice, "name"))) {
         return reject("tool_choice: Tool '" + Wire.text(choice, "name") + "' not found in tools");

@@ -23,8 +23,8 @@ public final class OpenAiReplies {
 
   /** A finished text reply with the given usage. */
   public static ScriptedReply text(String text, int promptTokens, int completionTokens) {
-    return ScriptedReply.json(200,
-        completion(text, List.of(), "stop", promptTokens, completionTokens));
+    return ScriptedReply.json(
+        200, completion(text, List.of(), "stop", promptTokens, completionTokens));
   }
 
   /** A text reply cut off at the max-tokens limit ({@code finish_reason: length}). */
@@ -42,10 +42,18 @@ public final class OpenAiReplies {
    *
    * @param text the content; empty means {@code null}, as OpenAI sends with tool calls
    */
-  public static ObjectNode completion(String text, List<ScriptedToolCall> calls,
-      String finishReason, int promptTokens, int completionTokens) {
-    ObjectNode root = Wire.object().put("id", "chatcmpl-scripted")
-        .put("object", "chat.completion").put("created", CREATED).put("model", MODEL);
+  public static ObjectNode completion(
+      String text,
+      List<ScriptedToolCall> calls,
+      String finishReason,
+      int promptTokens,
+      int completionTokens) {
+    ObjectNode root =
+        Wire.object()
+            .put("id", "chatcmpl-scripted")
+            .put("object", "chat.completion")
+            .put("created", CREATED)
+            .put("model", MODEL);
     ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
     ObjectNode message = choice.putObject("message").put("role", "assistant");
     if (text.isEmpty() && !calls.isEmpty()) {
@@ -56,8 +64,12 @@ public final class OpenAiReplies {
     if (!calls.isEmpty()) {
       ArrayNode arr = message.putArray("tool_calls");
       for (ScriptedToolCall c : calls) {
-        arr.addObject().put("id", c.id()).put("type", "function").putObject("function")
-            .put("name", c.name()).put("arguments", c.arguments());
+        arr.addObject()
+            .put("id", c.id())
+            .put("type", "function")
+            .putObject("function")
+            .put("name", c.name())
+            .put("arguments", c.arguments());
       }
     }
     choice.putNull("logprobs");
@@ -80,8 +92,8 @@ public final class OpenAiReplies {
   }
 
   /**
-   * A stream of tool calls as OpenAI sends them: per call a first delta with id and name, then
-   * the arguments in pieces of at most 7 characters.
+   * A stream of tool calls as OpenAI sends them: per call a first delta with id and name, then the
+   * arguments in pieces of at most 7 characters.
    */
   public static ScriptedReply streamToolCalls(ScriptedToolCall... calls) {
     List<String> events = new ArrayList<>();
@@ -89,13 +101,22 @@ public final class OpenAiReplies {
     for (int i = 0; i < calls.length; i++) {
       ScriptedToolCall c = calls[i];
       ObjectNode first = Wire.object();
-      first.putArray("tool_calls").addObject().put("index", i).put("id", c.id())
-          .put("type", "function").putObject("function").put("name", c.name())
+      first
+          .putArray("tool_calls")
+          .addObject()
+          .put("index", i)
+          .put("id", c.id())
+          .put("type", "function")
+          .putObject("function")
+          .put("name", c.name())
           .put("arguments", "");
       events.add(event(chunk(first, null)));
       for (String piece : pieces(c.arguments(), 7)) {
         ObjectNode d = Wire.object();
-        d.putArray("tool_calls").addObject().put("index", i).putObject("function")
+        d.putArray("tool_calls")
+            .addObject()
+            .put("index", i)
+            .putObject("function")
             .put("arguments", piece);
         events.add(event(chunk(d, null)));
       }
@@ -108,8 +129,12 @@ public final class OpenAiReplies {
 
   /** A {@code chat.completion.chunk} with one choice holding {@code delta}. */
   public static ObjectNode chunk(ObjectNode delta, String finishReason) {
-    ObjectNode root = Wire.object().put("id", "chatcmpl-scripted")
-        .put("object", "chat.completion.chunk").put("created", CREATED).put("model", MODEL);
+    ObjectNode root =
+        Wire.object()
+            .put("id", "chatcmpl-scripted")
+            .put("object", "chat.completion.chunk")
+            .put("created", CREATED)
+            .put("model", MODEL);
     ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
     choice.set("delta", delta);
     choice.putNull("logprobs");
@@ -123,8 +148,12 @@ public final class OpenAiReplies {
 
   /** The last chunk of a stream asked for with {@code stream_options.include_usage}. */
   public static ObjectNode usageChunk(int promptTokens, int completionTokens) {
-    ObjectNode root = Wire.object().put("id", "chatcmpl-scripted")
-        .put("object", "chat.completion.chunk").put("created", CREATED).put("model", MODEL);
+    ObjectNode root =
+        Wire.object()
+            .put("id", "chatcmpl-scripted")
+            .put("object", "chat.completion.chunk")
+            .put("created", CREATED)
+            .put("model", MODEL);
     root.putArray("choices");
     root.set("usage", usage(promptTokens, completionTokens));
     return root;
@@ -142,19 +171,27 @@ public final class OpenAiReplies {
 
   /** A 429 asking the client to wait {@code retryAfterSeconds}. */
   public static ScriptedReply rateLimited(int retryAfterSeconds) {
-    return error(429, "Rate limit reached for requests. Please try again in "
-        + retryAfterSeconds + "s.", "requests", "rate_limit_exceeded")
+    return error(
+            429,
+            "Rate limit reached for requests. Please try again in " + retryAfterSeconds + "s.",
+            "requests",
+            "rate_limit_exceeded")
         .withHeader("Retry-After", Integer.toString(retryAfterSeconds));
   }
 
   /** A 500 as OpenAI sends it. */
   public static ScriptedReply serverError() {
-    return error(500, "The server had an error while processing your request. Sorry about"
-        + " that!", "server_error", null);
+    return error(
+        500,
+        "The server had an error while processing your request. Sorry about" + " that!",
+        "server_error",
+        null);
   }
 
   private static ObjectNode usage(int prompt, int completion) {
-    return Wire.object().put("prompt_tokens", prompt).put("completion_tokens", completion)
+    return Wire.object()
+        .put("prompt_tokens", prompt)
+        .put("completion_tokens", completion)
         .put("total_tokens", prompt + completion);
   }
 

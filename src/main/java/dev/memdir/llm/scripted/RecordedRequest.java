@@ -63,7 +63,11 @@ public record RecordedRequest(
   @Override
   public String toString() {
     // Headers are left out: they hold the API key.
-    return method + " " + path + " " + bodyText()
+    return method
+        + " "
+        + path
+        + " "
+        + bodyText()
         + rejection.map(r -> " (rejected: " + r + ")").orElse("");
   }
 }

@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Checks that a tool's parameters are a well-formed JSON schema, as both APIs do before they
- * accept a tool: known types, object-valued {@code properties}, string lists in {@code required},
- * and so on down the tree.
+ * Checks that a tool's parameters are a well-formed JSON schema, as both APIs do before they accept
+ * a tool: known types, object-valued {@code properties}, string lists in {@code required}, and so
+ * on down the tree.
  */
 final class SchemaCheck {
   private static final Set<String> TYPES =
@@ -29,8 +29,10 @@ final class SchemaCheck {
     }
     JsonNode type = schema.get("type");
     if (type == null || !"object".equals(type.asText())) {
-      return Optional.of("schema must be a JSON Schema of 'type: \"object\"', got 'type: \""
-          + (type == null ? "None" : type.asText()) + "\"'");
+      return Optional.of(
+          "schema must be a JSON Schema of 'type: \"object\"', got 'type: \""
+              + (type == null ? "None" : type.asText())
+              + "\"'");
     }
     return check(schema, "", 0);
   }
@@ -40,8 +42,12 @@ final class SchemaCheck {
       return Optional.empty();
     }
     if (!s.isObject()) {
-      return Optional.of("In context=(" + path + "), " + Wire.type(s)
-          + " is not valid under any of the given schemas");
+      return Optional.of(
+          "In context=("
+              + path
+              + "), "
+              + Wire.type(s)
+              + " is not valid under any of the given schemas");
     }
     if (depth > MAX_DEPTH) {
       return Optional.of("schema is nested deeper than " + MAX_DEPTH + " levels");
@@ -56,13 +62,13 @@ final class SchemaCheck {
     JsonNode required = s.get("required");
     if (required != null) {
       if (!required.isArray()) {
-        return Optional.of("In context=(" + path + "), 'required' must be an array, got "
-            + Wire.type(required));
+        return Optional.of(
+            "In context=(" + path + "), 'required' must be an array, got " + Wire.type(required));
       }
       for (JsonNode r : required) {
         if (!r.isTextual()) {
-          return Optional.of("In context=(" + path + "), 'required' holds " + Wire.type(r)
-              + ", expected strings");
+          return Optional.of(
+              "In context=(" + path + "), 'required' holds " + Wire.type(r) + ", expected strings");
         }
       }
     }
@@ -76,17 +82,18 @@ final class SchemaCheck {
       Optional<String> p = Optional.empty();
       if (SCHEMA_MAPS.contains(key)) {
         if (!v.isObject()) {
-          return Optional.of("In context=(" + path + "), '" + key + "' must be an object, got "
-              + Wire.type(v));
+          return Optional.of(
+              "In context=(" + path + "), '" + key + "' must be an object, got " + Wire.type(v));
         }
         for (Map.Entry<String, JsonNode> sub : v.properties()) {
-          p = p.isPresent() ? p
-              : check(sub.getValue(), path(path, key + "', '" + sub.getKey()), depth + 1);
+          p =
+              p.isPresent()
+                  ? p
+                  : check(sub.getValue(), path(path, key + "', '" + sub.getKey()), depth + 1);
         }
       } else if (SCHEMA_LISTS.contains(key)) {
         if (!v.isArray() || v.isEmpty()) {
-          return Optional.of("In context=(" + path + "), '" + key
-              + "' must be a non-empty array");
+          return Optional.of("In context=(" + path + "), '" + key + "' must be a non-empty array");
         }
         for (int i = 0; i < v.size() && p.isEmpty(); i++) {
           p = check(v.get(i), path(path, key + "', " + i + ", '"), depth + 1);
@@ -103,21 +110,34 @@ final class SchemaCheck {
 
   private static Optional<String> checkType(JsonNode type, String path) {
     if (type.isTextual()) {
-      return TYPES.contains(type.asText()) ? Optional.empty()
-          : Optional.of("In context=(" + path + "'type'), '" + type.asText()
-              + "' is not valid under any of the given schemas");
+      return TYPES.contains(type.asText())
+          ? Optional.empty()
+          : Optional.of(
+              "In context=("
+                  + path
+                  + "'type'), '"
+                  + type.asText()
+                  + "' is not valid under any of the given schemas");
     }
     if (type.isArray() && !type.isEmpty()) {
       for (JsonNode t : type) {
         if (!t.isTextual() || !TYPES.contains(t.asText())) {
-          return Optional.of("In context=(" + path + "'type'), " + t
-              + " is not valid under any of the given schemas");
+          return Optional.of(
+              "In context=("
+                  + path
+                  + "'type'), "
+                  + t
+                  + " is not valid under any of the given schemas");
         }
       }
       return Optional.empty();
     }
-    return Optional.of("In context=(" + path + "'type'), " + type
-        + " is not valid under any of the given schemas");
+    return Optional.of(
+        "In context=("
+            + path
+            + "'type'), "
+            + type
+            + " is not valid under any of the given schemas");
   }
 
   private static String path(String parent, String key) {

@@ -39,8 +39,15 @@ public final class ScriptedReply {
   final Duration eventDelay;
   final Optional<Function<RecordedRequest, ScriptedReply>> dynamic;
 
-  private ScriptedReply(int status, List<Map.Entry<String, String>> headers, byte[] body,
-      List<byte[]> events, Fault fault, int faultAt, Duration delay, Duration eventDelay,
+  private ScriptedReply(
+      int status,
+      List<Map.Entry<String, String>> headers,
+      byte[] body,
+      List<byte[]> events,
+      Fault fault,
+      int faultAt,
+      Duration delay,
+      Duration eventDelay,
       Optional<Function<RecordedRequest, ScriptedReply>> dynamic) {
     this.status = status;
     this.headers = List.copyOf(headers);
@@ -63,23 +70,38 @@ public final class ScriptedReply {
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("status must be in [100, 599], got " + status);
     }
-    return new ScriptedReply(status, List.of(Map.entry("Content-Type", "application/json")),
-        text.getBytes(StandardCharsets.UTF_8), List.of(), Fault.NONE, 0, Duration.ZERO,
-        Duration.ZERO, Optional.empty());
+    return new ScriptedReply(
+        status,
+        List.of(Map.entry("Content-Type", "application/json")),
+        text.getBytes(StandardCharsets.UTF_8),
+        List.of(),
+        Fault.NONE,
+        0,
+        Duration.ZERO,
+        Duration.ZERO,
+        Optional.empty());
   }
 
   /**
-   * A 200 server-sent-event stream, each element one whole event such as {@code "data: {...}"}
-   * or {@code "event: ping\ndata: {...}"}; the blank line after each is added.
+   * A 200 server-sent-event stream, each element one whole event such as {@code "data: {...}"} or
+   * {@code "event: ping\ndata: {...}"}; the blank line after each is added.
    */
   public static ScriptedReply events(List<String> events) {
     List<byte[]> bytes = new ArrayList<>();
     for (String e : events) {
       bytes.add((e + "\n\n").getBytes(StandardCharsets.UTF_8));
     }
-    return new ScriptedReply(200, List.of(Map.entry("Content-Type", "text/event-stream"),
-        Map.entry("Cache-Control", "no-cache")), new byte[0], bytes, Fault.NONE, 0,
-        Duration.ZERO, Duration.ZERO, Optional.empty());
+    return new ScriptedReply(
+        200,
+        List.of(
+            Map.entry("Content-Type", "text/event-stream"), Map.entry("Cache-Control", "no-cache")),
+        new byte[0],
+        bytes,
+        Fault.NONE,
+        0,
+        Duration.ZERO,
+        Duration.ZERO,
+        Optional.empty());
   }
 
   /** A reply that closes the connection as soon as the request is read, answering nothing. */
@@ -90,8 +112,16 @@ public final class ScriptedReply {
   /** A reply computed from the request when it arrives. */
   public static ScriptedReply computed(Function<RecordedRequest, ScriptedReply> reply) {
     Objects.requireNonNull(reply, "reply");
-    return new ScriptedReply(200, List.of(), new byte[0], List.of(), Fault.NONE, 0,
-        Duration.ZERO, Duration.ZERO, Optional.of(reply));
+    return new ScriptedReply(
+        200,
+        List.of(),
+        new byte[0],
+        List.of(),
+        Fault.NONE,
+        0,
+        Duration.ZERO,
+        Duration.ZERO,
+        Optional.of(reply));
   }
 
   /** This reply with another header. */
@@ -103,8 +133,8 @@ public final class ScriptedReply {
 
   /** This reply sent only after {@code wait}. */
   public ScriptedReply withDelay(Duration wait) {
-    return new ScriptedReply(status, headers, body, events, fault, faultAt, wait, eventDelay,
-        dynamic);
+    return new ScriptedReply(
+        status, headers, body, events, fault, faultAt, wait, eventDelay, dynamic);
   }
 
   /** This stream with {@code wait} between events. */
@@ -113,13 +143,13 @@ public final class ScriptedReply {
   }
 
   /**
-   * This reply announcing its whole length but closing the connection after {@code bytes} bytes
-   * of the body.
+   * This reply announcing its whole length but closing the connection after {@code bytes} bytes of
+   * the body.
    */
   public ScriptedReply truncatedAfter(int bytes) {
     if (isStream() || bytes < 0 || bytes >= body.length) {
-      throw new IllegalArgumentException("truncate a JSON body within its " + body.length
-          + " bytes, got " + bytes);
+      throw new IllegalArgumentException(
+          "truncate a JSON body within its " + body.length + " bytes, got " + bytes);
     }
     return fault(Fault.TRUNCATE, bytes);
   }
@@ -142,8 +172,8 @@ public final class ScriptedReply {
 
   private void checkEventCount(int n) {
     if (!isStream() || n < 0 || n >= events.size()) {
-      throw new IllegalArgumentException("cut a stream within its " + events.size()
-          + " events, got " + n);
+      throw new IllegalArgumentException(
+          "cut a stream within its " + events.size() + " events, got " + n);
     }
   }
 
@@ -153,7 +183,10 @@ public final class ScriptedReply {
 
   @Override
   public String toString() {
-    return "ScriptedReply[" + status + (isStream() ? ", " + events.size() + " events" : "")
-        + (fault == Fault.NONE ? "" : ", " + fault.name().toLowerCase() + " at " + faultAt) + "]";
+    return "ScriptedReply["
+        + status
+        + (isStream() ? ", " + events.size() + " events" : "")
+        + (fault == Fault.NONE ? "" : ", " + fault.name().toLowerCase() + " at " + faultAt)
+        + "]";
   }
 }

@@ -42,10 +42,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  *
  * <p>Routes: {@code POST .../chat/completions} is checked as an OpenAI request, {@code POST
- * .../v1/messages} as an Anthropic one, {@code GET .../models} lists {@link #models} in the
- * format the request's headers suggest ({@code anthropic-version} means Anthropic). A valid
- * request gets the next enqueued reply; an invalid one gets the real API's 400 error and leaves
- * the queue alone. When the queue is empty the server answers 500 with a message that says so.
+ * .../v1/messages} as an Anthropic one, {@code GET .../models} lists {@link #models} in the format
+ * the request's headers suggest ({@code anthropic-version} means Anthropic). A valid request gets
+ * the next enqueued reply; an invalid one gets the real API's 400 error and leaves the queue alone.
+ * When the queue is empty the server answers 500 with a message that says so.
  */
 public final class ScriptedServer implements AutoCloseable {
   /** The largest request body read. */
@@ -101,8 +101,8 @@ public final class ScriptedServer implements AutoCloseable {
   }
 
   /**
-   * Demands this key, as {@code Authorization: Bearer} or {@code x-api-key}; requests without
-   * it get the API's 401.
+   * Demands this key, as {@code Authorization: Bearer} or {@code x-api-key}; requests without it
+   * get the API's 401.
    */
   public ScriptedServer requireApiKey(String key) {
     this.apiKey = Optional.of(key);
@@ -110,8 +110,8 @@ public final class ScriptedServer implements AutoCloseable {
   }
 
   /**
-   * Serves only these models: the models listing shows them, and a request naming another gets
-   * the API's 404. By default any model is accepted and the listing is empty.
+   * Serves only these models: the models listing shows them, and a request naming another gets the
+   * API's 404. By default any model is accepted and the listing is empty.
    */
   public ScriptedServer models(String... ids) {
     this.models = List.of(ids);
@@ -208,8 +208,9 @@ public final class ScriptedServer implements AutoCloseable {
     byte[] body = head.readBody(in);
     requestCount.incrementAndGet();
     Answer answer = answer(head, body);
-    RecordedRequest recorded = new RecordedRequest(head.method, head.target, head.headers, body,
-        answer.rejection.map(Rejection::message));
+    RecordedRequest recorded =
+        new RecordedRequest(
+            head.method, head.target, head.headers, body, answer.rejection.map(Rejection::message));
     requests.add(recorded);
     if (answer.rejection.isPresent()) {
       Rejection r = answer.rejection.get();
@@ -230,8 +231,8 @@ public final class ScriptedServer implements AutoCloseable {
 
   private Answer answer(HttpRequestHead head, byte[] bytes) {
     String path = head.path();
-    boolean anthropic = head.header("anthropic-version").isPresent()
-        || path.endsWith("/v1/messages");
+    boolean anthropic =
+        head.header("anthropic-version").isPresent() || path.endsWith("/v1/messages");
     Optional<Rejection> auth = checkKey(head, anthropic);
     if (auth.isPresent()) {
       return Answer.reject(auth.get());
@@ -242,10 +243,15 @@ public final class ScriptedServer implements AutoCloseable {
     boolean chat = head.method.equals("POST") && path.endsWith("/chat/completions");
     boolean messages = head.method.equals("POST") && path.endsWith("/v1/messages");
     if (!chat && !messages) {
-      return Answer.reject(anthropic
-          ? Rejection.anthropic(404, "not_found_error", "Not Found")
-          : Rejection.openAi(404, "Invalid URL (" + head.method + " " + path + ")",
-              "invalid_request_error", null, null));
+      return Answer.reject(
+          anthropic
+              ? Rejection.anthropic(404, "not_found_error", "Not Found")
+              : Rejection.openAi(
+                  404,
+                  "Invalid URL (" + head.method + " " + path + ")",
+                  "invalid_request_error",
+                  null,
+                  null));
     }
     if (messages && head.header("anthropic-version").isEmpty()) {
       return Answer.reject(Rejection.anthropic("anthropic-version: header is required"));
@@ -257,12 +263,17 @@ public final class ScriptedServer implements AutoCloseable {
       body = null;
     }
     if (body == null) {
-      return Answer.reject(chat
-          ? Rejection.openAi("We could not parse the JSON body of your request. (HINT: This"
-              + " likely means you aren't using your HTTP library correctly. The OpenAI API"
-              + " expects a JSON payload, but what was sent was not valid JSON.)", null, null)
-          : Rejection.anthropic("There was an issue with the formatting or content of your"
-              + " request: the body is not valid JSON."));
+      return Answer.reject(
+          chat
+              ? Rejection.openAi(
+                  "We could not parse the JSON body of your request. (HINT: This"
+                      + " likely means you aren't using your HTTP library correctly. The OpenAI API"
+                      + " expects a JSON payload, but what was sent was not valid JSON.)",
+                  null,
+                  null)
+              : Rejection.anthropic(
+                  "There was an issue with the formatting or content of your"
+                      + " request: the body is not valid JSON."));
     }
     Optional<Rejection> invalid =
         chat ? OpenAiValidator.check(body) : AnthropicValidator.check(body);
@@ -271,24 +282,39 @@ public final class ScriptedServer implements AutoCloseable {
     }
     String model = Wire.text(body, "model");
     if (!models.isEmpty() && !models.contains(model)) {
-      return Answer.reject(chat
-          ? Rejection.openAi(404, "The model `" + model + "` does not exist or you do not have"
-              + " access to it.", "invalid_request_error", null, "model_not_found")
-          : Rejection.anthropic(404, "not_found_error", "model: " + model));
+      return Answer.reject(
+          chat
+              ? Rejection.openAi(
+                  404,
+                  "The model `" + model + "` does not exist or you do not have" + " access to it.",
+                  "invalid_request_error",
+                  null,
+                  "model_not_found")
+              : Rejection.anthropic(404, "not_found_error", "model: " + model));
     }
     if (modelsWithoutTools.contains(model) && body.has("tools")) {
-      return Answer.reject(chat
-          ? Rejection.openAi(400, "registry.ollama.ai/library/" + model
-              + " does not support tools", "api_error", null, null)
-          : Rejection.anthropic("tools: this model does not support tools"));
+      return Answer.reject(
+          chat
+              ? Rejection.openAi(
+                  400,
+                  "registry.ollama.ai/library/" + model + " does not support tools",
+                  "api_error",
+                  null,
+                  null)
+              : Rejection.anthropic("tools: this model does not support tools"));
     }
     ScriptedReply reply = replies.poll();
     if (reply == null) {
-      String message = "the scripted server has no reply left for " + head.method + " " + path
-          + ": enqueue one per request";
-      return Answer.reject(chat
-          ? Rejection.openAi(500, message, "server_error", null, null)
-          : Rejection.anthropic(500, "api_error", message));
+      String message =
+          "the scripted server has no reply left for "
+              + head.method
+              + " "
+              + path
+              + ": enqueue one per request";
+      return Answer.reject(
+          chat
+              ? Rejection.openAi(500, message, "server_error", null, null)
+              : Rejection.anthropic(500, "api_error", message));
     }
     return new Answer(Optional.empty(), reply);
   }
@@ -301,28 +327,45 @@ public final class ScriptedServer implements AutoCloseable {
     if (anthropic) {
       Optional<String> sent = head.header("x-api-key");
       if (sent.isEmpty()) {
-        return Optional.of(Rejection.anthropic(401, "authentication_error",
-            "x-api-key header is required"));
+        return Optional.of(
+            Rejection.anthropic(401, "authentication_error", "x-api-key header is required"));
       }
-      return sent.get().equals(key) ? Optional.empty()
+      return sent.get().equals(key)
+          ? Optional.empty()
           : Optional.of(Rejection.anthropic(401, "authentication_error", "invalid x-api-key"));
     }
     Optional<String> auth = head.header("authorization");
     if (auth.isEmpty()) {
-      return Optional.of(Rejection.openAi(401, "You didn't provide an API key. You need to"
-          + " provide your API key in an Authorization header using Bearer auth (i.e."
-          + " Authorization: Bearer YOUR_KEY).", "invalid_request_error", null, null));
+      return Optional.of(
+          Rejection.openAi(
+              401,
+              "You didn't provide an API key. You need to"
+                  + " provide your API key in an Authorization header using Bearer auth (i.e."
+                  + " Authorization: Bearer YOUR_KEY).",
+              "invalid_request_error",
+              null,
+              null));
     }
     String sent = auth.get().startsWith("Bearer ") ? auth.get().substring(7) : auth.get();
     if (sent.equals(key)) {
       return Optional.empty();
     }
-    String shown = sent.length() > 8
-        ? sent.substring(0, 4) + "*".repeat(sent.length() - 8) + sent.substring(sent.length() - 4)
-        : "****";
-    return Optional.of(Rejection.openAi(401, "Incorrect API key provided: " + shown + ". You"
-        + " can find your API key at https://platform.openai.com/account/api-keys.",
-        "invalid_request_error", null, "invalid_api_key"));
+    String shown =
+        sent.length() > 8
+            ? sent.substring(0, 4)
+                + "*".repeat(sent.length() - 8)
+                + sent.substring(sent.length() - 4)
+            : "****";
+    return Optional.of(
+        Rejection.openAi(
+            401,
+            "Incorrect API key provided: "
+                + shown
+                + ". You"
+                + " can find your API key at https://platform.openai.com/account/api-keys.",
+            "invalid_request_error",
+            null,
+            "invalid_api_key"));
   }
 
   private ObjectNode modelList(boolean anthropic) {
@@ -333,10 +376,16 @@ public final class ScriptedServer implements AutoCloseable {
     ArrayNode data = root.putArray("data");
     for (String id : models) {
       if (anthropic) {
-        data.addObject().put("type", "model").put("id", id).put("display_name", id)
+        data.addObject()
+            .put("type", "model")
+            .put("id", id)
+            .put("display_name", id)
             .put("created_at", "2025-01-01T00:00:00Z");
       } else {
-        data.addObject().put("id", id).put("object", "model").put("created", 1_700_000_000L)
+        data.addObject()
+            .put("id", id)
+            .put("object", "model")
+            .put("created", 1_700_000_000L)
             .put("owned_by", "scripted");
       }
     }
@@ -363,7 +412,10 @@ public final class ScriptedServer implements AutoCloseable {
       return false;
     }
     StringBuilder head = new StringBuilder();
-    head.append("HTTP/1.1 ").append(reply.status).append(' ').append(reason(reply.status))
+    head.append("HTTP/1.1 ")
+        .append(reply.status)
+        .append(' ')
+        .append(reason(reply.status))
         .append("\r\n");
     for (Map.Entry<String, String> h : reply.headers) {
       head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
@@ -470,8 +522,10 @@ public final class ScriptedServer implements AutoCloseable {
       for (String h = readLine(in); h != null && !h.isEmpty(); h = readLine(in)) {
         int colon = h.indexOf(':');
         if (colon > 0) {
-          headers.computeIfAbsent(h.substring(0, colon).strip().toLowerCase(Locale.ROOT),
-              k -> new ArrayList<>()).add(h.substring(colon + 1).strip());
+          headers
+              .computeIfAbsent(
+                  h.substring(0, colon).strip().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+              .add(h.substring(colon + 1).strip());
         }
         if (headers.size() > 200) {
           throw new IOException("too many headers");

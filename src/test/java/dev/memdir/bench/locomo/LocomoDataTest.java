@@ -24,7 +24,8 @@ class LocomoDataTest {
     assertThat(c.speakerA()).isEqualTo("Ines");
     assertThat(c.sessions()).extracting(LocomoData.Session::number).containsExactly(1, 2);
     assertThat(c.sessions().get(0).date()).contains(LocalDateTime.of(2024, 3, 3, 9, 15));
-    assertThat(c.sessions().get(0).turns().get(2).caption()).contains("a photo of a small white boat");
+    assertThat(c.sessions().get(0).turns().get(2).caption())
+        .contains("a photo of a small white boat");
     assertThat(c.turnCount()).isEqualTo(5);
     assertThat(d.questionCount()).isEqualTo(8);
   }
@@ -69,11 +70,17 @@ class LocomoDataTest {
         .hasMessageStartingWith("t.json:1: invalid JSON (truncated or damaged download?)");
     assertThatThrownBy(() -> parse("{\"a\": 1}"))
         .hasMessage("t.json: expected a JSON list of conversations, got an object");
-    assertThatThrownBy(() -> parse("[{\"sample_id\": \"x\", \"conversation\": {\"speaker_a\": \"A\", \"speaker_b\": \"B\"}, \"qa\": []}]"))
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "[{\"sample_id\": \"x\", \"conversation\": {\"speaker_a\": \"A\", \"speaker_b\": \"B\"}, \"qa\": []}]"))
         .hasMessage("t.json: x: no sessions (no 'session_N' lists in 'conversation')");
     String unknownCat =
-        LocomoFixture.JSON.replace("\"evidence\": [\"D1:2\"], \"category\": 4", "\"evidence\": [\"D1:2\"], \"category\": 7");
-    assertThatThrownBy(() -> parse(unknownCat)).hasMessage("t.json: fx-2 qa[1]: unknown category 7 (known: 1 to 5)");
+        LocomoFixture.JSON.replace(
+            "\"evidence\": [\"D1:2\"], \"category\": 4",
+            "\"evidence\": [\"D1:2\"], \"category\": 7");
+    assertThatThrownBy(() -> parse(unknownCat))
+        .hasMessage("t.json: fx-2 qa[1]: unknown category 7 (known: 1 to 5)");
     assertThatThrownBy(() -> parse("[{\"sample_id\": 5}]"))
         .hasMessage("t.json: conversation 0: 'sample_id' must be text, got 5");
     String badEvidence = LocomoFixture.JSON.replace("[\"D1:3\"]", "\"D1:3\"");
@@ -87,7 +94,8 @@ class LocomoDataTest {
     assertThat(d.conversations()).hasSize(7);
     assertThat(d.questionCount()).isEqualTo(1347);
     Map<Integer, Integer> cats = new TreeMap<>();
-    d.conversations().forEach(c -> c.questions().forEach(q -> cats.merge(q.category(), 1, Integer::sum)));
+    d.conversations()
+        .forEach(c -> c.questions().forEach(q -> cats.merge(q.category(), 1, Integer::sum)));
     assertThat(cats).isEqualTo(Map.of(1, 192, 2, 214, 3, 66, 4, 563, 5, 312));
     assertThat(d.notes().get("numeric answers converted with str()")).isEqualTo(6);
     assertThat(d.notes().get("evidence ids dropped: malformed")).isEqualTo(2);

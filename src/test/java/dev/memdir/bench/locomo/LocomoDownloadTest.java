@@ -67,7 +67,8 @@ class LocomoDownloadTest {
   @Test
   void aWrongHashIsRefusedAndNothingIsCached() {
     String wrong = "0".repeat(64);
-    assertThatThrownBy(() -> LocomoDownload.fetch(url("/data/fixture.json"), wrong, cache, log::add))
+    assertThatThrownBy(
+            () -> LocomoDownload.fetch(url("/data/fixture.json"), wrong, cache, log::add))
         .isInstanceOf(MemdirException.class)
         .hasMessageContaining("has sha256 " + sha + ", expected " + wrong);
     assertThat(cache.resolve("fixture.json")).doesNotExist();
@@ -87,13 +88,17 @@ class LocomoDownloadTest {
         .hasMessageContaining("HTTP 404");
     int port = server.getAddress().getPort();
     server.stop(0);
-    assertThatThrownBy(() -> LocomoDownload.fetch(URI.create("http://127.0.0.1:" + port + "/x.json"), sha, cache, log::add))
+    assertThatThrownBy(
+            () ->
+                LocomoDownload.fetch(
+                    URI.create("http://127.0.0.1:" + port + "/x.json"), sha, cache, log::add))
         .hasMessageContaining("cannot download")
         .hasMessageContaining("pass --data FILE");
   }
 
   @Test
   void theCacheFollowsXdg() {
-    assertThat(LocomoDownload.cacheDir(Map.of("XDG_CACHE_HOME", "/x/cache"))).isEqualTo(Path.of("/x/cache/memdir"));
+    assertThat(LocomoDownload.cacheDir(Map.of("XDG_CACHE_HOME", "/x/cache")))
+        .isEqualTo(Path.of("/x/cache/memdir"));
   }
 }

@@ -50,7 +50,8 @@ class LocomoIngestTest {
   @Test
   void theFilesLayoutWritesNoHistory() throws Exception {
     LocomoData.Conversation c = LocomoDataTest.fixture().conversations().get(1);
-    LocomoIngest.DiaMap map = LocomoIngest.ingest(c, dir.resolve("fx-2"), LocomoIngest.Layout.FILES);
+    LocomoIngest.DiaMap map =
+        LocomoIngest.ingest(c, dir.resolve("fx-2"), LocomoIngest.Layout.FILES);
     assertThat(map.records()).isEmpty();
     try (Agent agent = Agent.open(dir.resolve("fx-2"))) {
       assertThat(agent.messageCount()).isZero();

@@ -52,13 +52,21 @@ class LocomoRunTest {
       assertThat(r5).hasSize(Math.min(5, turns)).doesNotHaveDuplicates();
       assertThat(r50).hasSize(turns);
     }
-    JsonNode boat = lines.stream().filter(l -> l.get("sample_id").asText().equals("fx-1") && l.get("question_index").asInt() == 0).findFirst().orElseThrow();
+    JsonNode boat =
+        lines.stream()
+            .filter(
+                l ->
+                    l.get("sample_id").asText().equals("fx-1")
+                        && l.get("question_index").asInt() == 0)
+            .findFirst()
+            .orElseThrow();
     assertThat(boat.get("speaker").asText()).isEqualTo("Ines");
     assertThat(boat.at("/retrieved/5").toString()).contains("\"D1:3\"");
     assertThat(boat.at("/recall/5").asDouble()).isEqualTo(1.0);
     JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
     assertThat(report.get("questions").asInt()).isEqualTo(8);
-    assertThat(report.at("/recall/overall/50").asDouble()).isEqualTo(o.report().recall("overall", 50));
+    assertThat(report.at("/recall/overall/50").asDouble())
+        .isEqualTo(o.report().recall("overall", 50));
     // "D1:1; D2:2" is one raw evidence string that never matches; normalised it is found.
     assertThat(report.at("/recall/by_category/2/50").asDouble()).isZero();
     assertThat(report.at("/recall_normalized/by_category/2/50").asDouble()).isEqualTo(1.0);
@@ -78,13 +86,17 @@ class LocomoRunTest {
     List<String> lines = Files.readAllLines(out.resolve("results.jsonl"));
     // Killed after five questions, in the middle of writing the sixth line.
     String torn = lines.get(5).substring(0, 20);
-    Files.writeString(out.resolve("results.jsonl"), String.join("\n", lines.subList(0, 5)) + "\n" + torn, StandardCharsets.UTF_8);
+    Files.writeString(
+        out.resolve("results.jsonl"),
+        String.join("\n", lines.subList(0, 5)) + "\n" + torn,
+        StandardCharsets.UTF_8);
     LocomoRun.Outcome o = run(LocomoDataTest.fixture(), RunParams.defaults(), out);
     assertThat(o.questionsRun()).isEqualTo(3);
     assertThat(log.toString()).contains("resuming").contains("cutting off an unfinished last line");
     assertThat(results(out)).hasSize(8);
     assertThat(o.reportJson().get("recall")).isEqualTo(expected.get("recall"));
-    assertThat(o.reportJson().get("recall_normalized")).isEqualTo(expected.get("recall_normalized"));
+    assertThat(o.reportJson().get("recall_normalized"))
+        .isEqualTo(expected.get("recall_normalized"));
   }
 
   @Test
@@ -110,36 +122,61 @@ class LocomoRunTest {
     Files.writeString(out.resolve("results.jsonl"), "");
     run(LocomoDataTest.fixture(), RunParams.defaults(), out);
     assertThat(log.toString()).contains("the files of fx-1 changed since they were ingested");
-    assertThat(Files.readString(out.resolve("agents/fx-1/files/session-02_2024-03-17.md"))).contains("Windy");
+    assertThat(Files.readString(out.resolve("agents/fx-1/files/session-02_2024-03-17.md")))
+        .contains("Windy");
   }
 
   @Test
   void otherParametersOrOtherDataAreRefused() {
     Path out = dir.resolve("run");
     run(LocomoDataTest.fixture(), RunParams.defaults(), out);
-    RunParams other = new RunParams(LocomoIngest.Layout.HISTORY, RunParams.DEFAULT_KS, RunParams.defaults().search(), true, true);
+    RunParams other =
+        new RunParams(
+            LocomoIngest.Layout.HISTORY,
+            RunParams.DEFAULT_KS,
+            RunParams.defaults().search(),
+            true,
+            true);
     assertThatThrownBy(() -> run(LocomoDataTest.fixture(), other, out))
         .isInstanceOf(MemdirException.class)
         .hasMessageContaining("holds a run with other parameters");
     LocomoData smaller =
-        LocomoData.parse(LocomoFixture.JSON.replace("Miso", "Mochi").getBytes(StandardCharsets.UTF_8), "other.json");
-    assertThatThrownBy(() -> run(smaller, RunParams.defaults(), out)).hasMessageContaining("holds a run on another data file");
+        LocomoData.parse(
+            LocomoFixture.JSON.replace("Miso", "Mochi").getBytes(StandardCharsets.UTF_8),
+            "other.json");
+    assertThatThrownBy(() -> run(smaller, RunParams.defaults(), out))
+        .hasMessageContaining("holds a run on another data file");
   }
 
   @Test
   void theHistoryLayoutRetrievesThroughConversationSearch() throws Exception {
     Path out = dir.resolve("run");
-    RunParams history = new RunParams(LocomoIngest.Layout.HISTORY, RunParams.DEFAULT_KS, RunParams.defaults().search(), true, true);
+    RunParams history =
+        new RunParams(
+            LocomoIngest.Layout.HISTORY,
+            RunParams.DEFAULT_KS,
+            RunParams.defaults().search(),
+            true,
+            true);
     run(LocomoDataTest.fixture(), history, out);
-    JsonNode cello = results(out).stream().filter(l -> l.get("sample_id").asText().equals("fx-2") && l.get("question_index").asInt() == 0).findFirst().orElseThrow();
+    JsonNode cello =
+        results(out).stream()
+            .filter(
+                l ->
+                    l.get("sample_id").asText().equals("fx-2")
+                        && l.get("question_index").asInt() == 0)
+            .findFirst()
+            .orElseThrow();
     assertThat(cello.at("/retrieved/5/0").asText()).isEqualTo("D1:1");
-    assertThat(JSON.readTree(out.resolve("manifest.json").toFile()).at("/params/tool").asText()).isEqualTo("conversation_search");
+    assertThat(JSON.readTree(out.resolve("manifest.json").toFile()).at("/params/tool").asText())
+        .isEqualTo("conversation_search");
   }
 
   @Test
   void shortRankingsArePaddedWithNeighboursThenFromTheStart() {
     LocomoData.Conversation c = LocomoDataTest.fixture().conversations().get(0);
-    assertThat(LocomoRun.pad(List.of("D2:1"), c, 4)).containsExactly("D2:1", "D1:3", "D2:2", "D1:2");
+    assertThat(LocomoRun.pad(List.of("D2:1"), c, 4))
+        .containsExactly("D2:1", "D1:3", "D2:2", "D1:2");
     assertThat(LocomoRun.pad(List.of(), c, 2)).containsExactly("D1:1", "D1:2");
   }
 
@@ -148,7 +185,8 @@ class LocomoRunTest {
     Path data = SharedData.require("locomo10-dev.json");
     Path out = dir.resolve("dev");
     LocomoRun.Outcome o = run(LocomoData.read(data), RunParams.defaults(), out);
-    // Issue #6's floor (the prototype's plain pipeline): R@10 >= 77 overall, 73 on cats 1-4, 34 on multi-hop.
+    // Issue #6's floor (the prototype's plain pipeline): R@10 >= 77 overall, 73 on cats 1-4, 34 on
+    // multi-hop.
     assertThat(o.report().recall("overall", 10)).isGreaterThanOrEqualTo(0.77);
     assertThat(o.report().recall("cats_1_4", 10)).isGreaterThanOrEqualTo(0.73);
     assertThat(o.report().recall("1", 10)).isGreaterThanOrEqualTo(0.34);

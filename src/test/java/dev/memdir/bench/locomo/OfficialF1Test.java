@@ -21,7 +21,8 @@ class OfficialF1Test {
   void plainF1CountsStemmedTokenOverlap() {
     assertThat(OfficialF1.score(2, "7 May 2023", "7 May 2023")).isEqualTo(1.0);
     // 3 of 4 predicted tokens match 3 of 3 gold tokens: P = .75, R = 1, F1 = 6/7.
-    assertThat(OfficialF1.score(2, "On 7 May 2023", "7 May 2023")).isCloseTo(6.0 / 7, within(1e-12));
+    assertThat(OfficialF1.score(2, "On 7 May 2023", "7 May 2023"))
+        .isCloseTo(6.0 / 7, within(1e-12));
     assertThat(OfficialF1.score(4, "painting", "She paints")).isCloseTo(2.0 / 3, within(1e-12));
     assertThat(OfficialF1.score(4, "", "x")).isZero();
   }
@@ -40,7 +41,8 @@ class OfficialF1Test {
 
   @Test
   void adversarialNeedsAnAbstention() {
-    assertThat(OfficialF1.score(5, "That is Not Mentioned in the conversation", "x")).isEqualTo(1.0);
+    assertThat(OfficialF1.score(5, "That is Not Mentioned in the conversation", "x"))
+        .isEqualTo(1.0);
     assertThat(OfficialF1.score(5, "No information available.", "x")).isEqualTo(1.0);
     assertThat(OfficialF1.score(5, "Yes, she did", "x")).isZero();
   }

@@ -61,15 +61,32 @@ class PredictionScorerTest {
         .isInstanceOf(FormatException.class)
         .hasMessage("pred.jsonl:2: duplicate prediction for fx-1 question 0 (first on line 1)");
     assertThatThrownBy(
-            () -> PredictionScorer.score(data, predictions("{\"sample_id\": \"fx-9\", \"question_index\": 0, \"prediction\": \"x\"}"), dir.resolve("o")))
+            () ->
+                PredictionScorer.score(
+                    data,
+                    predictions(
+                        "{\"sample_id\": \"fx-9\", \"question_index\": 0, \"prediction\": \"x\"}"),
+                    dir.resolve("o")))
         .hasMessage("pred.jsonl:1: unknown sample_id 'fx-9' (not in fixture.json)");
     assertThatThrownBy(
-            () -> PredictionScorer.score(data, predictions(ok, "{\"sample_id\": \"fx-2\", \"question_index\": 2, \"prediction\": \"x\"}"), dir.resolve("o")))
+            () ->
+                PredictionScorer.score(
+                    data,
+                    predictions(
+                        ok,
+                        "{\"sample_id\": \"fx-2\", \"question_index\": 2, \"prediction\": \"x\"}"),
+                    dir.resolve("o")))
         .hasMessage("pred.jsonl:2: unknown question: fx-2 has questions 0 to 1, got 2");
-    assertThatThrownBy(() -> PredictionScorer.score(data, predictions("{not json"), dir.resolve("o")))
+    assertThatThrownBy(
+            () -> PredictionScorer.score(data, predictions("{not json"), dir.resolve("o")))
         .hasMessageStartingWith("pred.jsonl:1: not a JSON object");
     assertThatThrownBy(
-            () -> PredictionScorer.score(data, predictions("{\"sample_id\": \"fx-1\", \"question_index\": \"0\", \"prediction\": \"x\"}"), dir.resolve("o")))
+            () ->
+                PredictionScorer.score(
+                    data,
+                    predictions(
+                        "{\"sample_id\": \"fx-1\", \"question_index\": \"0\", \"prediction\": \"x\"}"),
+                    dir.resolve("o")))
         .hasMessageStartingWith("pred.jsonl:1: 'question_index' must be an integer");
     assertThat(dir.resolve("o")).doesNotExist();
   }

@@ -15,13 +15,16 @@ class QueryPolicyTest {
 
   @Test
   void possessivesCountAsNaming() {
-    assertThat(QueryPolicy.of("What is Marek's boat called?", "Ines", "Marek").speaker()).contains("Marek");
+    assertThat(QueryPolicy.of("What is Marek's boat called?", "Ines", "Marek").speaker())
+        .contains("Marek");
   }
 
   @Test
   void bothOrNeitherSpeakerMeansNoPreference() {
-    assertThat(QueryPolicy.of("When did Ines and Marek meet?", "Ines", "Marek").speaker()).isEmpty();
-    assertThat(QueryPolicy.of("What lake is it?", "Ines", "Marek")).isEqualTo(new QueryPolicy.Query("What lake is it?", Optional.empty()));
+    assertThat(QueryPolicy.of("When did Ines and Marek meet?", "Ines", "Marek").speaker())
+        .isEmpty();
+    assertThat(QueryPolicy.of("What lake is it?", "Ines", "Marek"))
+        .isEqualTo(new QueryPolicy.Query("What lake is it?", Optional.empty()));
   }
 
   @Test

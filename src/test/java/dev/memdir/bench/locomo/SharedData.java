@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The LoCoMo files in ../shared/data/locomo/, which tests use when present and skip visibly when not. */
+/**
+ * The LoCoMo files in ../shared/data/locomo/, which tests use when present and skip visibly when
+ * not.
+ */
 final class SharedData {
   static final Path DIR = Path.of("..", "shared", "data", "locomo");
 
@@ -15,7 +18,10 @@ final class SharedData {
   static Path require(String relative) {
     Path p = DIR.resolve(relative);
     if (!Files.isRegularFile(p)) {
-      String msg = "SKIPPED: LoCoMo data not found at " + p.toAbsolutePath().normalize() + " (CC BY-NC; never bundled)";
+      String msg =
+          "SKIPPED: LoCoMo data not found at "
+              + p.toAbsolutePath().normalize()
+              + " (CC BY-NC; never bundled)";
       System.err.println(msg);
       assumeTrue(false, msg);
     }

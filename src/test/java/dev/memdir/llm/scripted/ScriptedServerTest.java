@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 class ScriptedServerTest {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private static final String TOOLS = "\"tools\":[{\"type\":\"function\",\"function\":"
-      + "{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\",\"properties\":"
-      + "{\"city\":{\"type\":\"string\"}}}}}]";
+  private static final String TOOLS =
+      "\"tools\":[{\"type\":\"function\",\"function\":"
+          + "{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\",\"properties\":"
+          + "{\"city\":{\"type\":\"string\"}}}}}]";
 
   private ScriptedServer server;
 
@@ -38,9 +39,10 @@ class ScriptedServerTest {
 
   private HttpResponse<String> post(String path, String body, Map<String, String> headers)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path))
-        .timeout(Duration.ofSeconds(10))
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(server.url() + path))
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     headers.forEach(b::header);
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -61,8 +63,8 @@ class ScriptedServerTest {
   void aValidRequestGetsTheNextReplyAndIsRecorded() throws Exception {
     server.enqueue(OpenAiReplies.text("hi"));
 
-    HttpResponse<String> r = openAi("{\"model\":\"m\",\"messages\":[{\"role\":\"user\","
-        + "\"content\":\"hello\"}]}");
+    HttpResponse<String> r =
+        openAi("{\"model\":\"m\",\"messages\":[{\"role\":\"user\"," + "\"content\":\"hello\"}]}");
 
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode body = Wire.MAPPER.readTree(r.body());
@@ -79,15 +81,21 @@ class ScriptedServerTest {
   void aToolMessageWhoseIdMatchesNoPrecedingToolCallIsRejectedLikeOpenAi() throws Exception {
     server.enqueue(OpenAiReplies.text("unused"));
 
-    HttpResponse<String> r = openAi("{\"model\":\"m\",\"messages\":["
-        + "{\"role\":\"user\",\"content\":\"hi\"},"
-        + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\","
-        + "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]},"
-        + "{\"role\":\"tool\",\"tool_call_id\":\"call_2\",\"content\":\"24 C\"}]," + TOOLS + "}");
+    HttpResponse<String> r =
+        openAi(
+            "{\"model\":\"m\",\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\","
+                + "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"call_2\",\"content\":\"24 C\"}],"
+                + TOOLS
+                + "}");
 
     assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(message(r)).isEqualTo("Invalid parameter: messages with role 'tool' must be a"
-        + " response to a preceeding message with 'tool_calls'.");
+    assertThat(message(r))
+        .isEqualTo(
+            "Invalid parameter: messages with role 'tool' must be a"
+                + " response to a preceeding message with 'tool_calls'.");
     assertThat(Wire.MAPPER.readTree(r.body()).path("error").path("param").asText())
         .isEqualTo("messages.[2].role");
     assertThat(server.takeRequest().rejection()).isPresent();
@@ -96,10 +104,12 @@ class ScriptedServerTest {
 
   @Test
   void toolCallsLeftUnansweredAreRejected() throws Exception {
-    HttpResponse<String> r = openAi("{\"model\":\"m\",\"messages\":["
-        + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
-        + "\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]},"
-        + "{\"role\":\"user\",\"content\":\"and?\"}]}");
+    HttpResponse<String> r =
+        openAi(
+            "{\"model\":\"m\",\"messages\":["
+                + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]},"
+                + "{\"role\":\"user\",\"content\":\"and?\"}]}");
 
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(message(r)).endsWith("did not have response messages: call_1");
@@ -107,55 +117,80 @@ class ScriptedServerTest {
 
   @Test
   void argumentsSentAsAnObjectInsteadOfAStringAreRejected() throws Exception {
-    HttpResponse<String> r = openAi("{\"model\":\"m\",\"messages\":["
-        + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
-        + "\"function\":{\"name\":\"f\",\"arguments\":{}}}]},"
-        + "{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"x\"}]}");
+    HttpResponse<String> r =
+        openAi(
+            "{\"model\":\"m\",\"messages\":["
+                + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"f\",\"arguments\":{}}}]},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"x\"}]}");
 
-    assertThat(message(r)).isEqualTo("Invalid type for"
-        + " 'messages[0].tool_calls[0].function.arguments': expected a string, but got an"
-        + " object instead.");
+    assertThat(message(r))
+        .isEqualTo(
+            "Invalid type for"
+                + " 'messages[0].tool_calls[0].function.arguments': expected a string, but got an"
+                + " object instead.");
   }
 
   @Test
   void toolsWithInvalidSchemasAreRejectedByBothApis() throws Exception {
     String badSchema = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"str\"}}}";
 
-    HttpResponse<String> o = openAi("{\"model\":\"m\",\"messages\":[{\"role\":\"user\","
-        + "\"content\":\"hi\"}],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\","
-        + "\"parameters\":" + badSchema + "}}]}");
-    HttpResponse<String> a = anthropic("{\"model\":\"m\",\"max_tokens\":10,\"messages\":["
-        + "{\"role\":\"user\",\"content\":\"hi\"}],\"tools\":[{\"name\":\"f\",\"input_schema\":"
-        + badSchema + "}]}");
-    HttpResponse<String> notObject = openAi("{\"model\":\"m\",\"messages\":[{\"role\":\"user\","
-        + "\"content\":\"hi\"}],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\","
-        + "\"parameters\":{\"type\":\"string\"}}}]}");
+    HttpResponse<String> o =
+        openAi(
+            "{\"model\":\"m\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"hi\"}],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\","
+                + "\"parameters\":"
+                + badSchema
+                + "}}]}");
+    HttpResponse<String> a =
+        anthropic(
+            "{\"model\":\"m\",\"max_tokens\":10,\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"hi\"}],\"tools\":[{\"name\":\"f\",\"input_schema\":"
+                + badSchema
+                + "}]}");
+    HttpResponse<String> notObject =
+        openAi(
+            "{\"model\":\"m\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"hi\"}],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\","
+                + "\"parameters\":{\"type\":\"string\"}}}]}");
 
     assertThat(o.statusCode()).isEqualTo(400);
-    assertThat(message(o)).isEqualTo("Invalid schema for function 'f': In context=('properties',"
-        + " 'city', 'type'), 'str' is not valid under any of the given schemas.");
+    assertThat(message(o))
+        .isEqualTo(
+            "Invalid schema for function 'f': In context=('properties',"
+                + " 'city', 'type'), 'str' is not valid under any of the given schemas.");
     assertThat(a.statusCode()).isEqualTo(400);
     assertThat(message(a)).startsWith("tools.0.custom.input_schema: JSON schema is invalid.");
-    assertThat(message(notObject)).isEqualTo("Invalid schema for function 'f': schema must be a"
-        + " JSON Schema of 'type: \"object\"', got 'type: \"string\"'.");
+    assertThat(message(notObject))
+        .isEqualTo(
+            "Invalid schema for function 'f': schema must be a"
+                + " JSON Schema of 'type: \"object\"', got 'type: \"string\"'.");
   }
 
   @Test
   void anInvalidToolNameIsRejected() throws Exception {
-    HttpResponse<String> r = openAi("{\"model\":\"m\",\"messages\":[{\"role\":\"user\","
-        + "\"content\":\"hi\"}],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":"
-        + "\"get weather\"}}]}");
+    HttpResponse<String> r =
+        openAi(
+            "{\"model\":\"m\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"hi\"}],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":"
+                + "\"get weather\"}}]}");
 
-    assertThat(message(r)).isEqualTo("Invalid 'tools[0].function.name': string does not match"
-        + " pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.");
+    assertThat(message(r))
+        .isEqualTo(
+            "Invalid 'tools[0].function.name': string does not match"
+                + " pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.");
   }
 
   @Test
   void anthropicRequiresMaxTokensAndTheVersionHeader() throws Exception {
-    HttpResponse<String> noMax = anthropic("{\"model\":\"m\",\"messages\":[{\"role\":\"user\","
-        + "\"content\":\"hi\"}]}");
-    HttpResponse<String> noVersion = post("/v1/messages", "{\"model\":\"m\",\"max_tokens\":5,"
-        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", Map.of());
+    HttpResponse<String> noMax =
+        anthropic("{\"model\":\"m\",\"messages\":[{\"role\":\"user\"," + "\"content\":\"hi\"}]}");
+    HttpResponse<String> noVersion =
+        post(
+            "/v1/messages",
+            "{\"model\":\"m\",\"max_tokens\":5,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+            Map.of());
 
     assertThat(noMax.statusCode()).isEqualTo(400);
     JsonNode body = Wire.MAPPER.readTree(noMax.body());
@@ -168,29 +203,30 @@ class ScriptedServerTest {
   @Test
   void anthropicRejectsWhatItsApiRejects() throws Exception {
     List<String> messages = new ArrayList<>();
-    for (String m : List.of(
-        "[{\"role\":\"system\",\"content\":\"be brief\"}]",
-        "[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"\"}]}]",
-        "[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":["
-            + "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"f\",\"input\":{}}]},"
-            + "{\"role\":\"user\",\"content\":\"what?\"}]",
-        "[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":["
-            + "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"f\",\"input\":{}}]},"
-            + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"x\"},"
-            + "{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\"}]}]")) {
-      messages.add(message(anthropic("{\"model\":\"m\",\"max_tokens\":5,\"messages\":" + m
-          + "}")));
+    for (String m :
+        List.of(
+            "[{\"role\":\"system\",\"content\":\"be brief\"}]",
+            "[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"\"}]}]",
+            "[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":["
+                + "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"f\",\"input\":{}}]},"
+                + "{\"role\":\"user\",\"content\":\"what?\"}]",
+            "[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":["
+                + "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"f\",\"input\":{}}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"x\"},"
+                + "{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\"}]}]")) {
+      messages.add(message(anthropic("{\"model\":\"m\",\"max_tokens\":5,\"messages\":" + m + "}")));
     }
 
-    assertThat(messages).containsExactly(
-        "messages: Unexpected role \"system\". The Messages API accepts a top-level `system`"
-            + " parameter, not \"system\" as an input message role.",
-        "messages: text content blocks must be non-empty",
-        "messages.1: `tool_use` ids were found without `tool_result` blocks immediately after:"
-            + " toolu_1. Each `tool_use` block must have a corresponding `tool_result` block in"
-            + " the next message.",
-        "messages.2: tool_result blocks must come first in the content array, before any other"
-            + " content");
+    assertThat(messages)
+        .containsExactly(
+            "messages: Unexpected role \"system\". The Messages API accepts a top-level `system`"
+                + " parameter, not \"system\" as an input message role.",
+            "messages: text content blocks must be non-empty",
+            "messages.1: `tool_use` ids were found without `tool_result` blocks immediately after:"
+                + " toolu_1. Each `tool_use` block must have a corresponding `tool_result` block in"
+                + " the next message.",
+            "messages.2: tool_result blocks must come first in the content array, before any other"
+                + " content");
   }
 
   @Test
@@ -198,10 +234,10 @@ class ScriptedServerTest {
     server.requireApiKey("sk-right-key-1234");
 
     HttpResponse<String> missing = openAi("{}");
-    HttpResponse<String> wrong = post("/v1/chat/completions", "{}",
-        Map.of("Authorization", "Bearer sk-wrong-key-5678"));
-    HttpResponse<String> anthropicWrong = post("/v1/messages", "{}",
-        Map.of("anthropic-version", "2023-06-01", "x-api-key", "nope"));
+    HttpResponse<String> wrong =
+        post("/v1/chat/completions", "{}", Map.of("Authorization", "Bearer sk-wrong-key-5678"));
+    HttpResponse<String> anthropicWrong =
+        post("/v1/messages", "{}", Map.of("anthropic-version", "2023-06-01", "x-api-key", "nope"));
 
     assertThat(missing.statusCode()).isEqualTo(401);
     assertThat(message(missing)).startsWith("You didn't provide an API key.");
@@ -212,21 +248,26 @@ class ScriptedServerTest {
 
   @Test
   void anEmptyQueueAnswers500SayingSo() throws Exception {
-    HttpResponse<String> r = openAi("{\"model\":\"m\",\"messages\":[{\"role\":\"user\","
-        + "\"content\":\"hi\"}]}");
+    HttpResponse<String> r =
+        openAi("{\"model\":\"m\",\"messages\":[{\"role\":\"user\"," + "\"content\":\"hi\"}]}");
 
     assertThat(r.statusCode()).isEqualTo(500);
-    assertThat(message(r)).isEqualTo("the scripted server has no reply left for POST"
-        + " /v1/chat/completions: enqueue one per request");
+    assertThat(message(r))
+        .isEqualTo(
+            "the scripted server has no reply left for POST"
+                + " /v1/chat/completions: enqueue one per request");
   }
 
   @Test
   void aComputedReplySeesTheRequest() throws Exception {
-    server.enqueue(ScriptedReply.computed(req -> OpenAiReplies.text(
-        "you said " + req.json().path("messages").get(0).path("content").asText())));
+    server.enqueue(
+        ScriptedReply.computed(
+            req ->
+                OpenAiReplies.text(
+                    "you said " + req.json().path("messages").get(0).path("content").asText())));
 
-    HttpResponse<String> r = openAi("{\"model\":\"m\",\"messages\":[{\"role\":\"user\","
-        + "\"content\":\"ping\"}]}");
+    HttpResponse<String> r =
+        openAi("{\"model\":\"m\",\"messages\":[{\"role\":\"user\"," + "\"content\":\"ping\"}]}");
 
     assertThat(r.body()).contains("you said ping");
   }
@@ -235,12 +276,16 @@ class ScriptedServerTest {
   void streamsAreChunkedServerSentEvents() throws Exception {
     server.enqueue(OpenAiReplies.streamText("a", "b"));
 
-    HttpResponse<String> r = openAi("{\"model\":\"m\",\"stream\":true,\"messages\":["
-        + "{\"role\":\"user\",\"content\":\"hi\"}]}");
+    HttpResponse<String> r =
+        openAi(
+            "{\"model\":\"m\",\"stream\":true,\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"hi\"}]}");
 
     assertThat(r.headers().firstValue("content-type")).contains("text/event-stream");
     assertThat(r.headers().firstValue("transfer-encoding")).contains("chunked");
-    assertThat(r.body()).startsWith("data: {").endsWith("data: [DONE]\n\n")
+    assertThat(r.body())
+        .startsWith("data: {")
+        .endsWith("data: [DONE]\n\n")
         .contains("\"delta\":{\"content\":\"a\"}");
   }
 
@@ -248,12 +293,16 @@ class ScriptedServerTest {
   void theModelsListingFollowsTheRequestsApi() throws Exception {
     server.models("a", "b");
 
-    HttpResponse<String> openAi = HTTP.send(HttpRequest.newBuilder(
-        URI.create(server.openAiBaseUrl() + "/models")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> anthropic = HTTP.send(HttpRequest.newBuilder(
-        URI.create(server.url() + "/v1/models")).header("anthropic-version", "2023-06-01")
-        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> openAi =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(server.openAiBaseUrl() + "/models")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> anthropic =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(server.url() + "/v1/models"))
+                .header("anthropic-version", "2023-06-01")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(Wire.MAPPER.readTree(openAi.body()).path("object").asText()).isEqualTo("list");
     assertThat(Wire.MAPPER.readTree(anthropic.body()).path("has_more").asBoolean()).isFalse();
