@@ -9,71 +9,42 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /** A client for Anthropic's Messages API, tools and streaming included. */
-final class AnthropicChatModel implements ChatModel {
+final class AnthropicChatModel extends HttpChatModel {
   /** The API version every request names, as the API requires. */
   static final String API_VERSION = "2023-06-01";
 
-  private final ModelConfig config;
-  private final Http http;
-
   AnthropicChatModel(ModelConfig config) {
-    this.config = config;
-    this.http = new Http(config);
+    super(config);
   }
 
   @Override
-  public ModelConfig config() {
-    return config;
+  String chatPath() {
+    return "/v1/messages";
   }
 
   @Override
-  public ChatResponse chat(ChatRequest request) {
-    return http.send(
-        "/v1/messages",
-        Optional.of(body(request, false)),
-        headers(),
-        false,
-        (in, progress) -> parse(Json.readReply(config, in.readAllBytes())));
+  String modelsPath() {
+    return "/v1/models?limit=1000";
   }
 
   @Override
-  public ChatResponse stream(ChatRequest request, StreamListener listener) {
-    return http.send(
-        "/v1/messages",
-        Optional.of(body(request, true)),
-        headers(),
-        true,
-        (in, progress) -> new Assembler(listener, progress).read(in));
+  ChatResponse readStream(BodyStream in, StreamListener listener, Http.Progress progress)
+      throws IOException {
+    return new Assembler(listener, progress).read(in);
   }
 
   @Override
-  public List<String> models() {
-    return http.send(
-        "/v1/models?limit=1000",
-        Optional.empty(),
-        headers(),
-        false,
-        (in, progress) -> {
-          JsonNode root = Json.readReply(config, in.readAllBytes());
-          List<String> ids = new ArrayList<>();
-          for (JsonNode m : root.path("data")) {
-            ids.add(Json.text(m, "id"));
-          }
-          return ids;
-        });
-  }
-
-  private Map<String, String> headers() {
+  Map<String, String> headers() {
     Map<String, String> h = new HashMap<>();
     h.put("anthropic-version", API_VERSION);
     config.apiKey().ifPresent(k -> h.put("x-api-key", k.reveal()));
     return h;
   }
 
+  @Override
   ObjectNode body(ChatRequest request, boolean stream) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("model", config.model());
@@ -157,6 +128,7 @@ final class AnthropicChatModel implements ChatModel {
     }
   }
 
+  @Override
   ChatResponse parse(JsonNode root) {
     if ("error".equals(Json.text(root, "type")) || root.has("error")) {
       throw Errors.fromErrorObject(config, root);

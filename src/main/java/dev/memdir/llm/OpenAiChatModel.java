@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -16,63 +15,35 @@ import java.util.concurrent.ThreadLocalRandom;
  * A client for OpenAI's chat-completions API and the servers that copy it (Ollama, vLLM, llama.cpp
  * server, LM Studio, OpenRouter).
  */
-final class OpenAiChatModel implements ChatModel {
-  private final ModelConfig config;
-  private final Http http;
-
+final class OpenAiChatModel extends HttpChatModel {
   OpenAiChatModel(ModelConfig config) {
-    this.config = config;
-    this.http = new Http(config);
+    super(config);
   }
 
   @Override
-  public ModelConfig config() {
-    return config;
+  String chatPath() {
+    return "/chat/completions";
   }
 
   @Override
-  public ChatResponse chat(ChatRequest request) {
-    return http.send(
-        "/chat/completions",
-        Optional.of(body(request, false)),
-        headers(),
-        false,
-        (in, progress) -> parse(Json.readReply(config, in.readAllBytes())));
+  String modelsPath() {
+    return "/models";
   }
 
   @Override
-  public ChatResponse stream(ChatRequest request, StreamListener listener) {
-    return http.send(
-        "/chat/completions",
-        Optional.of(body(request, true)),
-        headers(),
-        true,
-        (in, progress) -> new Assembler(listener, progress).read(in));
+  ChatResponse readStream(BodyStream in, StreamListener listener, Http.Progress progress)
+      throws IOException {
+    return new Assembler(listener, progress).read(in);
   }
 
   @Override
-  public List<String> models() {
-    return http.send(
-        "/models",
-        Optional.empty(),
-        headers(),
-        false,
-        (in, progress) -> {
-          JsonNode root = Json.readReply(config, in.readAllBytes());
-          List<String> ids = new ArrayList<>();
-          for (JsonNode m : root.path("data")) {
-            ids.add(Json.text(m, "id"));
-          }
-          return ids;
-        });
-  }
-
-  private Map<String, String> headers() {
+  Map<String, String> headers() {
     Map<String, String> h = new HashMap<>();
     config.apiKey().ifPresent(k -> h.put("Authorization", "Bearer " + k.reveal()));
     return h;
   }
 
+  @Override
   ObjectNode body(ChatRequest request, boolean stream) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("model", config.model());
@@ -130,6 +101,7 @@ final class OpenAiChatModel implements ChatModel {
     return o;
   }
 
+  @Override
   ChatResponse parse(JsonNode root) {
     if (root.has("error")) {
       throw Errors.fromErrorObject(config, root);
