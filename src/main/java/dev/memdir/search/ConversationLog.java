@@ -24,12 +24,12 @@ import java.util.OptionalInt;
  * ---
  * kind: conversation
  * session: 3
- * date: 2023-05-08T13:56:00
- * date_text: 1:56 pm on 8 May, 2023
- * participants: [Caroline, Melanie]
+ * date: 2023-05-08T14:14:00
+ * date_text: 2:14 pm on 8 May, 2023
+ * participants: [Nadia, Marek]
  * ---
- * Caroline: Hey Mel! How was the concert?
- * Melanie: Loud and wonderful. [image: a crowd in front of a stage]
+ * Nadia: Hey Mar! How was the concert?
+ * Marek: Loud and wonderful. [image: a crowd in front of a stage]
  * </pre>
  *
  * <p>{@code date} is ISO-8601 (a date, or a date and time); {@code date_text} is the date as the
@@ -147,7 +147,7 @@ record ConversationLog(
           Problem.warning(
               display,
               fm.line("date"),
-              "front matter: 'date' must be ISO-8601 like 2023-05-08 or 2023-05-08T13:56:00,"
+              "front matter: 'date' must be ISO-8601 like 2023-05-08 or 2023-05-08T14:14:00,"
                   + " got \""
                   + s
                   + "\""));

@@ -15,12 +15,12 @@ class ConversationLogTest {
     ConversationLog log = ConversationLog.parse(Fixtures.SESSION_1, "files/s1.md").orElseThrow();
     assertThat(log.session()).isEqualTo(OptionalInt.of(1));
     assertThat(log.date()).contains(LocalDate.of(2023, 5, 8));
-    assertThat(log.dateText()).contains("1:56 pm on 8 May, 2023");
-    assertThat(log.participants()).containsExactly("Caroline", "Melanie");
+    assertThat(log.dateText()).contains("2:14 pm on 8 May, 2023");
+    assertThat(log.participants()).containsExactly("Nadia", "Marek");
     assertThat(log.turns()).hasSize(7);
     ConversationLog.Turn t = log.turns().get(3);
     assertThat(t.line()).isEqualTo(12);
-    assertThat(t.speaker()).contains("Melanie");
+    assertThat(t.speaker()).contains("Marek");
     assertThat(t.content())
         .isEqualTo(
             "They loved it. We roasted marshmallows by the fire. [image: a tent beside a lake]");
@@ -37,9 +37,8 @@ class ConversationLogTest {
 
   @Test
   void filesWithoutConversationKindAreNotLogs() {
-    assertThat(ConversationLog.parse("Caroline: hi\n", "files/a.md")).isEmpty();
-    assertThat(ConversationLog.parse("---\nkind: notes\n---\nCaroline: hi\n", "files/a.md"))
-        .isEmpty();
+    assertThat(ConversationLog.parse("Nadia: hi\n", "files/a.md")).isEmpty();
+    assertThat(ConversationLog.parse("---\nkind: notes\n---\nNadia: hi\n", "files/a.md")).isEmpty();
     assertThat(ConversationLog.parse("---\nkind: [\n---\nx\n", "files/a.md")).isEmpty();
   }
 
@@ -54,7 +53,7 @@ class ConversationLogTest {
         .containsExactly(
             "files/s.md:3: front matter: 'session' must be a number",
             "files/s.md:4: front matter: 'date' must be ISO-8601 like 2023-05-08 or"
-                + " 2023-05-08T13:56:00, got \"May 8\"",
+                + " 2023-05-08T14:14:00, got \"May 8\"",
             "files/s.md:8: speaker 'Carl' is not among the participants",
             "files/s.md:9: not a turn (expected 'Speaker: text'); searched as is");
     assertThat(log.turns())

@@ -17,18 +17,18 @@ final class Fixtures {
       ---
       kind: conversation
       session: 1
-      date: 2023-05-08T13:56:00
-      date_text: 1:56 pm on 8 May, 2023
-      participants: [Caroline, Melanie]
+      date: 2023-05-08T14:14:00
+      date_text: 2:14 pm on 8 May, 2023
+      participants: [Nadia, Marek]
       ---
-      Caroline: Hey Mel! Good to see you. How have you been?
-      Melanie: Hi Caroline! Busy with the kids. We went camping at the lake last weekend.
+      Nadia: Hey Mar! Good to see you. How have you been?
+      Marek: Hi Nadia! Busy with the kids. We went camping at the lake last weekend.
 
-      Caroline: Camping sounds fun. Did the kids like sleeping in a tent?
-      Melanie: They loved it. We roasted marshmallows by the fire. [image: a tent beside a lake]
-      Caroline: I went to a support group for transgender people yesterday.
-      Melanie: That sounds powerful. How did it feel?
-      Caroline: It felt like coming home. I want to work in counseling one day.
+      Nadia: Camping sounds fun. Did the kids like sleeping in a tent?
+      Marek: They loved it. We roasted marshmallows by the fire. [image: a tent beside a lake]
+      Nadia: I went to a repair cafe for old radios yesterday.
+      Marek: That sounds clever. How did it feel?
+      Nadia: It felt like finding treasure. I want to work in carpentry one day.
       """;
 
   static final String SESSION_2 =
@@ -38,14 +38,14 @@ final class Fixtures {
       session: 2
       date: 2023-06-20
       date_text: 9:10 am on 20 June, 2023
-      participants: [Caroline, Melanie]
+      participants: [Nadia, Marek]
       ---
-      Melanie: I painted a sunrise over the lake last week.
-      Caroline: I would love to see your painting!
-      Melanie: Painting keeps me calm. Pottery too.
-      Caroline: I signed up for a counseling course at the college.
-      Melanie: Which college?
-      Caroline: The community college downtown; classes start in September.
+      Marek: I painted a lighthouse over the lake last week.
+      Nadia: I would love to see your painting!
+      Marek: Painting keeps me calm. Knitting too.
+      Nadia: I signed up for a carpentry course at the college.
+      Marek: Which college?
+      Nadia: The community college downtown; classes start in September.
       """;
 
   static final String NOTES =

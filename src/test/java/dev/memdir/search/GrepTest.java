@@ -63,7 +63,7 @@ class GrepTest {
 
   @Test
   void aRegularExpressionMatchesPerLine() {
-    assertThat(where(grep("^Caroline: I \\w+ (to|up)")))
+    assertThat(where(grep("^Nadia: I \\w+ (to|up)")))
         .containsExactly("session-01_2023-05-08.md:13", "session-02_2023-06-20.md:11");
     assertThat(where(grep("college\\?$"))).containsExactly("session-02_2023-06-20.md:12");
   }

@@ -48,16 +48,16 @@ class PassagesTest {
     assertThat(s.conversation()).isTrue();
     assertThat(ranges(s)).containsExactly("8-8", "9-9", "10-10", "11-11", "12-12", "13-13");
     Passages.Passage p = s.passages().get(1);
-    assertThat(p.text()).isEqualTo("Caroline: I would love to see your painting!");
+    assertThat(p.text()).isEqualTo("Nadia: I would love to see your painting!");
     assertThat(p.indexText())
         .isEqualTo(
-            "I painted a sunrise over the lake last week.\n"
+            "I painted a lighthouse over the lake last week.\n"
                 + "I would love to see your painting!\n"
-                + "Painting keeps me calm. Pottery too.\n"
+                + "Painting keeps me calm. Knitting too.\n"
                 + "9:10 am on 20 June, 2023");
     assertThat(s.passages().get(0).indexText())
-        .startsWith("I painted a sunrise")
-        .doesNotContain("Melanie");
+        .startsWith("I painted a lighthouse")
+        .doesNotContain("Marek");
   }
 
   @Test

@@ -9,8 +9,8 @@ class SearchAnalyzerTest {
   @Test
   void splitsOnNonAlphanumericsLowerCasesDropsStopWordsAndStems() {
     SearchAnalyzer a = new SearchAnalyzer(SearchSettings.defaults());
-    assertThat(a.terms("f", "Caroline's friends didn't go camping on 8 May, 2023!"))
-        .containsExactly("carolin", "friend", "go", "camp", "8", "mai", "2023");
+    assertThat(a.terms("f", "Nadia's friends didn't go camping on 8 May, 2023!"))
+        .containsExactly("nadia", "friend", "go", "camp", "8", "mai", "2023");
   }
 
   @Test

@@ -36,7 +36,7 @@ class SearchFilesTest {
   void plainBm25RanksSingleTurnsByScore() {
     Path agent = Fixtures.conversationAgent(tmp);
     try (Search s = search(agent, plain())) {
-      Results<FileHit> r = s.searchFiles("counseling college", 10, Optional.empty());
+      Results<FileHit> r = s.searchFiles("carpentry college", 10, Optional.empty());
       assertThat(locations(r))
           .containsExactly(
               "session-02_2023-06-20.md:11",
@@ -55,10 +55,10 @@ class SearchFilesTest {
       assertThat(top.startLine()).isEqualTo(12);
       assertThat(top.endLine()).isEqualTo(12);
       assertThat(top.date()).contains("2023-05-08");
-      assertThat(top.speaker()).contains("Melanie");
+      assertThat(top.speaker()).contains("Marek");
       assertThat(top.text())
           .isEqualTo(
-              "Melanie: They loved it. We roasted marshmallows by the fire."
+              "Marek: They loved it. We roasted marshmallows by the fire."
                   + " [image: a tent beside a lake]");
       assertThat(top.score()).isPositive();
     }
@@ -104,7 +104,7 @@ class SearchFilesTest {
               s.searchFiles("kind conversation participants session", 10, Optional.empty()).hits())
           .isEmpty();
       // Speaker names are not indexed text: only turns that mention a name match it.
-      assertThat(locations(s.searchFiles("Caroline", 10, Optional.empty())))
+      assertThat(locations(s.searchFiles("Nadia", 10, Optional.empty())))
           .containsExactly("session-01_2023-05-08.md:9");
     }
   }
@@ -140,7 +140,7 @@ class SearchFilesTest {
     try (Search s = search(agent, SearchSettings.defaults().withWindow(0, 1))) {
       // Line 8 is the first turn of session 1: one neighbour only (line 9); line 11 follows a
       // blank line and is still the turn after line 9.
-      assertThat(locations(s.searchFiles("Hey Mel good", 10, Optional.empty())))
+      assertThat(locations(s.searchFiles("Hey Mar good", 10, Optional.empty())))
           .containsExactly("session-01_2023-05-08.md:8", "session-01_2023-05-08.md:9");
       assertThat(locations(s.searchFiles("busy kids weekend", 3, Optional.empty())))
           .containsExactly(
@@ -201,26 +201,26 @@ class SearchFilesTest {
               "session-02_2023-06-20.md:8",
               "session-01_2023-05-08.md:12",
               "session-01_2023-05-08.md:9");
-      Results<FileHit> r = s.searchFiles("lake", 10, Optional.of("caroline"));
-      // No turn about the lake is Caroline's: nothing to prefer, and a note says so.
+      Results<FileHit> r = s.searchFiles("lake", 10, Optional.of("nadia"));
+      // No turn about the lake is Nadia's: nothing to prefer, and a note says so.
       assertThat(locations(r)).hasSize(4).first().isEqualTo("notes.md:8");
       assertThat(r.notes())
-          .contains("no matching passage is spoken by caroline; ranked without speaker preference");
-      // Melanie's "Painting keeps me calm" (line 10) leads; Caroline's line 9, boosted, passes it.
+          .contains("no matching passage is spoken by nadia; ranked without speaker preference");
+      // Marek's "Painting keeps me calm" (line 10) leads; Nadia's line 9, boosted, passes it.
       Results<FileHit> unboosted = s.searchFiles("painting calm", 10, Optional.empty());
       assertThat(locations(unboosted))
           .containsExactly(
               "session-02_2023-06-20.md:10",
               "session-02_2023-06-20.md:9",
               "session-02_2023-06-20.md:8");
-      Results<FileHit> m = s.searchFiles("painting", 10, Optional.of("Caroline"));
+      Results<FileHit> m = s.searchFiles("painting", 10, Optional.of("Nadia"));
       Results<FileHit> m0 = s.searchFiles("painting", 10, Optional.empty());
       assertThat(m.hits().get(0).location()).isEqualTo("session-02_2023-06-20.md:9");
       assertThat(m.hits().get(0).score()).isEqualTo(1.5 * m0.hits().get(0).score(), within());
-      Results<FileHit> calm = s.searchFiles("painting calm", 10, Optional.of("Caroline"));
+      Results<FileHit> calm = s.searchFiles("painting calm", 10, Optional.of("Nadia"));
       assertThat(calm.notes())
           .contains(
-              "Caroline's best passage scores well under the best by others; ranked without speaker"
+              "Nadia's best passage scores well under the best by others; ranked without speaker"
                   + " preference");
       assertThat(m.notes()).isEmpty();
     }
@@ -230,7 +230,7 @@ class SearchFilesTest {
   void theSpeakerGateKeepsAWeakSpeakerFromBeingBoosted() {
     Path agent = Fixtures.conversationAgent(tmp);
     try (Search s = search(agent, plain().withSpeaker(10, 1.0))) {
-      Results<FileHit> r = s.searchFiles("painting sunrise", 10, Optional.of("Caroline"));
+      Results<FileHit> r = s.searchFiles("painting lighthouse", 10, Optional.of("Nadia"));
       assertThat(locations(r))
           .containsExactly(
               "session-02_2023-06-20.md:8",
@@ -238,11 +238,11 @@ class SearchFilesTest {
               "session-02_2023-06-20.md:10");
       assertThat(r.notes())
           .contains(
-              "Caroline's best passage scores well under the best by others; ranked without"
+              "Nadia's best passage scores well under the best by others; ranked without"
                   + " speaker preference");
     }
     try (Search s = search(agent, plain().withSpeaker(10, 0.0))) {
-      Results<FileHit> r = s.searchFiles("painting sunrise", 10, Optional.of("Caroline"));
+      Results<FileHit> r = s.searchFiles("painting lighthouse", 10, Optional.of("Nadia"));
       assertThat(locations(r).get(0)).isEqualTo("session-02_2023-06-20.md:9");
     }
   }

@@ -63,7 +63,7 @@ public record LocomoData(
    * One session.
    *
    * @param number N of {@code session_N}
-   * @param dateText the date as the data writes it, e.g. {@code 1:56 pm on 8 May, 2023}
+   * @param dateText the date as the data writes it, e.g. {@code 9:15 am on 3 March, 2024}
    * @param date the parsed date, when it parses
    * @param turns in order
    */
