@@ -143,20 +143,12 @@ public record SearchSettings(
 
   /** This with other BM25 parameters. */
   public SearchSettings withBm25(double newK1, double newB) {
-    return with(
-        s -> {
-          s.k1 = newK1;
-          s.b = newB;
-        });
+    return with(s -> s.k1 = newK1, s -> s.b = newB);
   }
 
   /** This with another conversation window and neighbour count. */
   public SearchSettings withWindow(int newWindow, int newNeighbours) {
-    return with(
-        s -> {
-          s.window = newWindow;
-          s.neighbours = newNeighbours;
-        });
+    return with(s -> s.window = newWindow, s -> s.neighbours = newNeighbours);
   }
 
   /** This with at most {@code lines} lines in a paragraph passage. */
@@ -171,20 +163,12 @@ public record SearchSettings(
 
   /** This with other analysis choices. */
   public SearchSettings withAnalysis(Stemmer newStemmer, StopWords newStopWords) {
-    return with(
-        s -> {
-          s.stemmer = newStemmer;
-          s.stopWords = newStopWords;
-        });
+    return with(s -> s.stemmer = newStemmer, s -> s.stopWords = newStopWords);
   }
 
   /** This with another speaker boost and gate. */
   public SearchSettings withSpeaker(double newBoost, double newGate) {
-    return with(
-        s -> {
-          s.speakerBoost = newBoost;
-          s.speakerGate = newGate;
-        });
+    return with(s -> s.speakerBoost = newBoost, s -> s.speakerGate = newGate);
   }
 
   /** This with another neighbour weight. */
@@ -197,10 +181,13 @@ public record SearchSettings(
     return with(s -> s.maxOpenFiles = newMax);
   }
 
-  /** A copy of this with {@code change} applied; the constructor validates the result. */
-  private SearchSettings with(Consumer<Builder> change) {
+  /** A copy of this with {@code changes} applied; the constructor validates the result. */
+  @SafeVarargs
+  private SearchSettings with(Consumer<Builder>... changes) {
     Builder s = new Builder(this);
-    change.accept(s);
+    for (Consumer<Builder> change : changes) {
+      change.accept(s);
+    }
     return s.build();
   }
 
