@@ -8,7 +8,6 @@ import dev.memdir.search.FactHit;
 import dev.memdir.search.Results;
 import dev.memdir.search.Search;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,8 +58,7 @@ final class ArchivalCommand implements Runnable {
   static final class Add implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-    Path dir;
+    @Mixin AgentDir dir;
 
     @Parameters(index = "1", paramLabel = "TEXT", description = "The fact ('-' reads stdin).")
     String text;
@@ -73,7 +71,7 @@ final class ArchivalCommand implements Runnable {
     @Override
     public Integer call() {
       String t = Cli.text(spec, text);
-      try (Agent agent = Agent.open(dir, wait.duration())) {
+      try (Agent agent = dir.open(wait)) {
         Fact f = agent.archival().insert(t, tags);
         Cli.out(spec).println(f.id());
       }
@@ -88,17 +86,15 @@ final class ArchivalCommand implements Runnable {
   static final class ListFacts implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-    Path dir;
+    @Mixin AgentDir dir;
 
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
+    @Mixin JsonOption json;
 
     @Override
     public Integer call() {
-      try (Agent agent = Agent.open(dir)) {
+      try (Agent agent = dir.open()) {
         var snapshot = agent.archival().list();
-        if (json) {
+        if (json.on) {
           ArrayNode arr = Cli.JSON.createArrayNode();
           snapshot.facts().forEach(f -> arr.add(toJson(f)));
           Cli.printJson(spec, arr);
@@ -125,20 +121,18 @@ final class ArchivalCommand implements Runnable {
   static final class Get implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-    Path dir;
+    @Mixin AgentDir dir;
 
     @Parameters(index = "1", paramLabel = "ID", description = "The fact's id or file name.")
     String id;
 
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
+    @Mixin JsonOption json;
 
     @Override
     public Integer call() {
-      try (Agent agent = Agent.open(dir)) {
+      try (Agent agent = dir.open()) {
         Fact f = agent.archival().get(id);
-        if (json) {
+        if (json.on) {
           Cli.printJson(spec, toJson(f));
         } else {
           Cli.out(spec).println(f.text());
@@ -155,8 +149,7 @@ final class ArchivalCommand implements Runnable {
   static final class Delete implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-    Path dir;
+    @Mixin AgentDir dir;
 
     @Parameters(index = "1", paramLabel = "ID", description = "The fact's id or file name.")
     String id;
@@ -165,7 +158,7 @@ final class ArchivalCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (Agent agent = Agent.open(dir, wait.duration())) {
+      try (Agent agent = dir.open(wait)) {
         Fact f = agent.archival().delete(id);
         Cli.out(spec).println("deleted " + f.id());
       }
@@ -180,8 +173,7 @@ final class ArchivalCommand implements Runnable {
   static final class SearchFacts implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-    Path dir;
+    @Mixin AgentDir dir;
 
     @Parameters(
         index = "1",
@@ -216,8 +208,7 @@ final class ArchivalCommand implements Runnable {
     @Option(names = "--end", paramLabel = "TIME", description = "Facts created at or before TIME.")
     String end;
 
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
+    @Mixin JsonOption json;
 
     @Override
     public Integer call() {
@@ -232,10 +223,10 @@ final class ArchivalCommand implements Runnable {
       Optional<Instant> from =
           Optional.ofNullable(start).map(s -> Search.parseTime("--start", s, false));
       Optional<Instant> to = Optional.ofNullable(end).map(s -> Search.parseTime("--end", s, true));
-      try (Agent agent = Agent.open(dir)) {
+      try (Agent agent = dir.open()) {
         Results<FactHit> r =
             agent.search().archivalMemorySearch(Cli.text(spec, query), tags, match, from, to, topK);
-        if (json) {
+        if (json.on) {
           ObjectNode o = Cli.object();
           ArrayNode arr = o.putArray("hits");
           for (FactHit h : r.hits()) {

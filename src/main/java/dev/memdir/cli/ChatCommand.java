@@ -12,13 +12,11 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -35,8 +33,7 @@ final class ChatCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-  Path dir;
+  @Mixin AgentDir dir;
 
   @Mixin ModelOptions modelOptions = new ModelOptions();
 
@@ -60,7 +57,7 @@ final class ChatCommand implements Callable<Integer> {
     BufferedReader in =
         new BufferedReader(
             new InputStreamReader(((Main) spec.root().userObject()).in, StandardCharsets.UTF_8));
-    try (Agent agent = Agent.open(dir, wait.duration())) {
+    try (Agent agent = dir.open(wait)) {
       ChatModel model = ChatModels.open(modelOptions.resolve(agent.config(), env));
       out.println(
           "chatting with "

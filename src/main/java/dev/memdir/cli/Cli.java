@@ -9,6 +9,7 @@ import dev.memdir.format.TextFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import picocli.CommandLine;
 
 /** What the commands share: standard input for {@code -}, output, JSON. */
@@ -48,6 +49,14 @@ final class Cli {
       spec.commandLine().getErr().println("note: " + n);
     }
     spec.commandLine().getErr().flush();
+  }
+
+  /** A usage error when DIR is missing, for commands whose subcommands take their own DIR. */
+  static void requireDir(CommandLine.Model.CommandSpec spec, Path dir) {
+    if (dir == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Missing required parameter: 'DIR'");
+    }
   }
 
   static ObjectNode object() {

@@ -2,11 +2,11 @@ package dev.memdir.cli;
 
 import dev.memdir.Agent;
 import dev.memdir.search.Results;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -18,8 +18,7 @@ import picocli.CommandLine.Spec;
 final class CloseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-  Path dir;
+  @Mixin AgentDir dir;
 
   @Parameters(
       index = "1..*",
@@ -30,7 +29,7 @@ final class CloseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Agent agent = Agent.open(dir)) {
+    try (Agent agent = dir.open()) {
       Results<String> r = agent.search().closeFiles(files);
       for (String f : r.hits()) {
         Cli.out(spec).println("closed " + f);

@@ -2,12 +2,11 @@ package dev.memdir.cli;
 
 import dev.memdir.Agent;
 import dev.memdir.agent.ContextReport;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -21,20 +20,18 @@ import picocli.CommandLine.Spec;
 final class ContextCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-  Path dir;
+  @Mixin AgentDir dir;
 
   @Option(names = "--brief", description = "Print only the table of tokens.")
   boolean brief;
 
-  @Option(names = "--json", description = "Print JSON.")
-  boolean json;
+  @Mixin JsonOption json;
 
   @Override
   public Integer call() {
-    try (Agent agent = Agent.open(dir)) {
+    try (Agent agent = dir.open()) {
       ContextReport r = agent.context();
-      if (json) {
+      if (json.on) {
         Cli.printJson(spec, r.toJson());
       } else {
         ContextText.print(r, Cli.out(spec), brief);

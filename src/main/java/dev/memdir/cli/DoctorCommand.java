@@ -11,7 +11,6 @@ import dev.memdir.llm.ModelCheckup.Finding;
 import dev.memdir.llm.ModelCheckup.Status;
 import dev.memdir.llm.ModelConfig;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +19,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -36,13 +33,11 @@ import picocli.CommandLine.Spec;
 final class DoctorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-  Path dir;
+  @Mixin AgentDir dir;
 
   @Mixin ModelOptions modelOptions = new ModelOptions();
 
-  @Option(names = "--json", description = "Print JSON.")
-  boolean json;
+  @Mixin JsonOption json;
 
   private final Map<String, String> env;
 
@@ -64,7 +59,7 @@ final class DoctorCommand implements Callable<Integer> {
       findings.addAll(ModelCheckup.run(config.get()));
     }
     boolean ok = findings.stream().noneMatch(f -> f.status() == Status.PROBLEM);
-    if (json) {
+    if (json.on) {
       ObjectNode o = Cli.object();
       o.put("ok", ok);
       ArrayNode arr = o.putArray("checks");
@@ -87,31 +82,31 @@ final class DoctorCommand implements Callable<Integer> {
   private Finding agent() {
     Validation v;
     try {
-      v = Agent.validate(dir);
+      v = Agent.validate(dir.path);
     } catch (MemdirException e) {
       return new Finding(Status.PROBLEM, "agent", e.getMessage());
     }
     String counts = v.errors().size() + " error(s), " + v.warnings().size() + " warning(s)";
     if (v.ok()) {
-      return new Finding(Status.OK, "agent", dir + " is valid (" + counts + ")");
+      return new Finding(Status.OK, "agent", dir.path + " is valid (" + counts + ")");
     }
     return new Finding(
         Status.PROBLEM,
         "agent",
-        dir
+        dir.path
             + ": "
             + counts
             + ", first: "
             + v.errors().get(0)
             + ": run `memdir validate "
-            + dir
+            + dir.path
             + "` for all of them");
   }
 
   private Optional<ModelConfig> modelConfig(List<Finding> findings) {
     try {
       AgentConfig config;
-      try (Agent agent = Agent.open(dir)) {
+      try (Agent agent = dir.open()) {
         config = agent.config();
       } catch (MemdirException e) {
         if (modelOptions.model().isEmpty()) {

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.Agent;
 import dev.memdir.search.GrepMatch;
 import dev.memdir.search.GrepPage;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,8 +24,7 @@ import picocli.CommandLine.Spec;
 final class GrepCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-  Path dir;
+  @Mixin AgentDir dir;
 
   @Parameters(index = "1", paramLabel = "PATTERN", description = "The regular expression.")
   String pattern;
@@ -53,17 +52,16 @@ final class GrepCommand implements Callable<Integer> {
       description = "Match letters regardless of case.")
   boolean ignoreCase;
 
-  @Option(names = "--json", description = "Print JSON.")
-  boolean json;
+  @Mixin JsonOption json;
 
   @Override
   public Integer call() {
-    try (Agent agent = Agent.open(dir)) {
+    try (Agent agent = dir.open()) {
       GrepPage page =
           agent
               .search()
               .grepFiles(pattern, Optional.ofNullable(include), context, offset, ignoreCase);
-      if (json) {
+      if (json.on) {
         ObjectNode o = Cli.object();
         ArrayNode arr = o.putArray("matches");
         for (GrepMatch m : page.matches()) {

@@ -51,9 +51,7 @@ final class HistoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (dir == null) {
-      throw new ParameterException(spec.commandLine(), "Missing required parameter: 'DIR'");
-    }
+    Cli.requireDir(spec, dir);
     if (tail < 0) {
       throw new ParameterException(spec.commandLine(), "--tail must not be negative, got " + tail);
     }
@@ -106,8 +104,7 @@ final class HistoryCommand implements Callable<Integer> {
   static final class Append implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-    Path dir;
+    @Mixin AgentDir dir;
 
     @Parameters(index = "1", paramLabel = "TEXT", description = "The content ('-' reads stdin).")
     String text;
@@ -148,7 +145,7 @@ final class HistoryCommand implements Callable<Integer> {
                     + "); appended as is");
       }
       Instant time = ts == null ? null : parseTime(ts);
-      try (Agent agent = Agent.open(dir, wait.duration())) {
+      try (Agent agent = dir.open(wait)) {
         Record r =
             time == null ? agent.history().append(message) : agent.history().append(message, time);
         Cli.out(spec).println(r.id());
@@ -174,8 +171,7 @@ final class HistoryCommand implements Callable<Integer> {
   static final class SearchMessages implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-    Path dir;
+    @Mixin AgentDir dir;
 
     @Parameters(
         index = "1",
@@ -204,18 +200,17 @@ final class HistoryCommand implements Callable<Integer> {
     @Option(names = "--end", paramLabel = "TIME", description = "Messages at or before TIME.")
     String end;
 
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
+    @Mixin JsonOption json;
 
     @Override
     public Integer call() {
       Optional<Instant> from =
           Optional.ofNullable(start).map(v -> Search.parseTime("--start", v, false));
       Optional<Instant> to = Optional.ofNullable(end).map(v -> Search.parseTime("--end", v, true));
-      try (Agent agent = Agent.open(dir)) {
+      try (Agent agent = dir.open()) {
         Results<MessageHit> r =
             agent.search().conversationSearch(Cli.text(spec, query), roles, from, to, limit);
-        if (json) {
+        if (json.on) {
           ObjectNode o = Cli.object();
           ArrayNode arr = o.putArray("hits");
           for (MessageHit h : r.hits()) {

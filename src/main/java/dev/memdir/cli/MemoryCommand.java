@@ -43,19 +43,15 @@ final class MemoryCommand implements Callable<Integer> {
       description = "One block to print.")
   String label;
 
-  @Option(names = "--json", description = "Print JSON.")
-  boolean json;
+  @Mixin JsonOption json;
 
   @Override
   public Integer call() {
-    if (dir == null) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "Missing required parameter: 'DIR'");
-    }
+    Cli.requireDir(spec, dir);
     try (Agent agent = Agent.open(dir)) {
       List<Block> blocks =
           label == null ? agent.memory().load().blocks() : List.of(agent.memory().get(label));
-      if (json) {
+      if (json.on) {
         ArrayNode arr = Cli.JSON.createArrayNode();
         blocks.forEach(b -> arr.add(toJson(b)));
         Cli.printJson(spec, label == null ? arr : arr.get(0));
@@ -103,8 +99,7 @@ final class MemoryCommand implements Callable<Integer> {
   abstract static class Edit implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-    Path dir;
+    @Mixin AgentDir dir;
 
     @Parameters(index = "1", paramLabel = "LABEL", description = "The block.")
     String label;
@@ -112,7 +107,7 @@ final class MemoryCommand implements Callable<Integer> {
     @Mixin WaitOption wait;
 
     Integer edit(Function<Agent, Block> change) {
-      try (Agent agent = Agent.open(dir, wait.duration())) {
+      try (Agent agent = dir.open(wait)) {
         Block b = change.apply(agent);
         Cli.out(spec).println(header(b));
       }
@@ -221,7 +216,7 @@ final class MemoryCommand implements Callable<Integer> {
   static final class Delete extends Edit {
     @Override
     public Integer call() {
-      try (Agent agent = Agent.open(dir, wait.duration())) {
+      try (Agent agent = dir.open(wait)) {
         agent.memory().delete(label);
         Cli.out(spec).println("deleted block '" + label + "'");
       }

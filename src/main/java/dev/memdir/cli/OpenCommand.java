@@ -7,10 +7,10 @@ import dev.memdir.search.FileRequest;
 import dev.memdir.search.FileWindow;
 import dev.memdir.search.OpenResult;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,8 +23,7 @@ import picocli.CommandLine.Spec;
 final class OpenCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-  Path dir;
+  @Mixin AgentDir dir;
 
   @Parameters(index = "1", paramLabel = "FILE", description = "The file, relative to files/.")
   String file;
@@ -44,15 +43,14 @@ final class OpenCommand implements Callable<Integer> {
   @Option(names = "--close-others", description = "Close every other open window.")
   boolean closeOthers;
 
-  @Option(names = "--json", description = "Print JSON.")
-  boolean json;
+  @Mixin JsonOption json;
 
   @Override
   public Integer call() {
-    try (Agent agent = Agent.open(dir)) {
+    try (Agent agent = dir.open()) {
       OpenResult r =
           agent.search().openFiles(List.of(new FileRequest(file, offset, length)), closeOthers);
-      if (json) {
+      if (json.on) {
         ObjectNode o = Cli.object();
         ArrayNode arr = o.putArray("windows");
         for (FileWindow w : r.opened()) {

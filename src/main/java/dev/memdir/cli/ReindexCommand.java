@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.Agent;
 import dev.memdir.search.ReindexReport;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -20,17 +18,15 @@ import picocli.CommandLine.Spec;
 final class ReindexCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-  Path dir;
+  @Mixin AgentDir dir;
 
-  @Option(names = "--json", description = "Print JSON.")
-  boolean json;
+  @Mixin JsonOption json;
 
   @Override
   public Integer call() {
-    try (Agent agent = Agent.open(dir)) {
+    try (Agent agent = dir.open()) {
       ReindexReport r = agent.search().reindex();
-      if (json) {
+      if (json.on) {
         ObjectNode o = Cli.object();
         o.put("files", r.files());
         o.put("passages", r.passages());

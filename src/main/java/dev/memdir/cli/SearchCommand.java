@@ -7,11 +7,11 @@ import dev.memdir.search.FileHit;
 import dev.memdir.search.Results;
 import dev.memdir.search.Search;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,8 +24,7 @@ import picocli.CommandLine.Spec;
 final class SearchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-  Path dir;
+  @Mixin AgentDir dir;
 
   @Parameters(
       index = "1",
@@ -42,15 +41,14 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--speaker", paramLabel = "NAME", description = "Prefer turns spoken by NAME.")
   String speaker;
 
-  @Option(names = "--json", description = "Print JSON.")
-  boolean json;
+  @Mixin JsonOption json;
 
   @Override
   public Integer call() {
     String q = Cli.text(spec, query);
-    try (Agent agent = Agent.open(dir)) {
+    try (Agent agent = dir.open()) {
       Results<FileHit> r = agent.search().searchFiles(q, limit, Optional.ofNullable(speaker));
-      if (json) {
+      if (json.on) {
         ObjectNode o = Cli.object();
         ArrayNode hits = o.putArray("hits");
         r.hits().forEach(h -> hits.add(toJson(h)));

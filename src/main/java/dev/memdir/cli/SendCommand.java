@@ -4,7 +4,6 @@ import dev.memdir.Agent;
 import dev.memdir.agent.Reply;
 import dev.memdir.llm.ChatModel;
 import dev.memdir.llm.ChatModels;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,8 +24,7 @@ import picocli.CommandLine.Spec;
 final class SendCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-  Path dir;
+  @Mixin AgentDir dir;
 
   @Parameters(index = "1", paramLabel = "MESSAGE", description = "The message ('-' reads stdin).")
   String message;
@@ -52,7 +50,7 @@ final class SendCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String text = Cli.text(spec, message);
-    try (Agent agent = Agent.open(dir, wait.duration())) {
+    try (Agent agent = dir.open(wait)) {
       ChatModel model = ChatModels.open(modelOptions.resolve(agent.config(), env));
       Reply reply = agent.send(text, model);
       if (json) {

@@ -7,12 +7,10 @@ import dev.memdir.format.Problem;
 import dev.memdir.memory.Block;
 import dev.memdir.memory.CoreMemory;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -22,20 +20,18 @@ import picocli.CommandLine.Spec;
 final class ShowCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-  Path dir;
+  @Mixin AgentDir dir;
 
-  @Option(names = "--json", description = "Print JSON.")
-  boolean json;
+  @Mixin JsonOption json;
 
   @Override
   public Integer call() {
-    try (Agent agent = Agent.open(dir)) {
+    try (Agent agent = dir.open()) {
       CoreMemory.Snapshot blocks = agent.memory().load();
       int facts = agent.archival().count();
       long messages = agent.messageCount();
       int files = agent.fileCount();
-      if (json) {
+      if (json.on) {
         ObjectNode o = Cli.object();
         o.put("name", agent.config().name());
         o.put("description", agent.config().description());

@@ -6,13 +6,11 @@ import dev.memdir.Agent;
 import dev.memdir.Validation;
 import dev.memdir.format.Problem;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -25,16 +23,14 @@ import picocli.CommandLine.Spec;
 final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The agent directory.")
-  Path dir;
+  @Mixin AgentDir dir;
 
-  @Option(names = "--json", description = "Print JSON.")
-  boolean json;
+  @Mixin JsonOption json;
 
   @Override
   public Integer call() {
-    Validation v = Agent.validate(dir);
-    if (json) {
+    Validation v = Agent.validate(dir.path);
+    if (json.on) {
       ObjectNode o = Cli.object();
       o.put("ok", v.ok());
       add(o.putArray("errors"), v.errors());
@@ -45,7 +41,7 @@ final class ValidateCommand implements Callable<Integer> {
       v.errors().forEach(p -> out.println(p));
       v.warnings().forEach(p -> out.println(p.toString().replaceFirst(": ", ": warning: ")));
       out.println(
-          dir
+          dir.path
               + ": "
               + (v.ok() ? "valid" : "invalid")
               + " ("

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How the agent's search index analyses text and ranks results: the {@code search} mapping of
@@ -142,138 +143,99 @@ public record SearchSettings(
 
   /** This with other BM25 parameters. */
   public SearchSettings withBm25(double newK1, double newB) {
-    return new SearchSettings(
-        newK1,
-        newB,
-        stemmer,
-        stopWords,
-        passage,
-        passageLines,
-        window,
-        neighbours,
-        neighbourWeight,
-        speakerBoost,
-        speakerGate,
-        maxOpenFiles);
+    return with(s -> s.k1 = newK1, s -> s.b = newB);
   }
 
   /** This with another conversation window and neighbour count. */
   public SearchSettings withWindow(int newWindow, int newNeighbours) {
-    return new SearchSettings(
-        k1,
-        b,
-        stemmer,
-        stopWords,
-        passage,
-        passageLines,
-        newWindow,
-        newNeighbours,
-        neighbourWeight,
-        speakerBoost,
-        speakerGate,
-        maxOpenFiles);
+    return with(s -> s.window = newWindow, s -> s.neighbours = newNeighbours);
   }
 
   /** This with at most {@code lines} lines in a paragraph passage. */
   public SearchSettings withPassageLines(int lines) {
-    return new SearchSettings(
-        k1,
-        b,
-        stemmer,
-        stopWords,
-        passage,
-        lines,
-        window,
-        neighbours,
-        neighbourWeight,
-        speakerBoost,
-        speakerGate,
-        maxOpenFiles);
+    return with(s -> s.passageLines = lines);
   }
 
   /** This with another passage unit. */
   public SearchSettings withPassage(PassageUnit newPassage) {
-    return new SearchSettings(
-        k1,
-        b,
-        stemmer,
-        stopWords,
-        newPassage,
-        passageLines,
-        window,
-        neighbours,
-        neighbourWeight,
-        speakerBoost,
-        speakerGate,
-        maxOpenFiles);
+    return with(s -> s.passage = newPassage);
   }
 
   /** This with other analysis choices. */
   public SearchSettings withAnalysis(Stemmer newStemmer, StopWords newStopWords) {
-    return new SearchSettings(
-        k1,
-        b,
-        newStemmer,
-        newStopWords,
-        passage,
-        passageLines,
-        window,
-        neighbours,
-        neighbourWeight,
-        speakerBoost,
-        speakerGate,
-        maxOpenFiles);
+    return with(s -> s.stemmer = newStemmer, s -> s.stopWords = newStopWords);
   }
 
   /** This with another speaker boost and gate. */
   public SearchSettings withSpeaker(double newBoost, double newGate) {
-    return new SearchSettings(
-        k1,
-        b,
-        stemmer,
-        stopWords,
-        passage,
-        passageLines,
-        window,
-        neighbours,
-        neighbourWeight,
-        newBoost,
-        newGate,
-        maxOpenFiles);
+    return with(s -> s.speakerBoost = newBoost, s -> s.speakerGate = newGate);
   }
 
   /** This with another neighbour weight. */
   public SearchSettings withNeighbourWeight(double newWeight) {
-    return new SearchSettings(
-        k1,
-        b,
-        stemmer,
-        stopWords,
-        passage,
-        passageLines,
-        window,
-        neighbours,
-        newWeight,
-        speakerBoost,
-        speakerGate,
-        maxOpenFiles);
+    return with(s -> s.neighbourWeight = newWeight);
   }
 
   /** This with another limit on open file windows. */
   public SearchSettings withMaxOpenFiles(int newMax) {
-    return new SearchSettings(
-        k1,
-        b,
-        stemmer,
-        stopWords,
-        passage,
-        passageLines,
-        window,
-        neighbours,
-        neighbourWeight,
-        speakerBoost,
-        speakerGate,
-        newMax);
+    return with(s -> s.maxOpenFiles = newMax);
+  }
+
+  /** A copy of this with {@code changes} applied; the constructor validates the result. */
+  @SafeVarargs
+  private SearchSettings with(Consumer<Builder>... changes) {
+    Builder s = new Builder(this);
+    for (Consumer<Builder> change : changes) {
+      change.accept(s);
+    }
+    return s.build();
+  }
+
+  /** The components as mutable fields, so that a change names only what it changes. */
+  private static final class Builder {
+    double k1;
+    double b;
+    Stemmer stemmer;
+    StopWords stopWords;
+    PassageUnit passage;
+    int passageLines;
+    int window;
+    int neighbours;
+    double neighbourWeight;
+    double speakerBoost;
+    double speakerGate;
+    int maxOpenFiles;
+
+    Builder(SearchSettings from) {
+      k1 = from.k1;
+      b = from.b;
+      stemmer = from.stemmer;
+      stopWords = from.stopWords;
+      passage = from.passage;
+      passageLines = from.passageLines;
+      window = from.window;
+      neighbours = from.neighbours;
+      neighbourWeight = from.neighbourWeight;
+      speakerBoost = from.speakerBoost;
+      speakerGate = from.speakerGate;
+      maxOpenFiles = from.maxOpenFiles;
+    }
+
+    SearchSettings build() {
+      return new SearchSettings(
+          k1,
+          b,
+          stemmer,
+          stopWords,
+          passage,
+          passageLines,
+          window,
+          neighbours,
+          neighbourWeight,
+          speakerBoost,
+          speakerGate,
+          maxOpenFiles);
+    }
   }
 
   /**
@@ -285,37 +247,25 @@ public record SearchSettings(
    */
   static SearchSettings parse(YamlMap y, List<Problem> warnings, ObjectNode unknown) {
     ObjectNode node = y.object(KEY).orElse(JsonNodeFactory.instance.objectNode());
-    SearchSettings d = defaults();
-    double k1 = d.k1;
-    double b = d.b;
-    Stemmer stemmer = d.stemmer;
-    StopWords stopWords = d.stopWords;
-    PassageUnit passage = d.passage;
-    int passageLines = d.passageLines;
-    int window = d.window;
-    int neighbours = d.neighbours;
-    double neighbourWeight = d.neighbourWeight;
-    double speakerBoost = d.speakerBoost;
-    double speakerGate = d.speakerGate;
-    int maxOpenFiles = d.maxOpenFiles;
+    Builder s = new Builder(defaults());
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String key = e.getKey();
       JsonNode v = e.getValue();
       int line = y.line(KEY, key);
       switch (key) {
-        case "k1" -> k1 = number(v, key, line, 0, 10);
-        case "b" -> b = number(v, key, line, 0, 1);
-        case "stemmer" -> stemmer = choice(Stemmer.class, v, key, line);
-        case "stop_words" -> stopWords = choice(StopWords.class, v, key, line);
-        case "passage" -> passage = choice(PassageUnit.class, v, key, line);
-        case "passage_lines" -> passageLines = integer(v, key, line, 1, 1000);
-        case "window" -> window = integer(v, key, line, 0, 5);
-        case "neighbours" -> neighbours = integer(v, key, line, 0, 5);
-        case "neighbour_weight" -> neighbourWeight = number(v, key, line, 0, 1);
-        case "speaker_boost" -> speakerBoost = number(v, key, line, 1, 10);
-        case "speaker_gate" -> speakerGate = number(v, key, line, 0, 1);
-        case "max_open_files" -> maxOpenFiles = integer(v, key, line, 1, 50);
+        case "k1" -> s.k1 = number(v, key, line, 0, 10);
+        case "b" -> s.b = number(v, key, line, 0, 1);
+        case "stemmer" -> s.stemmer = choice(Stemmer.class, v, key, line);
+        case "stop_words" -> s.stopWords = choice(StopWords.class, v, key, line);
+        case "passage" -> s.passage = choice(PassageUnit.class, v, key, line);
+        case "passage_lines" -> s.passageLines = integer(v, key, line, 1, 1000);
+        case "window" -> s.window = integer(v, key, line, 0, 5);
+        case "neighbours" -> s.neighbours = integer(v, key, line, 0, 5);
+        case "neighbour_weight" -> s.neighbourWeight = number(v, key, line, 0, 1);
+        case "speaker_boost" -> s.speakerBoost = number(v, key, line, 1, 10);
+        case "speaker_gate" -> s.speakerGate = number(v, key, line, 0, 1);
+        case "max_open_files" -> s.maxOpenFiles = integer(v, key, line, 1, 50);
         default -> {
           warnings.add(
               Problem.warning(FILE, line, "unknown key 'search." + key + "' (kept as is)"));
@@ -323,19 +273,7 @@ public record SearchSettings(
         }
       }
     }
-    return new SearchSettings(
-        k1,
-        b,
-        stemmer,
-        stopWords,
-        passage,
-        passageLines,
-        window,
-        neighbours,
-        neighbourWeight,
-        speakerBoost,
-        speakerGate,
-        maxOpenFiles);
+    return s.build();
   }
 
   /** The keys whose values differ from the defaults, in the documented order. */
