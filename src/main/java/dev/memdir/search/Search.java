@@ -492,6 +492,7 @@ public final class Search implements AutoCloseable {
       }
       b.add(LongPoint.newRangeQuery(HistoryIndex.H_TS, from, to), BooleanClause.Occur.FILTER);
     }
+    h.excluded().ifPresent(x -> b.add(x, BooleanClause.Occur.MUST_NOT));
     Sort sort =
         new Sort(
             SortField.FIELD_SCORE,
@@ -611,6 +612,11 @@ public final class Search implements AutoCloseable {
 
   private static double round(double score) {
     return Math.round(score * 10_000) / 10_000.0;
+  }
+
+  /** The history index, for tests. */
+  Optional<HistoryIndex> historyIndex() {
+    return history;
   }
 
   /** Where the index lives, for messages. */
