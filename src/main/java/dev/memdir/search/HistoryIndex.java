@@ -437,11 +437,13 @@ final class HistoryIndex implements AutoCloseable {
       }
       for (String name : reread) {
         forget(name);
-        uncommitted += read(writer, name, 0, seen.get(name), true);
+        uncommitted += read(writer, name, 0, seen.get(name), false);
       }
       for (String name : changed) {
         Position old = positions.get(name);
-        uncommitted += read(writer, name, old == null ? 0 : old.end(), seen.get(name), true);
+        // Documents and positions are always committed together, so what is read from the
+        // stored end is new: adding (not updating by id) spares each reopen a delete lookup.
+        uncommitted += read(writer, name, old == null ? 0 : old.end(), seen.get(name), false);
       }
       dirty = true;
       reopenLive();
@@ -526,6 +528,9 @@ final class HistoryIndex implements AutoCloseable {
         .setOpenMode(mode)
         .setSimilarity(new BM25Similarity())
         .setRAMBufferSizeMB(64)
+        // A near-real-time reopen must not wait for merges of the tiny segments it flushes.
+        .setMaxFullFlushMergeWaitMillis(0)
+        .setUseCompoundFile(false)
         .setCommitOnClose(false);
   }
 
