@@ -49,11 +49,12 @@ import org.apache.lucene.search.TopScoreDocCollectorManager;
  * <p>Freshness: each search first brings the index up to date with the part of the directory it
  * searches. {@link #searchFiles} lists {@code files/} and compares each file's size and
  * modification time (and, for a file modified within two seconds of when it was indexed, its hash)
- * with the index; {@link #archivalMemorySearch} does the same for {@code archival/}; changed files
- * are re-indexed before the query runs. {@link #conversationSearch} indexes what was appended to
- * {@code history/}, read forward from where it stopped. A missing, corrupt or outdated index is
- * rebuilt, and the result's notes say so (docs/SEARCH.md). Methods are synchronized; one instance
- * serves one agent.
+ * with the index, skipping that walk while the operating system reports no change under {@code
+ * files/} (up to five seconds; docs/SEARCH.md says exactly what that guarantees); {@link
+ * #archivalMemorySearch} does the same for {@code archival/}; changed files are re-indexed before
+ * the query runs. {@link #conversationSearch} indexes what was appended to {@code history/}, read
+ * forward from where it stopped. A missing, corrupt or outdated index is rebuilt, and the result's
+ * notes say so (docs/SEARCH.md). Methods are synchronized; one instance serves one agent.
  */
 public final class Search implements AutoCloseable {
   /** The most hits one search returns. */
