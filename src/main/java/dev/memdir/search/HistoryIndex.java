@@ -17,6 +17,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -41,6 +42,7 @@ import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexFileNames;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -55,6 +57,9 @@ import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.FilterDirectory;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.store.NRTCachingDirectory;
 import org.apache.lucene.util.BytesRef;
 
@@ -268,7 +273,7 @@ final class HistoryIndex implements AutoCloseable {
 
   private void openWriter() throws IOException {
     // Small near-real-time segments stay in memory until a commit or merge writes them out.
-    directory = new NRTCachingDirectory(FSDirectory.open(dir), 8.0, 64.0);
+    directory = new FlushCache(new QuietMisses(FSDirectory.open(dir)));
     try {
       writer = new IndexWriter(directory, config(IndexWriterConfig.OpenMode.APPEND));
       Map<String, String> data = new HashMap<>();
@@ -532,6 +537,69 @@ final class HistoryIndex implements AutoCloseable {
         .setMaxFullFlushMergeWaitMillis(0)
         .setUseCompoundFile(false)
         .setCommitOnClose(false);
+  }
+
+  /**
+   * Keeps the files of small flushes in memory until a commit. {@link NRTCachingDirectory} caches
+   * only files written with a size estimate; a flush also writes its stored fields and field infos
+   * without one, and creating those on disk was most of a near-real-time reopen.
+   */
+  private static final class FlushCache extends NRTCachingDirectory {
+    private static final double MAX_CACHED_MB = 64.0;
+
+    FlushCache(Directory in) {
+      super(in, 8.0, MAX_CACHED_MB);
+    }
+
+    @Override
+    protected boolean doCacheWrite(String name, IOContext context) {
+      if (context.mergeInfo != null || context.flushInfo != null) {
+        return super.doCacheWrite(name, context);
+      }
+      return !name.startsWith(IndexFileNames.SEGMENTS)
+          && !name.startsWith(IndexFileNames.PENDING_SEGMENTS)
+          && ramBytesUsed() < (long) (MAX_CACHED_MB * 1024 * 1024);
+    }
+  }
+
+  /**
+   * The index folder for {@link NRTCachingDirectory}, which asks it to delete, or opens, every file
+   * it is about to create in memory: a file that is not there is reported with an exception made
+   * once, not one with a fresh stack trace per file (a measurable part of each reopen).
+   */
+  private static final class QuietMisses extends FilterDirectory {
+    private static final NoSuchFileException MISSING =
+        new NoSuchFileException("no such file") {
+          @Override
+          public synchronized Throwable fillInStackTrace() {
+            return this;
+          }
+        };
+
+    private final Path path;
+
+    QuietMisses(FSDirectory in) {
+      super(in);
+      this.path = in.getDirectory();
+    }
+
+    private void mustExist(String name) throws NoSuchFileException {
+      if (!Files.exists(path.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+        throw MISSING;
+      }
+    }
+
+    @Override
+    public void deleteFile(String name) throws IOException {
+      mustExist(name);
+      super.deleteFile(name);
+    }
+
+    @Override
+    public IndexInput openInput(String name, IOContext context) throws IOException {
+      mustExist(name);
+      return super.openInput(name, context);
+    }
   }
 
   /** Takes the lock without waiting; empty when another instance holds it. */
