@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The freshness walk of {@code files/}, made cheap enough to run before every search: one {@code
@@ -41,6 +42,8 @@ final class FilesScanner implements AutoCloseable {
   /** How long a search waits for its own change to be reported before it walks instead. */
   private static final long BARRIER_TIMEOUT_MILLIS = 1_000;
 
+  private static final AtomicLong TICKS = new AtomicLong();
+
   private final Path root;
   private final Path watchDir;
   private final Map<Path, Folder> folders = new HashMap<>();
@@ -55,6 +58,10 @@ final class FilesScanner implements AutoCloseable {
   private Object lastRootKey;
   private long lastWalkNanos;
   private int walks;
+
+  /** This scanner's own file in the watch folder. */
+  private final String tick =
+      "tick-" + ProcessHandle.current().pid() + "-" + TICKS.incrementAndGet();
 
   /** A folder as last listed: its time, when it was listed, its files and subfolders. */
   private record Folder(
@@ -125,7 +132,7 @@ final class FilesScanner implements AutoCloseable {
   private boolean nothingReported() {
     boolean quiet = true;
     try {
-      Files.setLastModifiedTime(watchDir.resolve("tick"), FileTime.from(Instant.now()));
+      Files.setLastModifiedTime(watchDir.resolve(tick), FileTime.from(Instant.now()));
       long deadline = System.nanoTime() + BARRIER_TIMEOUT_MILLIS * 1_000_000L;
       while (true) {
         long left = deadline - System.nanoTime();
@@ -142,7 +149,13 @@ final class FilesScanner implements AutoCloseable {
             stopWatching();
             return false;
           }
-          return quiet;
+          // Another Search of this agent touches a file of its own; only this one's ends the wait.
+          if (events.stream().anyMatch(e -> tick.equals(String.valueOf(e.context())))) {
+            // Every change before the touch has been handed to its key by now, but a key may
+            // sit behind this one in the queue (another Search's touch queued it earlier).
+            return drained() && quiet;
+          }
+          continue;
         }
         quiet = false;
         if (!valid || events.stream().anyMatch(e -> e.kind() == StandardWatchEventKinds.OVERFLOW)) {
@@ -159,6 +172,23 @@ final class FilesScanner implements AutoCloseable {
     }
   }
 
+  /** Takes every queued key off the queue; true when none was a folder of {@code files/}. */
+  private boolean drained() {
+    boolean quiet = true;
+    for (WatchKey k = watcher.poll(); k != null; k = watcher.poll()) {
+      List<WatchEvent<?>> events = k.pollEvents();
+      boolean valid = k.reset();
+      if (k == barrierKey) {
+        continue;
+      }
+      quiet = false;
+      if (!valid || events.stream().anyMatch(e -> e.kind() == StandardWatchEventKinds.OVERFLOW)) {
+        watched.clear();
+      }
+    }
+    return quiet;
+  }
+
   /** Starts the watcher if it is not running; false when changes cannot be watched. */
   private boolean startWatching() {
     if (watchingFailed) {
@@ -169,10 +199,7 @@ final class FilesScanner implements AutoCloseable {
     }
     try {
       Files.createDirectories(watchDir);
-      Path tick = watchDir.resolve("tick");
-      if (!Files.exists(tick, LinkOption.NOFOLLOW_LINKS)) {
-        Files.write(tick, new byte[0]);
-      }
+      Files.write(watchDir.resolve(tick), new byte[0]);
       watcher = root.getFileSystem().newWatchService();
       barrierKey = watchDir.register(watcher, StandardWatchEventKinds.ENTRY_MODIFY);
       watched.clear();
@@ -220,6 +247,11 @@ final class FilesScanner implements AutoCloseable {
       }
       watcher = null;
       barrierKey = null;
+      try {
+        Files.deleteIfExists(watchDir.resolve(tick));
+      } catch (IOException e) {
+        // A leftover empty file in .memdir/watch/ does no harm.
+      }
     }
   }
 

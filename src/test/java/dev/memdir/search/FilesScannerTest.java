@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +61,28 @@ class FilesScannerTest {
       Files.move(root, tmp.resolve("files.old"));
       Fixtures.write(root.resolve("b.md"), "two\n");
       assertThat(s.scan().files()).extracting(FilesRoot.Entry::name).containsExactly("b.md");
+    }
+  }
+
+  @Test
+  void twoScannersSharingTheWatchFolderEachSeeEveryEdit() throws IOException {
+    Path root = tmp.resolve("files");
+    Path watch = tmp.resolve(".memdir/watch");
+    Fixtures.write(root.resolve("a.md"), "one\n");
+    try (FilesScanner a = new FilesScanner(root, Optional.of(watch));
+        FilesScanner b = new FilesScanner(root, Optional.of(watch))) {
+      for (FilesScanner s : List.of(a, b, a, b)) {
+        s.scan();
+      }
+      for (int i = 0; i < 20; i++) {
+        String text = "x".repeat(i + 1) + "\n";
+        Fixtures.write(root.resolve("a.md"), text);
+        assertThat(size(b.scan(), "a.md")).isEqualTo(text.length());
+        assertThat(size(a.scan(), "a.md")).isEqualTo(text.length());
+      }
+    }
+    try (Stream<Path> left = Files.list(watch)) {
+      assertThat(left).isEmpty();
     }
   }
 
