@@ -219,6 +219,10 @@ final class HistoryIndex implements AutoCloseable {
   }
 
   private void start(List<String> notes) {
+    if (hold != null) {
+      startOwner(notes);
+      return;
+    }
     Optional<Hold> h;
     try {
       h = tryHold();
@@ -382,6 +386,9 @@ final class HistoryIndex implements AutoCloseable {
                   + e.getMessage()
                   + "); the index is kept in memory"));
       notes.add(ignored.get(ignored.size() - 1));
+      // Everything is read into memory below: the committed documents must not be searched too.
+      store.close();
+      closeView();
       positions.clear();
       stale.clear();
       try {
@@ -454,6 +461,8 @@ final class HistoryIndex implements AutoCloseable {
       reopenLive();
     } catch (IOException | RuntimeException e) {
       if (e instanceof MemdirException m) {
+        // Reading history/ failed part way: drop what was added, start from the commit next time.
+        discard();
         throw m;
       }
       discard();

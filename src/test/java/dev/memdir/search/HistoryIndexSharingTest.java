@@ -146,4 +146,18 @@ class HistoryIndexSharingTest {
     }
     forgotten.close();
   }
+
+  @Test
+  void reindexWhileAnotherInstanceOwnsTheIndexRebuildsACopyInMemory() {
+    try (Agent first = Agent.open(dir);
+        Agent second = Agent.open(dir)) {
+      find(first, "dog");
+      say(first, "Biscuit met a cat.", "2026-11-23T08:00:00Z");
+      assertThat(second.search().reindex().messages()).isEqualTo(3);
+      assertThat(history(second).owner()).isFalse();
+      assertThat(find(second, "cat")).containsExactly("Biscuit met a cat.");
+      assertThat(find(second, "biscuit")).hasSize(3);
+      assertThat(find(first, "biscuit")).hasSize(3);
+    }
+  }
 }
