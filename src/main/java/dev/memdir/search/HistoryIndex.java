@@ -9,18 +9,28 @@ import dev.memdir.format.SearchSettings;
 import dev.memdir.history.HistoryLog;
 import dev.memdir.history.Record;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.lucene.document.Document;
@@ -32,10 +42,25 @@ import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexFileNames;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.MultiReader;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.FilterDirectory;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.store.NRTCachingDirectory;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -45,49 +70,95 @@ import org.apache.lucene.util.BytesRef;
  * one listing of {@code history/} and one {@code stat} per segment, and a segment that grew is read
  * from that offset on. A segment that shrank or changed in place (a torn line cut off, a hand edit)
  * is read again from its start.
+ *
+ * <p>The first instance to take {@code .memdir/index/history.lock} owns the index on disk: it keeps
+ * one {@link IndexWriter} open for its lifetime, searches through near-real-time readers of it, and
+ * commits (with the positions read so far in the commit's user data) only every {@link
+ * #COMMIT_EVERY_NANOS} or {@link #COMMIT_EVERY_RECORDS} records, and on close. A crash loses at
+ * most the uncommitted part, which the next owner reads again from the committed positions. Any
+ * other instance, in this process or another, is a guest: it searches the last commit read-only
+ * plus, in memory, what was appended since, and takes over the index once the lock is free.
  */
 final class HistoryIndex implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HistoryIndex.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SEGMENT = Pattern.compile("\\d{4}-(0[1-9]|1[0-2])\\.jsonl");
 
+  /** Lock files held by an owner in this process (a second channel's lock would throw). */
+  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+  /** The longest an owner leaves indexed records uncommitted. */
+  static final long COMMIT_EVERY_NANOS = 5_000_000_000L;
+
+  /** The most records an owner leaves uncommitted. */
+  static final int COMMIT_EVERY_RECORDS = 1_000;
+
   static final String POSITIONS_KEY = "memdir.history.positions";
 
   static final String H_ID = "hid";
   static final String H_SEGMENT = "hseg";
+
+  /** A guest's in-memory documents name their segment here, so filters on hseg skip them. */
+  static final String H_MEMORY_SEGMENT = "hmseg";
+
   static final String H_TS = "hts";
   static final String H_ROLE = "hrole";
   static final String H_BODY = "htext";
   static final String H_CONTENT = "hcontent";
 
+  private static final String DISPLAY = ".memdir/index/history";
+
   /** Where reading of one segment stopped, and the segment's size and time then. */
   record Position(long end, long size, long mtimeNanos) {}
 
+  /** The lock that makes this instance the owner of the index on disk. */
+  private record Hold(Path key, FileChannel channel, FileLock lock) {}
+
   private final Layout layout;
   private final SearchSettings settings;
+  private final SearchAnalyzer analyzer;
   private final HistoryLog log;
+  private final Path dir;
+  private final Path lockFile;
+  private final String analysis;
+
+  /** A guest's view of the last commit: opened, validated and reopened by the store. */
   private final IndexStore store;
+
   private final Map<String, Position> positions = new TreeMap<>();
+
+  /** Guest: segments whose committed documents are out of date and must not be found. */
+  private final Set<String> stale = new TreeSet<>();
+
+  private boolean ready;
+  private Hold hold;
+  private Directory directory;
+  private IndexWriter writer;
+  private DirectoryReader live;
+  private IndexReader view;
   private IndexSearcher searcher;
+  private boolean dirty;
+  private int uncommitted;
+  private long lastCommitNanos;
 
   HistoryIndex(Layout layout, SearchSettings settings, SearchAnalyzer analyzer, HistoryLog log) {
     this.layout = layout;
     this.settings = settings;
+    this.analyzer = analyzer;
     this.log = log;
-    this.store =
-        new IndexStore(
-            layout.derivedDir().resolve("index").resolve("history"),
-            ".memdir/index/history",
-            analyzer,
-            // Only what changes how words are analysed; passages and windows are not history's.
-            "stemmer="
-                + SearchSettings.word(settings.stemmer())
-                + " stop_words="
-                + SearchSettings.word(settings.stopWords()));
+    this.dir = layout.derivedDir().resolve("index").resolve("history");
+    this.lockFile = dir.resolveSibling("history.lock");
+    // Only what changes how words are analysed; passages and windows are not history's.
+    this.analysis =
+        "stemmer="
+            + SearchSettings.word(settings.stemmer())
+            + " stop_words="
+            + SearchSettings.word(settings.stopWords());
+    this.store = new IndexStore(dir, DISPLAY, analyzer, analysis);
   }
 
   IndexSearcher searcher() {
-    DirectoryReader r = store.reader().orElseThrow();
+    IndexReader r = view();
     if (searcher == null || searcher.getIndexReader() != r) {
       searcher = new IndexSearcher(r);
       searcher.setSimilarity(new BM25Similarity((float) settings.k1(), (float) settings.b()));
@@ -96,19 +167,257 @@ final class HistoryIndex implements AutoCloseable {
     return searcher;
   }
 
-  /** Opens the index, rebuilding it when it must be, then indexes what was appended since. */
-  void freshen(List<String> notes) {
-    Optional<String> why = store.checkStillThere();
-    if (why.isEmpty() && store.reader().isEmpty()) {
-      why = store.open();
-      if (why.isEmpty()) {
-        loadPositions();
+  /** Documents a search must not return: a guest's committed documents of rewritten segments. */
+  Optional<Query> excluded() {
+    if (stale.isEmpty()) {
+      return Optional.empty();
+    }
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    for (String s : stale) {
+      b.add(new TermQuery(new Term(H_SEGMENT, s)), BooleanClause.Occur.SHOULD);
+    }
+    return Optional.of(b.build());
+  }
+
+  /** Whether this instance writes the index on disk (else it is a guest, or in memory). */
+  boolean owner() {
+    return hold != null;
+  }
+
+  private IndexReader view() {
+    if (view == null) {
+      Optional<DirectoryReader> committed = hold == null ? store.reader() : Optional.empty();
+      try {
+        view =
+            committed.isPresent()
+                ? new MultiReader(new IndexReader[] {committed.get(), live}, false)
+                : live;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
-    if (why.isPresent()) {
-      rebuild(why.get(), notes);
+    return view;
+  }
+
+  /** Opens the index, rebuilding it when it must be, then indexes what was appended since. */
+  void freshen(List<String> notes) {
+    if (ready && hold == null) {
+      takeOverIfFree(notes);
+    }
+    if (!ready) {
+      start(notes);
+    } else if (hold != null && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      discard();
+      rebuild(DISPLAY + " was deleted", notes);
+      return;
+    } else if (hold == null && (store.checkStillThere().isPresent() || store.changedOnDisk())) {
+      // The owner committed, rebuilt, or the index was deleted: start again from the disk.
+      discard();
+      startGuest(notes, Optional.empty());
+    }
+    catchUp(notes);
+  }
+
+  private void start(List<String> notes) {
+    if (hold != null) {
+      startOwner(notes);
       return;
     }
+    Optional<Hold> h;
+    try {
+      h = tryHold();
+    } catch (IOException e) {
+      startGuest(
+          notes,
+          Optional.of(
+              "cannot write "
+                  + DISPLAY
+                  + " ("
+                  + e.getMessage()
+                  + "); the index is kept in memory"));
+      return;
+    }
+    if (h.isEmpty()) {
+      startGuest(notes, Optional.empty());
+      return;
+    }
+    hold = h.get();
+    startOwner(notes);
+  }
+
+  private void takeOverIfFree(List<String> notes) {
+    Optional<Hold> h;
+    try {
+      h = tryHold();
+    } catch (IOException e) {
+      return;
+    }
+    if (h.isPresent()) {
+      discard();
+      hold = h.get();
+      startOwner(notes);
+    }
+  }
+
+  /** The owner's start once the lock is held. */
+  private void startOwner(List<String> notes) {
+    Optional<String> why = store.open();
+    store.close();
+    if (why.isPresent()) {
+      rebuildOnDisk(why.get(), notes);
+      return;
+    }
+    try {
+      openWriter();
+    } catch (IOException e) {
+      discard();
+      rebuildOnDisk(DISPLAY + " cannot be opened for writing (" + e.getMessage() + ")", notes);
+    }
+  }
+
+  private void openWriter() throws IOException {
+    // Small near-real-time segments stay in memory until a commit or merge writes them out.
+    directory = new FlushCache(new QuietMisses(FSDirectory.open(dir)));
+    try {
+      writer = new IndexWriter(directory, config(IndexWriterConfig.OpenMode.APPEND));
+      Map<String, String> data = new HashMap<>();
+      writer.getLiveCommitData().forEach(e -> data.put(e.getKey(), e.getValue()));
+      loadPositions(data);
+      live = DirectoryReader.open(writer);
+    } catch (IOException | RuntimeException e) {
+      discardWriter();
+      throw e instanceof IOException io ? io : new IOException(e);
+    }
+    ready = true;
+    dirty = false;
+    uncommitted = 0;
+    lastCommitNanos = System.nanoTime();
+  }
+
+  /**
+   * A guest: the last commit read-only (when there is a valid one) plus an in-memory index of what
+   * was appended since.
+   */
+  private void startGuest(List<String> notes, Optional<String> memoryNote) {
+    positions.clear();
+    stale.clear();
+    Optional<String> why = store.open();
+    if (why.isPresent()) {
+      note(why.get(), notes);
+    } else {
+      loadPositions(store.userData());
+    }
+    memoryNote.ifPresent(notes::add);
+    try {
+      directory = new ByteBuffersDirectory();
+      writer = new IndexWriter(directory, config(IndexWriterConfig.OpenMode.CREATE));
+      live = DirectoryReader.open(writer);
+    } catch (IOException e) {
+      throw new MemdirException("cannot build the index in memory: " + e.getMessage(), e);
+    }
+    ready = true;
+  }
+
+  /** Rebuilds the history index from the segments and says so in {@code notes}. */
+  long rebuild(String why, List<String> notes) {
+    if (hold == null) {
+      try {
+        tryHold().ifPresent(h -> hold = h);
+      } catch (IOException e) {
+        // Stays in memory below.
+      }
+    }
+    discard();
+    if (hold != null) {
+      return rebuildOnDisk(why, notes);
+    }
+    // Another instance owns the index on disk: this one's copy is built in memory.
+    note(why, notes);
+    positions.clear();
+    stale.clear();
+    try {
+      directory = new ByteBuffersDirectory();
+      writer = new IndexWriter(directory, config(IndexWriterConfig.OpenMode.CREATE));
+      long n = readAll(writer);
+      live = DirectoryReader.open(writer);
+      ready = true;
+      notes.add(
+          "another memdir instance is writing " + DISPLAY + "; this one's copy is kept in memory");
+      return n;
+    } catch (IOException e) {
+      throw new MemdirException("cannot build the index in memory: " + e.getMessage(), e);
+    }
+  }
+
+  /** Builds the index into a temporary folder and swaps it in; the lock is held. */
+  private long rebuildOnDisk(String why, List<String> notes) {
+    note(why, notes);
+    discard();
+    positions.clear();
+    Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
+    Path old = dir.resolveSibling(dir.getFileName() + ".old");
+    long n;
+    try {
+      IndexStore.deleteTree(tmp);
+      try (Directory d = FSDirectory.open(tmp);
+          IndexWriter w = new IndexWriter(d, config(IndexWriterConfig.OpenMode.CREATE))) {
+        n = readAll(w);
+        w.setLiveCommitData(commitData().entrySet());
+        w.commit();
+      }
+      if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        IndexStore.deleteTree(old);
+        Files.move(dir, old);
+      }
+      Files.move(tmp, dir);
+      IndexStore.deleteTree(old);
+      openWriter();
+      return n;
+    } catch (IOException e) {
+      discard();
+      release();
+      List<String> ignored = new ArrayList<>();
+      startGuest(
+          ignored,
+          Optional.of(
+              "cannot write "
+                  + DISPLAY
+                  + " ("
+                  + e.getMessage()
+                  + "); the index is kept in memory"));
+      notes.add(ignored.get(ignored.size() - 1));
+      // Everything is read into memory below: the committed documents must not be searched too.
+      store.close();
+      closeView();
+      positions.clear();
+      stale.clear();
+      try {
+        return readAll(writer);
+      } catch (IOException e2) {
+        throw new MemdirException("cannot build the index in memory: " + e2.getMessage(), e2);
+      } finally {
+        reopenLive();
+      }
+    }
+  }
+
+  private static void note(String why, List<String> notes) {
+    String note = "rebuilding the history index: " + why;
+    LOG.log(
+        why.endsWith("is missing") || why.equals("asked for") ? Level.DEBUG : Level.WARNING, note);
+    notes.add(note);
+  }
+
+  private long readAll(IndexWriter w) throws IOException {
+    long n = 0;
+    for (Map.Entry<String, Position> e : stat().entrySet()) {
+      n += read(w, e.getKey(), 0, e.getValue(), false);
+    }
+    return n;
+  }
+
+  /** Indexes what changed in {@code history/} since the last check. */
+  private void catchUp(List<String> notes) {
     Map<String, Position> seen = stat();
     List<String> changed = new ArrayList<>();
     List<String> reread = new ArrayList<>();
@@ -131,51 +440,265 @@ final class HistoryIndex implements AutoCloseable {
       }
     }
     if (changed.isEmpty() && reread.isEmpty() && gone.isEmpty()) {
+      maybeCommit(notes);
       return;
     }
-    Optional<String> failed =
-        store.update(
-            w -> {
-              for (String name : gone) {
-                w.deleteDocuments(new Term(H_SEGMENT, name));
-                positions.remove(name);
-              }
-              for (String name : reread) {
-                w.deleteDocuments(new Term(H_SEGMENT, name));
-                positions.remove(name);
-                read(w, name, 0, seen.get(name), true);
-              }
-              for (String name : changed) {
-                Position old = positions.get(name);
-                read(w, name, old == null ? 0 : old.end(), seen.get(name), true);
-              }
-              return Map.of(POSITIONS_KEY, positionsJson());
-            });
-    if (failed.isPresent()) {
-      positions.clear();
-      rebuild(failed.get(), notes);
+    try {
+      for (String name : gone) {
+        forget(name);
+      }
+      for (String name : reread) {
+        forget(name);
+        uncommitted += read(writer, name, 0, seen.get(name), false);
+      }
+      for (String name : changed) {
+        Position old = positions.get(name);
+        // Documents and positions are always committed together, so what is read from the
+        // stored end is new: adding (not updating by id) spares each reopen a delete lookup.
+        uncommitted += read(writer, name, old == null ? 0 : old.end(), seen.get(name), false);
+      }
+      dirty = true;
+      reopenLive();
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof MemdirException m) {
+        // Reading history/ failed part way: drop what was added, start from the commit next time.
+        discard();
+        throw m;
+      }
+      discard();
+      rebuild(
+          DISPLAY
+              + " could not be updated ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + ")",
+          notes);
+      return;
+    }
+    maybeCommit(notes);
+  }
+
+  private void forget(String segment) throws IOException {
+    positions.remove(segment);
+    if (hold != null) {
+      writer.deleteDocuments(new Term(H_SEGMENT, segment));
+    } else {
+      writer.deleteDocuments(new Term(H_MEMORY_SEGMENT, segment));
+      if (store.reader().isPresent()) {
+        stale.add(segment);
+      }
     }
   }
 
-  /** Rebuilds the history index from the segments and says so in {@code notes}. */
-  long rebuild(String why, List<String> notes) {
-    String note = "rebuilding the history index: " + why;
-    LOG.log(
-        why.endsWith("is missing") || why.equals("asked for") ? Level.DEBUG : Level.WARNING, note);
-    notes.add(note);
-    positions.clear();
-    long[] count = new long[1];
-    Map<String, Position> seen = stat();
-    Optional<String> memory =
-        store.rebuild(
-            w -> {
-              for (Map.Entry<String, Position> e : seen.entrySet()) {
-                count[0] += read(w, e.getKey(), 0, e.getValue(), false);
-              }
-              return Map.of(POSITIONS_KEY, positionsJson());
-            });
-    memory.ifPresent(notes::add);
-    return count[0];
+  private void reopenLive() {
+    try {
+      DirectoryReader fresh = DirectoryReader.openIfChanged(live, writer);
+      if (fresh != null) {
+        closeView();
+        live.close();
+        live = fresh;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** An owner commits what it indexed when enough time passed or enough records piled up. */
+  private void maybeCommit(List<String> notes) {
+    if (hold == null || !dirty) {
+      return;
+    }
+    if (uncommitted < COMMIT_EVERY_RECORDS
+        && System.nanoTime() - lastCommitNanos < COMMIT_EVERY_NANOS) {
+      return;
+    }
+    try {
+      commit();
+    } catch (IOException | RuntimeException e) {
+      discard();
+      rebuild(DISPLAY + " could not be committed (" + e.getMessage() + ")", notes);
+    }
+  }
+
+  private void commit() throws IOException {
+    writer.setLiveCommitData(commitData().entrySet());
+    writer.commit();
+    dirty = false;
+    uncommitted = 0;
+    lastCommitNanos = System.nanoTime();
+  }
+
+  private Map<String, String> commitData() {
+    Map<String, String> data = new HashMap<>();
+    data.put(POSITIONS_KEY, positionsJson());
+    data.put(IndexStore.FORMAT_KEY, IndexStore.FORMAT);
+    data.put(IndexStore.ANALYSIS_KEY, analysis);
+    return data;
+  }
+
+  private IndexWriterConfig config(IndexWriterConfig.OpenMode mode) {
+    return new IndexWriterConfig(analyzer)
+        .setOpenMode(mode)
+        .setSimilarity(new BM25Similarity())
+        .setRAMBufferSizeMB(64)
+        // A near-real-time reopen must not wait for merges of the tiny segments it flushes.
+        .setMaxFullFlushMergeWaitMillis(0)
+        .setUseCompoundFile(false)
+        .setCommitOnClose(false);
+  }
+
+  /**
+   * Keeps the files of small flushes in memory until a commit. {@link NRTCachingDirectory} caches
+   * only files written with a size estimate; a flush also writes its stored fields and field infos
+   * without one, and creating those on disk was most of a near-real-time reopen.
+   */
+  private static final class FlushCache extends NRTCachingDirectory {
+    private static final double MAX_CACHED_MB = 64.0;
+
+    FlushCache(Directory in) {
+      super(in, 8.0, MAX_CACHED_MB);
+    }
+
+    @Override
+    protected boolean doCacheWrite(String name, IOContext context) {
+      if (context.mergeInfo != null || context.flushInfo != null) {
+        return super.doCacheWrite(name, context);
+      }
+      return !name.startsWith(IndexFileNames.SEGMENTS)
+          && !name.startsWith(IndexFileNames.PENDING_SEGMENTS)
+          && ramBytesUsed() < (long) (MAX_CACHED_MB * 1024 * 1024);
+    }
+  }
+
+  /**
+   * The index folder for {@link NRTCachingDirectory}, which asks it to delete, or opens, every file
+   * it is about to create in memory: a file that is not there is reported with an exception made
+   * once, not one with a fresh stack trace per file (a measurable part of each reopen).
+   */
+  private static final class QuietMisses extends FilterDirectory {
+    private static final NoSuchFileException MISSING =
+        new NoSuchFileException("no such file") {
+          @Override
+          public synchronized Throwable fillInStackTrace() {
+            return this;
+          }
+        };
+
+    private final Path path;
+
+    QuietMisses(FSDirectory in) {
+      super(in);
+      this.path = in.getDirectory();
+    }
+
+    private void mustExist(String name) throws NoSuchFileException {
+      if (!Files.exists(path.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+        throw MISSING;
+      }
+    }
+
+    @Override
+    public void deleteFile(String name) throws IOException {
+      mustExist(name);
+      super.deleteFile(name);
+    }
+
+    @Override
+    public IndexInput openInput(String name, IOContext context) throws IOException {
+      mustExist(name);
+      return super.openInput(name, context);
+    }
+  }
+
+  /** Takes the lock without waiting; empty when another instance holds it. */
+  private Optional<Hold> tryHold() throws IOException {
+    Path key = lockFile.toAbsolutePath().normalize();
+    if (!HELD.add(key)) {
+      return Optional.empty();
+    }
+    FileChannel ch = null;
+    try {
+      Files.createDirectories(lockFile.getParent());
+      ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock fl = ch.tryLock();
+      if (fl == null) {
+        ch.close();
+        HELD.remove(key);
+        return Optional.empty();
+      }
+      return Optional.of(new Hold(key, ch, fl));
+    } catch (OverlappingFileLockException e) {
+      // The same file reached by another path, held in this process.
+      ch.close();
+      HELD.remove(key);
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      if (ch != null) {
+        ch.close();
+      }
+      HELD.remove(key);
+      throw e;
+    }
+  }
+
+  private void release() {
+    if (hold == null) {
+      return;
+    }
+    try {
+      hold.lock().release();
+      hold.channel().close();
+    } catch (IOException e) {
+      // Closing the channel releases the lock in any case.
+    } finally {
+      HELD.remove(hold.key());
+      hold = null;
+    }
+  }
+
+  private void closeView() {
+    if (view != null && view != live) {
+      try {
+        view.close();
+      } catch (IOException e) {
+        // A MultiReader over shared readers frees nothing of its own.
+      }
+    }
+    view = null;
+    searcher = null;
+  }
+
+  /** Closes readers and writer without committing; the lock stays as it is. */
+  private void discard() {
+    closeView();
+    discardWriter();
+    store.close();
+    stale.clear();
+    ready = false;
+  }
+
+  private void discardWriter() {
+    try {
+      if (live != null) {
+        live.close();
+      }
+      if (writer != null) {
+        writer.rollback();
+      }
+    } catch (IOException | RuntimeException e) {
+      // Nothing uncommitted is lost that the next owner does not read again.
+    }
+    try {
+      if (directory != null) {
+        directory.close();
+      }
+    } catch (IOException e) {
+      // As above.
+    }
+    live = null;
+    writer = null;
+    directory = null;
   }
 
   /** Indexes the records of {@code segment} from {@code offset}; returns how many. */
@@ -192,7 +715,7 @@ final class HistoryIndex implements AutoCloseable {
                 return;
               }
               try {
-                Document d = document(segment, record);
+                Document d = document(hold != null ? H_SEGMENT : H_MEMORY_SEGMENT, segment, record);
                 if (update) {
                   w.updateDocument(new Term(H_ID, record.id()), d);
                 } else {
@@ -210,10 +733,10 @@ final class HistoryIndex implements AutoCloseable {
     return n[0];
   }
 
-  private static Document document(String segment, Record r) {
+  private static Document document(String segmentField, String segment, Record r) {
     Document d = new Document();
     d.add(new StringField(H_ID, r.id(), Field.Store.YES));
-    d.add(new StringField(H_SEGMENT, segment, Field.Store.NO));
+    d.add(new StringField(segmentField, segment, Field.Store.NO));
     long ts = r.ts().toEpochMilli();
     d.add(new LongPoint(H_TS, ts));
     d.add(new NumericDocValuesField(H_TS, ts));
@@ -271,9 +794,9 @@ final class HistoryIndex implements AutoCloseable {
     return out;
   }
 
-  private void loadPositions() {
+  private void loadPositions(Map<String, String> userData) {
     positions.clear();
-    String json = store.userData().get(POSITIONS_KEY);
+    String json = userData.get(POSITIONS_KEY);
     if (json == null) {
       return;
     }
@@ -305,11 +828,25 @@ final class HistoryIndex implements AutoCloseable {
 
   /** The number of records indexed. */
   int size() {
-    return store.reader().map(DirectoryReader::numDocs).orElse(0);
+    return ready ? view().numDocs() : 0;
+  }
+
+  /** Drops everything uncommitted and lets go of the lock, as a killed process would. */
+  void abandon() {
+    discard();
+    release();
   }
 
   @Override
   public void close() {
-    store.close();
+    if (hold != null && dirty && writer != null) {
+      try {
+        commit();
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.WARNING, "cannot commit " + DISPLAY + ": " + e.getMessage());
+      }
+    }
+    discard();
+    release();
   }
 }

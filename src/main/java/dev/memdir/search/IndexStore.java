@@ -109,6 +109,21 @@ final class IndexStore implements Closeable {
   }
 
   /**
+   * Whether a newer commit than the open reader's is on disk (another instance wrote it); one
+   * listing of the folder.
+   */
+  boolean changedOnDisk() {
+    if (reader == null || inMemory) {
+      return false;
+    }
+    try {
+      return !reader.isCurrent();
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
+  }
+
+  /**
    * Opens the index on disk.
    *
    * @return empty when it is open, else why it must be rebuilt

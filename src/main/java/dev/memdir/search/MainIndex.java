@@ -91,12 +91,16 @@ final class MainIndex implements AutoCloseable {
   private IndexSearcher searcher;
   private final FilesScanner scanner;
 
+  /** The listing the states of files/ last matched with nothing to update. */
+  private FilesRoot.Listing compared;
+
   MainIndex(Layout layout, SearchSettings settings, ArchivalStore archival) {
     this.layout = layout;
     this.settings = settings;
     this.analyzer = new SearchAnalyzer(settings);
     this.files = new FilesRoot(layout);
-    this.scanner = new FilesScanner(layout.filesDir());
+    this.scanner =
+        new FilesScanner(layout.filesDir(), Optional.of(layout.derivedDir().resolve("watch")));
     this.archival = archival;
     this.store =
         new IndexStore(
@@ -244,6 +248,7 @@ final class MainIndex implements AutoCloseable {
     memory.ifPresent(notes::add);
     states.clear();
     states.putAll(built);
+    compared = null;
     refreshTable();
     counts[1] = table.passageCount();
     return new ReindexReport(
@@ -259,6 +264,11 @@ final class MainIndex implements AutoCloseable {
   void freshenFiles(List<String> notes) {
     ensureOpen(notes);
     FilesRoot.Listing listing = scanner.scan();
+    if (listing == compared && !anyRacyFile()) {
+      // Nothing under files/ changed since the listing these states were last compared with.
+      return;
+    }
+    compared = null;
     skipped = listing.skipped();
     Set<String> seen = new HashSet<>();
     List<FilesRoot.Entry> changed = new ArrayList<>();
@@ -271,6 +281,7 @@ final class MainIndex implements AutoCloseable {
     }
     List<String> deleted = gone("files/", seen);
     if (changed.isEmpty() && deleted.isEmpty()) {
+      compared = listing;
       return;
     }
     Optional<String> failed =
@@ -326,10 +337,21 @@ final class MainIndex implements AutoCloseable {
     afterUpdate(failed, notes);
   }
 
+  /** Whether some file of {@code files/} was indexed too close to its last change to trust. */
+  private boolean anyRacyFile() {
+    for (SourceState s : states.values()) {
+      if (s.racy() && s.key().startsWith("files/")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void afterUpdate(Optional<String> failed, List<String> notes) {
     if (failed.isPresent()) {
       // The states describe documents that may be lost with the index: start from the files.
       states.clear();
+      compared = null;
       rebuild(failed.get(), notes);
     } else {
       refreshTable();
@@ -522,6 +544,7 @@ final class MainIndex implements AutoCloseable {
   }
 
   private void loadStates() {
+    compared = null;
     states.clear();
     DirectoryReader r = store.reader().orElseThrow();
     try {
@@ -574,6 +597,7 @@ final class MainIndex implements AutoCloseable {
 
   @Override
   public void close() {
+    scanner.close();
     store.close();
   }
 }

@@ -49,11 +49,12 @@ import org.apache.lucene.search.TopScoreDocCollectorManager;
  * <p>Freshness: each search first brings the index up to date with the part of the directory it
  * searches. {@link #searchFiles} lists {@code files/} and compares each file's size and
  * modification time (and, for a file modified within two seconds of when it was indexed, its hash)
- * with the index; {@link #archivalMemorySearch} does the same for {@code archival/}; changed files
- * are re-indexed before the query runs. {@link #conversationSearch} indexes what was appended to
- * {@code history/}, read forward from where it stopped. A missing, corrupt or outdated index is
- * rebuilt, and the result's notes say so (docs/SEARCH.md). Methods are synchronized; one instance
- * serves one agent.
+ * with the index, skipping that walk while the operating system reports no change under {@code
+ * files/} (up to five seconds; docs/SEARCH.md says exactly what that guarantees); {@link
+ * #archivalMemorySearch} does the same for {@code archival/}; changed files are re-indexed before
+ * the query runs. {@link #conversationSearch} indexes what was appended to {@code history/}, read
+ * forward from where it stopped. A missing, corrupt or outdated index is rebuilt, and the result's
+ * notes say so (docs/SEARCH.md). Methods are synchronized; one instance serves one agent.
  */
 public final class Search implements AutoCloseable {
   /** The most hits one search returns. */
@@ -492,6 +493,7 @@ public final class Search implements AutoCloseable {
       }
       b.add(LongPoint.newRangeQuery(HistoryIndex.H_TS, from, to), BooleanClause.Occur.FILTER);
     }
+    h.excluded().ifPresent(x -> b.add(x, BooleanClause.Occur.MUST_NOT));
     Sort sort =
         new Sort(
             SortField.FIELD_SCORE,
@@ -611,6 +613,11 @@ public final class Search implements AutoCloseable {
 
   private static double round(double score) {
     return Math.round(score * 10_000) / 10_000.0;
+  }
+
+  /** The history index, for tests. */
+  Optional<HistoryIndex> historyIndex() {
+    return history;
   }
 
   /** Where the index lives, for messages. */

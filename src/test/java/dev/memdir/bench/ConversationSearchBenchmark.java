@@ -24,7 +24,9 @@ import java.util.stream.Stream;
  * latency of a search right after one appended message (which it indexes first, reading the segment
  * forward from where it stopped).
  *
- * <p>Arguments: messages (default 1,000,000), queries (2,000).
+ * <p>Arguments: messages (default 1,000,000), queries (2,000). System properties: {@code
+ * -Dappends=N} appends and searches (200), {@code -Dguest=true} measures the appends with another
+ * instance owning the index on disk, so this one searches the last commit plus the tail in memory.
  */
 public final class ConversationSearchBenchmark {
   private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
@@ -77,13 +79,23 @@ public final class ConversationSearchBenchmark {
               10);
           roles[i] = (System.nanoTime() - q0) / 1e6;
         }
-        int appends = 200;
+        int appends = Integer.getInteger("appends", 200);
+        // -Dguest=true: another instance owns the index, so this one searches as a guest.
+        Agent owner = Boolean.getBoolean("guest") ? Agent.open(dir) : null;
+        if (owner != null) {
+          search.close();
+          owner.search().conversationSearch("x", List.of(), Optional.empty(), Optional.empty(), 1);
+        }
         double[] after = new double[appends];
         for (int i = 0; i < appends; i++) {
           agent.history().append(Message.user(text.sentence(6, 20)));
           long q0 = System.nanoTime();
-          search.conversationSearch(qs.get(i), List.of(), Optional.empty(), Optional.empty(), 10);
+          search.conversationSearch(
+              qs.get(i % qs.size()), List.of(), Optional.empty(), Optional.empty(), 10);
           after[i] = (System.nanoTime() - q0) / 1e6;
+        }
+        if (owner != null) {
+          owner.close();
         }
         System.out.printf(
             "conversation_search (limit 10, freshness check included): p50 %.2f ms, p95 %.2f ms%n",
