@@ -259,6 +259,8 @@ final class IndexStore implements Closeable {
                 create ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.APPEND)
             .setSimilarity(new BM25Similarity())
             .setRAMBufferSizeMB(64)
+            // Small indexes: packing each flush into a compound file only copies bytes again.
+            .setUseCompoundFile(false)
             .setCommitOnClose(false);
     try (IndexWriter w = new IndexWriter(d, cfg)) {
       Map<String, String> data = new HashMap<>();
