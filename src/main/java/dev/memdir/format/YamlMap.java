@@ -123,6 +123,25 @@ public final class YamlMap {
         file);
   }
 
+  /** The keys of several mappings of one file, as one mapping; a later duplicate is dropped. */
+  static YamlMap join(List<YamlMap> parts, String file) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    Map<String, Integer> lines = new LinkedHashMap<>();
+    Map<String, Integer> nested = new LinkedHashMap<>();
+    for (YamlMap part : parts) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = part.root.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!root.has(e.getKey())) {
+          root.set(e.getKey(), e.getValue());
+          lines.put(e.getKey(), part.line(e.getKey()));
+        }
+      }
+      part.nestedLines.forEach(nested::putIfAbsent);
+    }
+    return new YamlMap(
+        root, Collections.unmodifiableMap(lines), Collections.unmodifiableMap(nested), file);
+  }
+
   /** Writes a mapping as block-style YAML, keys in the node's order, ending in a newline. */
   public static String write(ObjectNode node) {
     if (node.isEmpty()) {
