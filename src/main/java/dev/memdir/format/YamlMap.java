@@ -46,6 +46,10 @@ import org.yaml.snakeyaml.nodes.Tag;
  * A YAML mapping read from a file, with the line of each top-level key so that a wrong value can be
  * reported as {@code agent.yaml:5: 'max_steps' must be a positive integer, got "lots"}.
  *
+ * <p>Plain scalars are read as a person means them, not as YAML 1.1 does: numbers are plain decimal
+ * ({@code 05000} is 5000), {@code 0x10}, {@code 5_000} and {@code 1:30} stay text, only {@code
+ * true}/{@code false} are booleans, and an alias reads as its anchor's value.
+ *
  * <p>Typed getters throw {@link FormatException} naming the file, line and key.
  */
 public final class YamlMap {
