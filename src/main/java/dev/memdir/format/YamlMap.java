@@ -159,11 +159,14 @@ public final class YamlMap {
    * aliases as the value of their anchor.
    */
   private static final class Tree {
+    private static final int MAX_VALUES = 100_000;
+
     private final String file;
     private final int firstLine;
     private final Map<String, Integer> lines;
     private final Map<String, Integer> nested;
     private final Set<Node> path = Collections.newSetFromMap(new IdentityHashMap<>());
+    private int values;
 
     Tree(String file, int firstLine, Map<String, Integer> lines, Map<String, Integer> nested) {
       this.file = file;
@@ -177,6 +180,12 @@ public final class YamlMap {
     }
 
     JsonNode convert(Node n, int depth, String parent) {
+      if (++values > MAX_VALUES) {
+        // Aliases of aliases expand exponentially ("billion laughs"); no hand-written file needs
+        // this.
+        throw new FormatException(
+            file, line(n), "aliases expand to more than " + MAX_VALUES + " values; refused");
+      }
       if (!path.add(n)) {
         throw new FormatException(file, line(n), "an alias refers to the mapping or list it is in");
       }

@@ -115,6 +115,19 @@ class FrontMatterDocumentTest {
     assertThat(text).endsWith("---\nv\n");
   }
 
+  @Test
+  void aliasesThatExpandExponentiallyAreRefused() {
+    StringBuilder y = new StringBuilder("---\na0: &a0 [x, x]\n");
+    for (int i = 1; i < 25; i++) {
+      y.append("a").append(i).append(": &a").append(i);
+      y.append(" [*a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+    }
+    y.append("---\nbody\n");
+    assertThatThrownBy(() -> FrontMatterDocument.parse(y.toString(), "h.md"))
+        .isInstanceOf(FormatException.class)
+        .hasMessageContaining("aliases expand to more than 100000 values");
+  }
+
   private static Throwable catchThrowable(Runnable r) {
     try {
       r.run();
