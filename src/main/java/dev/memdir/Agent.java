@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,7 +47,7 @@ public final class Agent implements AutoCloseable {
 
   private final Layout layout;
   private final AgentConfig config;
-  private final List<Problem> configWarnings;
+  private final AgentConfig.Read configRead;
   private final CoreMemory memory;
   private final ArchivalStore archival;
   private final WriteLock lock;
@@ -57,11 +56,10 @@ public final class Agent implements AutoCloseable {
   private Runner runner;
   private Search search;
 
-  private Agent(
-      Layout layout, AgentConfig config, List<Problem> configWarnings, Clock clock, Duration wait) {
+  private Agent(Layout layout, AgentConfig.Read configRead, Clock clock, Duration wait) {
     this.layout = layout;
-    this.config = config;
-    this.configWarnings = List.copyOf(configWarnings);
+    this.config = configRead.config();
+    this.configRead = configRead;
     this.lock = WriteLock.of(layout, wait);
     this.memory = new CoreMemory(layout, lock);
     this.archival = new ArchivalStore(layout, clock, lock);
@@ -72,8 +70,11 @@ public final class Agent implements AutoCloseable {
   /**
    * Opens the agent in {@code dir}.
    *
+   * <p>A wrong value in agent.yaml does not stop the agent from opening: the key's default is used,
+   * {@link #configProblems()} lists it, and what needs the key ({@link #send}, {@link #context},
+   * {@link #search}, {@link #model}) throws a {@link ConfigException} naming its line.
+   *
    * @throws MemdirException when {@code dir} is not an agent directory
-   * @throws ConfigException when agent.yaml has a wrong value, naming its line
    */
   public static Agent open(Path dir) {
     return open(dir, Clock.systemUTC());
@@ -95,9 +96,7 @@ public final class Agent implements AutoCloseable {
    */
   public static Agent open(Path dir, Clock clock, Duration lockWait) {
     Layout layout = Layout.of(dir);
-    List<Problem> warnings = new ArrayList<>();
-    AgentConfig config = readConfig(layout, warnings);
-    return new Agent(layout, config, warnings, clock, lockWait);
+    return new Agent(layout, readConfig(layout), clock, lockWait);
   }
 
   /**
@@ -123,7 +122,10 @@ public final class Agent implements AutoCloseable {
     return layout;
   }
 
-  /** The settings read from agent.yaml when the agent was opened. */
+  /**
+   * The settings read from agent.yaml when the agent was opened, with defaults for the keys {@link
+   * #configProblems()} lists.
+   */
   public AgentConfig config() {
     return config;
   }
@@ -140,6 +142,7 @@ public final class Agent implements AutoCloseable {
 
   /** The search tools over files, archival facts and history; the index opens on first use. */
   public synchronized Search search() {
+    requireConfig("search");
     if (search == null) {
       search = Search.open(layout, config.search(), archival, history);
     }
@@ -189,6 +192,7 @@ public final class Agent implements AutoCloseable {
    * @throws AgentBusyException when another writer keeps the lock past the wait
    */
   public Reply send(String message) {
+    requireConfig();
     return send(message, model(), TurnListener.NONE);
   }
 
@@ -218,11 +222,13 @@ public final class Agent implements AutoCloseable {
    * @throws LlmException of kind {@code CONFIG} when a key the provider needs is missing
    */
   public ChatModel model() {
+    requireConfig("model", "base_url");
     return ChatModels.open(
         ModelConfig.resolve(config, Optional.empty(), Optional.empty(), System.getenv()));
   }
 
   private Runner runner() {
+    requireConfig();
     if (runner == null) {
       runner =
           new Runner(
@@ -288,7 +294,29 @@ public final class Agent implements AutoCloseable {
 
   /** Warnings found in agent.yaml when the agent was opened (unknown keys, unknown tools). */
   public List<Problem> configWarnings() {
-    return configWarnings;
+    return configRead.warnings();
+  }
+
+  /**
+   * The errors of agent.yaml keys that did not load when the agent was opened, in file order;
+   * {@link #config()} holds their defaults.
+   */
+  public List<Problem> configProblems() {
+    return configRead.broken().stream().map(AgentConfig.Broken::problem).toList();
+  }
+
+  /**
+   * Fails when one of these top-level agent.yaml keys did not load; with no keys, when any part of
+   * agent.yaml did not load (a turn needs all of it).
+   *
+   * @throws ConfigException naming the file and line of the first such key
+   */
+  public void requireConfig(String... keys) {
+    Optional<AgentConfig.Broken> b = configRead.firstBroken(keys);
+    if (b.isPresent()) {
+      Problem p = b.get().problem();
+      throw new ConfigException(p.file(), p.line(), p.message());
+    }
   }
 
   /** Forces history records not yet on disk ({@code durability: turn}); holds nothing else. */
@@ -304,10 +332,17 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  static AgentConfig readConfig(Layout layout, List<Problem> warnings) {
-    String text = TextFiles.read(layout.agentYaml(), "agent.yaml", MAX_SETTINGS_BYTES);
+  static AgentConfig.Read readConfig(Layout layout) {
     String dirName =
         layout.root().getFileName() == null ? "agent" : layout.root().getFileName().toString();
-    return AgentConfig.parse(text, dirName, warnings);
+    String text;
+    try {
+      text = TextFiles.read(layout.agentYaml(), "agent.yaml", MAX_SETTINGS_BYTES);
+    } catch (FormatException e) {
+      return AgentConfig.unreadable(dirName, Problem.of(e));
+    } catch (MemdirException e) {
+      return AgentConfig.unreadable(dirName, Problem.error("agent.yaml", 0, e.getMessage()));
+    }
+    return AgentConfig.read(text, dirName);
   }
 }

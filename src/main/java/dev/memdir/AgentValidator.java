@@ -1,6 +1,7 @@
 package dev.memdir;
 
 import dev.memdir.archival.ArchivalStore;
+import dev.memdir.format.AgentConfig;
 import dev.memdir.format.Layout;
 import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
@@ -19,15 +20,9 @@ final class AgentValidator {
 
   static Validation validate(Layout layout) {
     List<Problem> all = new ArrayList<>();
-    try {
-      List<Problem> warnings = new ArrayList<>();
-      Agent.readConfig(layout, warnings);
-      all.addAll(warnings);
-    } catch (FormatException e) {
-      all.add(Problem.of(e));
-    } catch (MemdirException e) {
-      all.add(Problem.error("agent.yaml", 0, e.getMessage()));
-    }
+    AgentConfig.Read config = Agent.readConfig(layout);
+    config.broken().forEach(b -> all.add(b.problem()));
+    all.addAll(config.warnings());
     checkSystemPrompt(layout, all);
     all.addAll(new CoreMemory(layout).load().problems());
     all.addAll(new ArchivalStore(layout, Clock.systemUTC()).list().problems());

@@ -3,6 +3,7 @@ package dev.memdir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.memdir.format.AgentConfig;
 import dev.memdir.format.Problem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,14 +69,23 @@ class AgentTest {
   }
 
   @Test
-  void aWrongTypeInAgentYamlFailsOpenButValidateReportsEverything() throws Exception {
+  void aWrongTypeInAgentYamlStopsOnlyWhatNeedsItAndValidateReportsEverything() throws Exception {
     Path a = dir.resolve("a");
     TestAgents.create(a).close();
     Files.writeString(a.resolve("agent.yaml"), "name: a\nmax_steps: lots\n");
     Files.writeString(a.resolve("memory/human.md"), "---\nlimit: 0\n---\nx\n");
-    assertThatThrownBy(() -> Agent.open(a))
-        .isInstanceOf(ConfigException.class)
-        .hasMessage("agent.yaml:2: 'max_steps' must be a positive integer, got \"lots\"");
+    try (Agent agent = Agent.open(a)) {
+      assertThat(agent.configProblems())
+          .extracting(Problem::toString)
+          .containsExactly("agent.yaml:2: 'max_steps' must be a positive integer, got \"lots\"");
+      assertThat(agent.config().maxSteps()).isEqualTo(AgentConfig.DEFAULT_MAX_STEPS);
+      assertThat(agent.archival().list().facts()).isEmpty();
+      agent.requireConfig("search", "model");
+      assertThatThrownBy(() -> agent.send("Hi"))
+          .isInstanceOf(ConfigException.class)
+          .hasMessage("agent.yaml:2: 'max_steps' must be a positive integer, got \"lots\"");
+      assertThatThrownBy(agent::context).isInstanceOf(ConfigException.class);
+    }
     Validation v = Agent.validate(a);
     assertThat(v.errors())
         .extracting(Problem::toString)

@@ -210,6 +210,19 @@ public final class ArchivalStore {
     if (text.isBlank()) {
       problems.add(Problem.warning(display, 0, "fact is empty"));
     }
+    int chars = TextFiles.codePoints(text);
+    if (chars > MAX_FACT_CHARS) {
+      // Like a block over its limit: it still loads, but validate fails until it is split.
+      problems.add(
+          Problem.error(
+              display,
+              doc.bodyLine(),
+              String.format(
+                  Locale.ROOT,
+                  "fact is %,d chars, over the %,d-char cap; split it into smaller facts",
+                  chars,
+                  MAX_FACT_CHARS)));
+    }
     return new Fact(fm.string("id").orElse(stem), created, tags, text, name, extra);
   }
 

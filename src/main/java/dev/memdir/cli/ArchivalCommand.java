@@ -223,7 +223,7 @@ final class ArchivalCommand implements Runnable {
       Optional<Instant> from =
           Optional.ofNullable(start).map(s -> Search.parseTime("--start", s, false));
       Optional<Instant> to = Optional.ofNullable(end).map(s -> Search.parseTime("--end", s, true));
-      try (Agent agent = dir.open()) {
+      try (Agent agent = dir.open(AgentDir.SEARCH)) {
         Results<FactHit> r =
             agent.search().archivalMemorySearch(Cli.text(spec, query), tags, match, from, to, topK);
         if (json.on) {

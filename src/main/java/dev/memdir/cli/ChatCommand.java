@@ -57,7 +57,7 @@ final class ChatCommand implements Callable<Integer> {
     BufferedReader in =
         new BufferedReader(
             new InputStreamReader(((Main) spec.root().userObject()).in, StandardCharsets.UTF_8));
-    try (Agent agent = dir.open(wait)) {
+    try (Agent agent = dir.openForTurn(wait.duration())) {
       ChatModel model = ChatModels.open(modelOptions.resolve(agent.config(), env));
       out.println(
           "chatting with "

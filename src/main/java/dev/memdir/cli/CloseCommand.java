@@ -29,7 +29,7 @@ final class CloseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Agent agent = dir.open()) {
+    try (Agent agent = dir.open(AgentDir.SEARCH)) {
       Results<String> r = agent.search().closeFiles(files);
       for (String f : r.hits()) {
         Cli.out(spec).println("closed " + f);

@@ -2,6 +2,7 @@ package dev.memdir.cli;
 
 import dev.memdir.Agent;
 import dev.memdir.agent.ContextReport;
+import dev.memdir.format.WriteLock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +30,7 @@ final class ContextCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Agent agent = dir.open()) {
+    try (Agent agent = dir.openForTurn(WriteLock.DEFAULT_WAIT)) {
       ContextReport r = agent.context();
       if (json.on) {
         Cli.printJson(spec, r.toJson());

@@ -106,7 +106,11 @@ final class DoctorCommand implements Callable<Integer> {
   private Optional<ModelConfig> modelConfig(List<Finding> findings) {
     try {
       AgentConfig config;
-      try (Agent agent = dir.open()) {
+      // No warnings on open: the agent check above already lists every agent.yaml problem.
+      try (Agent agent = Agent.open(dir.path)) {
+        if (modelOptions.model().isEmpty()) {
+          agent.requireConfig("model", "base_url");
+        }
         config = agent.config();
       } catch (MemdirException e) {
         if (modelOptions.model().isEmpty()) {

@@ -56,7 +56,7 @@ final class GrepCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Agent agent = dir.open()) {
+    try (Agent agent = dir.open(AgentDir.SEARCH)) {
       GrepPage page =
           agent
               .search()

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.Agent;
+import dev.memdir.format.WriteLock;
 import dev.memdir.history.Message;
 import dev.memdir.history.Record;
 import dev.memdir.history.Role;
@@ -55,7 +56,7 @@ final class HistoryCommand implements Callable<Integer> {
     if (tail < 0) {
       throw new ParameterException(spec.commandLine(), "--tail must not be negative, got " + tail);
     }
-    try (Agent agent = Agent.open(dir)) {
+    try (Agent agent = AgentDir.open(spec, dir, WriteLock.DEFAULT_WAIT)) {
       List<Record> records = agent.history().tail(tail);
       if (json) {
         ArrayNode arr = Cli.JSON.createArrayNode();
@@ -207,7 +208,7 @@ final class HistoryCommand implements Callable<Integer> {
       Optional<Instant> from =
           Optional.ofNullable(start).map(v -> Search.parseTime("--start", v, false));
       Optional<Instant> to = Optional.ofNullable(end).map(v -> Search.parseTime("--end", v, true));
-      try (Agent agent = dir.open()) {
+      try (Agent agent = dir.open(AgentDir.SEARCH)) {
         Results<MessageHit> r =
             agent.search().conversationSearch(Cli.text(spec, query), roles, from, to, limit);
         if (json.on) {

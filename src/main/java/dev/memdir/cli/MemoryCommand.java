@@ -3,6 +3,7 @@ package dev.memdir.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.Agent;
+import dev.memdir.format.WriteLock;
 import dev.memdir.memory.Actor;
 import dev.memdir.memory.Block;
 import java.io.PrintWriter;
@@ -48,7 +49,7 @@ final class MemoryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Cli.requireDir(spec, dir);
-    try (Agent agent = Agent.open(dir)) {
+    try (Agent agent = AgentDir.open(spec, dir, WriteLock.DEFAULT_WAIT)) {
       List<Block> blocks =
           label == null ? agent.memory().load().blocks() : List.of(agent.memory().get(label));
       if (json.on) {

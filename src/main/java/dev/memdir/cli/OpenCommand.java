@@ -47,7 +47,7 @@ final class OpenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Agent agent = dir.open()) {
+    try (Agent agent = dir.open(AgentDir.SEARCH)) {
       OpenResult r =
           agent.search().openFiles(List.of(new FileRequest(file, offset, length)), closeOthers);
       if (json.on) {

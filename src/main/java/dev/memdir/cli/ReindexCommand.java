@@ -24,7 +24,7 @@ final class ReindexCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Agent agent = dir.open()) {
+    try (Agent agent = dir.open(AgentDir.SEARCH)) {
       ReindexReport r = agent.search().reindex();
       if (json.on) {
         ObjectNode o = Cli.object();

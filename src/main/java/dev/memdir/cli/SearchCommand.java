@@ -46,7 +46,7 @@ final class SearchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String q = Cli.text(spec, query);
-    try (Agent agent = dir.open()) {
+    try (Agent agent = dir.open(AgentDir.SEARCH)) {
       Results<FileHit> r = agent.search().searchFiles(q, limit, Optional.ofNullable(speaker));
       if (json.on) {
         ObjectNode o = Cli.object();

@@ -50,7 +50,7 @@ final class SendCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String text = Cli.text(spec, message);
-    try (Agent agent = dir.open(wait)) {
+    try (Agent agent = dir.openForTurn(wait.duration())) {
       ChatModel model = ChatModels.open(modelOptions.resolve(agent.config(), env));
       Reply reply = agent.send(text, model);
       if (json) {

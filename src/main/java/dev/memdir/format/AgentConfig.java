@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.ConfigException;
 import dev.memdir.FormatException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -273,42 +274,172 @@ public record AgentConfig(
   }
 
   /**
+   * agent.yaml as read, each top-level key on its own: a key whose value is wrong is listed in
+   * {@code broken} and its default is used in {@code config}, so one typo does not stop what does
+   * not need that key.
+   *
+   * @param config the settings, with defaults for the broken keys
+   * @param broken the keys that did not load, in file order
+   * @param warnings unknown keys and tools
+   */
+  public record Read(AgentConfig config, List<Broken> broken, List<Problem> warnings) {
+    /** Copies the lists. */
+    public Read {
+      Objects.requireNonNull(config, "config");
+      broken = List.copyOf(broken);
+      warnings = List.copyOf(warnings);
+    }
+
+    /** The first broken key among {@code keys} (among all keys when none are given). */
+    public Optional<Broken> firstBroken(String... keys) {
+      List<String> wanted = List.of(keys);
+      return broken.stream().filter(b -> wanted.isEmpty() || wanted.contains(b.key())).findFirst();
+    }
+  }
+
+  /**
+   * A top-level key of agent.yaml that did not load.
+   *
+   * @param key the key, or an empty string for text that names no key (a file that is not a
+   *     mapping, a line of broken YAML without a key)
+   * @param problem what is wrong, with the line
+   */
+  public record Broken(String key, Problem problem) {
+    /** Validates. */
+    public Broken {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(problem, "problem");
+    }
+  }
+
+  /**
    * Parses the text of agent.yaml.
    *
    * @param warnings receives a warning for each unknown key or tool
    * @throws ConfigException naming the line of the first wrong value
    */
   public static AgentConfig parse(String text, String dirName, List<Problem> warnings) {
+    try {
+      YamlMap.parse(text, FILE, 1);
+    } catch (ConfigException e) {
+      throw e;
+    } catch (FormatException e) {
+      throw new ConfigException(e.file(), e.line(), e.detail());
+    }
+    Read read = read(text, dirName);
+    warnings.addAll(read.warnings());
+    if (!read.broken().isEmpty()) {
+      Problem p = read.broken().get(0).problem();
+      throw new ConfigException(p.file(), p.line(), p.message());
+    }
+    return read.config();
+  }
+
+  /**
+   * Reads agent.yaml key by key; never throws for what the text holds. YAML that does not parse as
+   * a whole is read again one top-level key (a line starting in column 0 and the indented lines
+   * after it) at a time, so a syntax error breaks only its own key.
+   */
+  public static Read read(String text, String dirName) {
+    List<Broken> broken = new ArrayList<>();
+    List<Problem> warnings = new ArrayList<>();
     YamlMap y;
     try {
       y = YamlMap.parse(text, FILE, 1);
-    } catch (ConfigException e) {
-      throw e;
     } catch (FormatException e) {
-      throw new ConfigException(e.file(), e.line(), e.detail());
+      y = readKeyByKey(text, broken);
     }
+    AgentConfig config = read(y, dirName, warnings, broken);
+    return new Read(config, broken, warnings);
+  }
+
+  /** The settings when agent.yaml cannot be read at all ({@code problem} says why). */
+  public static Read unreadable(String dirName, Problem problem) {
+    return new Read(defaults(dirName), List.of(new Broken("", problem)), List.of());
+  }
+
+  private static final Pattern KEY_START = Pattern.compile("([A-Za-z_][A-Za-z0-9_.-]*)\\s*:.*");
+
+  private static YamlMap readKeyByKey(String text, List<Broken> broken) {
+    List<String> lines = text.lines().toList();
+    List<YamlMap> parts = new ArrayList<>();
+    int i = 0;
+    while (i < lines.size()) {
+      String l = lines.get(i);
+      if (l.isBlank() || l.startsWith("#") || l.equals("---") || l.equals("...")) {
+        i++;
+        continue;
+      }
+      int start = i;
+      StringBuilder chunk = new StringBuilder(l).append('\n');
+      for (i++; i < lines.size(); i++) {
+        String next = lines.get(i);
+        if (!next.isEmpty() && !Character.isWhitespace(next.charAt(0)) && !next.startsWith("#")) {
+          break;
+        }
+        chunk.append(next).append('\n');
+      }
+      var m = KEY_START.matcher(l);
+      String key = m.matches() ? m.group(1) : "";
+      try {
+        YamlMap part = YamlMap.parse(chunk.toString(), FILE, start + 1);
+        if (parts.stream().anyMatch(p -> p.keys().stream().anyMatch(part.keys()::contains))) {
+          broken.add(
+              new Broken(key, Problem.error(FILE, start + 1, "duplicate key '" + key + "'")));
+        } else {
+          parts.add(part);
+        }
+      } catch (FormatException e) {
+        broken.add(new Broken(key, Problem.of(e)));
+      }
+    }
+    return YamlMap.join(parts, FILE);
+  }
+
+  private interface KeyReader<T> {
+    T read();
+  }
+
+  private static <T> T key(List<Broken> broken, String key, T fallback, KeyReader<T> reader) {
     try {
-      return parse(y, dirName, warnings);
-    } catch (ConfigException e) {
-      throw e;
+      return reader.read();
     } catch (FormatException e) {
-      throw new ConfigException(e.file(), e.line(), e.detail());
+      broken.add(new Broken(key, Problem.of(e)));
+      return fallback;
     }
   }
 
-  private static AgentConfig parse(YamlMap y, String dirName, List<Problem> warnings) {
-    String model = y.string("model").orElse(DEFAULT_MODEL);
-    String modelProblem = checkModel(model);
-    if (modelProblem != null) {
-      throw new ConfigException(FILE, y.line("model"), modelProblem);
-    }
-    Optional<String> baseUrl = y.string("base_url");
-    if (baseUrl.isPresent()
-        && !(baseUrl.get().startsWith("http://") || baseUrl.get().startsWith("https://"))) {
-      throw y.error(
-          "base_url", "must start with http:// or https://, got \"" + baseUrl.get() + "\"");
-    }
-    List<String> tools = y.stringList("tools").orElse(DEFAULT_TOOLS);
+  private static AgentConfig read(
+      YamlMap y, String dirName, List<Problem> warnings, List<Broken> broken) {
+    String model =
+        key(
+            broken,
+            "model",
+            DEFAULT_MODEL,
+            () -> {
+              String m = y.string("model").orElse(DEFAULT_MODEL);
+              String modelProblem = checkModel(m);
+              if (modelProblem != null) {
+                throw new ConfigException(FILE, y.line("model"), modelProblem);
+              }
+              return m;
+            });
+    Optional<String> baseUrl =
+        key(
+            broken,
+            "base_url",
+            Optional.empty(),
+            () -> {
+              Optional<String> u = y.string("base_url");
+              if (u.isPresent()
+                  && !(u.get().startsWith("http://") || u.get().startsWith("https://"))) {
+                throw y.error(
+                    "base_url", "must start with http:// or https://, got \"" + u.get() + "\"");
+              }
+              return u;
+            });
+    List<String> tools =
+        key(broken, "tools", DEFAULT_TOOLS, () -> y.stringList("tools").orElse(DEFAULT_TOOLS));
     for (String tool : tools) {
       if (!KNOWN_TOOLS.contains(tool)) {
         warnings.add(
@@ -323,61 +454,100 @@ public record AgentConfig(
       String key = it.next();
       warnings.add(Problem.warning(FILE, y.line(key), "unknown key '" + key + "' (kept as is)"));
     }
-    Durability durability = Durability.TURN;
-    Optional<ObjectNode> history = y.object("history");
-    if (history.isPresent()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = history.get().fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (e.getKey().equals("durability")) {
-          JsonNode v = e.getValue();
-          try {
-            durability = Durability.parse(v.isTextual() ? v.textValue() : v.toString());
-          } catch (IllegalArgumentException ex) {
-            throw new ConfigException(
-                FILE,
-                y.line("history"),
-                "'history.durability' " + ex.getMessage().substring("durability ".length()));
-          }
-        } else {
-          warnings.add(
-              Problem.warning(
-                  FILE,
-                  y.line("history"),
-                  "unknown key 'history." + e.getKey() + "' (kept as is)"));
-          ObjectNode h =
-              extra.has("history") ? (ObjectNode) extra.get("history") : extra.putObject("history");
-          h.set(e.getKey(), e.getValue());
-        }
-      }
-    }
+    Durability durability =
+        key(broken, "history", Durability.TURN, () -> history(y, warnings, extra));
     ObjectNode unknownSearch = JsonNodeFactory.instance.objectNode();
-    SearchSettings search = SearchSettings.parse(y, warnings, unknownSearch);
+    SearchSettings search =
+        key(
+            broken,
+            "search",
+            SearchSettings.defaults(),
+            () -> SearchSettings.parse(y, warnings, unknownSearch));
     if (!unknownSearch.isEmpty()) {
       extra.set("search", unknownSearch);
     }
     ObjectNode unknownRules = JsonNodeFactory.instance.objectNode();
-    ToolRules toolRules = ToolRules.parse(y, tools, warnings, unknownRules);
+    ToolRules toolRules =
+        key(
+            broken,
+            ToolRules.KEY,
+            ToolRules.none(),
+            () -> ToolRules.parse(y, tools, warnings, unknownRules));
     if (!unknownRules.isEmpty()) {
       extra.set(ToolRules.KEY, unknownRules);
     }
     ObjectNode unknownOverflow = JsonNodeFactory.instance.objectNode();
-    Overflow overflow = Overflow.parse(y, warnings, unknownOverflow);
+    Overflow overflow =
+        key(
+            broken,
+            Overflow.KEY,
+            Overflow.defaults(),
+            () -> Overflow.parse(y, warnings, unknownOverflow));
     if (!unknownOverflow.isEmpty()) {
       extra.set(Overflow.KEY, unknownOverflow);
     }
+    String name = key(broken, "name", dirName, () -> y.string("name").orElse(dirName));
+    String description = key(broken, "description", "", () -> y.string("description").orElse(""));
+    int contextWindow =
+        key(
+            broken,
+            "context_window",
+            DEFAULT_CONTEXT_WINDOW,
+            () -> y.integer("context_window", 1).orElse(DEFAULT_CONTEXT_WINDOW));
+    int maxSteps =
+        key(
+            broken,
+            "max_steps",
+            DEFAULT_MAX_STEPS,
+            () -> y.integer("max_steps", 1).orElse(DEFAULT_MAX_STEPS));
+    broken.sort(java.util.Comparator.comparingInt(b -> b.problem().line()));
     return new AgentConfig(
-        y.string("name").orElse(dirName),
-        y.string("description").orElse(""),
+        name,
+        description,
         model,
         baseUrl,
-        y.integer("context_window", 1).orElse(DEFAULT_CONTEXT_WINDOW),
-        y.integer("max_steps", 1).orElse(DEFAULT_MAX_STEPS),
+        contextWindow,
+        maxSteps,
         tools,
         durability,
         search,
         toolRules,
         overflow,
         extra);
+  }
+
+  private static Durability history(YamlMap y, List<Problem> warnings, ObjectNode extra) {
+    Durability durability = Durability.TURN;
+    Optional<ObjectNode> history = y.object("history");
+    if (history.isEmpty()) {
+      return durability;
+    }
+    ObjectNode unknown = JsonNodeFactory.instance.objectNode();
+    for (Iterator<Map.Entry<String, JsonNode>> it = history.get().fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().equals("durability")) {
+        JsonNode v = e.getValue();
+        try {
+          durability = Durability.parse(v.isTextual() ? v.textValue() : v.toString());
+        } catch (IllegalArgumentException ex) {
+          throw new ConfigException(
+              FILE,
+              y.line("history", "durability"),
+              "'history.durability' " + ex.getMessage().substring("durability ".length()));
+        }
+      } else {
+        warnings.add(
+            Problem.warning(
+                FILE,
+                y.line("history", e.getKey()),
+                "unknown key 'history." + e.getKey() + "' (kept as is)"));
+        unknown.set(e.getKey(), e.getValue());
+      }
+    }
+    if (!unknown.isEmpty()) {
+      extra.set("history", unknown);
+    }
+    return durability;
   }
 
   /** Renders agent.yaml: known keys in a fixed order, then unknown keys as they were read. */

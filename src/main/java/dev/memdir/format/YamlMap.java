@@ -1,30 +1,54 @@
 package dev.memdir.format;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.memdir.FormatException;
-import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * A YAML mapping read from a file, with the line of each top-level key so that a wrong value can be
  * reported as {@code agent.yaml:5: 'max_steps' must be a positive integer, got "lots"}.
+ *
+ * <p>Plain scalars are read as a person means them, not as YAML 1.1 does: numbers are plain decimal
+ * ({@code 05000} is 5000), {@code 0x10}, {@code 5_000} and {@code 1:30} stay text, only {@code
+ * true}/{@code false} are booleans, and an alias reads as its anchor's value.
  *
  * <p>Typed getters throw {@link FormatException} naming the file, line and key.
  */
@@ -79,37 +103,30 @@ public final class YamlMap {
     if (yaml.isBlank()) {
       return new YamlMap(JsonNodeFactory.instance.objectNode(), Map.of(), file);
     }
-    JsonNode node;
+    Node doc;
+    try {
+      LoaderOptions options = new LoaderOptions();
+      options.setMaxAliasesForCollections(50);
+      doc = new Yaml(options).compose(new StringReader(yaml));
+    } catch (MarkedYAMLException e) {
+      // The context ("while scanning a quoted scalar") starts where the person opened it; the
+      // problem is often found only at the end of the text.
+      Mark mark = e.getContextMark() != null ? e.getContextMark() : e.getProblemMark();
+      int line = mark != null ? mark.getLine() + firstLine : firstLine;
+      String what =
+          (e.getContext() != null ? e.getContext() + ": " : "")
+              + (e.getProblem() != null ? e.getProblem() : "syntax error");
+      throw new FormatException(file, line, "invalid YAML: " + firstLine(what));
+    } catch (YAMLException e) {
+      throw new FormatException(file, firstLine, "invalid YAML: " + firstLine(e.getMessage()));
+    }
+    if (doc == null) {
+      return new YamlMap(JsonNodeFactory.instance.objectNode(), Map.of(), file);
+    }
     Map<String, Integer> lines = new LinkedHashMap<>();
     Map<String, Integer> nested = new LinkedHashMap<>();
-    try {
-      node = MAPPER.readTree(yaml);
-      try (JsonParser p = MAPPER.getFactory().createParser(yaml)) {
-        int depth = 0;
-        String parent = null;
-        for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-          if (t.isStructStart()) {
-            depth++;
-          } else if (t.isStructEnd()) {
-            depth--;
-          } else if (t == JsonToken.FIELD_NAME && depth == 1) {
-            parent = p.currentName();
-            lines.putIfAbsent(parent, p.currentTokenLocation().getLineNr() + firstLine - 1);
-          } else if (t == JsonToken.FIELD_NAME && depth == 2 && parent != null) {
-            nested.putIfAbsent(
-                parent + "\0" + p.currentName(),
-                p.currentTokenLocation().getLineNr() + firstLine - 1);
-          }
-        }
-      }
-    } catch (JsonProcessingException e) {
-      JsonLocation loc = e.getLocation();
-      int line = loc != null && loc.getLineNr() > 0 ? loc.getLineNr() + firstLine - 1 : firstLine;
-      throw new FormatException(file, line, "invalid YAML: " + firstLine(e.getOriginalMessage()));
-    } catch (IOException e) {
-      throw new FormatException(file, firstLine, "invalid YAML: " + e.getMessage());
-    }
-    if (node == null || node.isNull() || node.isMissingNode()) {
+    JsonNode node = new Tree(file, firstLine, lines, nested).convert(doc, 0, null);
+    if (node.isNull()) {
       return new YamlMap(JsonNodeFactory.instance.objectNode(), Map.of(), file);
     }
     if (!node.isObject()) {
@@ -121,6 +138,170 @@ public final class YamlMap {
         Collections.unmodifiableMap(lines),
         Collections.unmodifiableMap(nested),
         file);
+  }
+
+  /** Plain decimal, as a person writes a number; leading zeros are decimal too ({@code 05000}). */
+  private static final Pattern DECIMAL_INT = Pattern.compile("[-+]?[0-9]+");
+
+  private static final Pattern DECIMAL_FLOAT =
+      Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+
+  /**
+   * What YAML 1.1 reads as a number but a person likely did not mean as one: {@code 0x10}, {@code
+   * 0o17}, {@code 0b101}, {@code 5_000}, {@code 1:30} (90). These stay text, so a key that needs a
+   * number says so with its line.
+   */
+  private static final Pattern OTHER_NUMBER = Pattern.compile("[-+]?[0-9][0-9a-zA-Z_:.]*");
+
+  /**
+   * Turns a composed YAML node graph into JSON nodes, reading plain scalars as a person means them
+   * (YAML 1.2 core: decimal numbers only, {@code true}/{@code false}, {@code null}/{@code ~}) and
+   * aliases as the value of their anchor.
+   */
+  private static final class Tree {
+    private static final int MAX_VALUES = 100_000;
+
+    private final String file;
+    private final int firstLine;
+    private final Map<String, Integer> lines;
+    private final Map<String, Integer> nested;
+    private final Set<Node> path = Collections.newSetFromMap(new IdentityHashMap<>());
+    private int values;
+
+    Tree(String file, int firstLine, Map<String, Integer> lines, Map<String, Integer> nested) {
+      this.file = file;
+      this.firstLine = firstLine;
+      this.lines = lines;
+      this.nested = nested;
+    }
+
+    private int line(Node n) {
+      return n.getStartMark() == null ? firstLine : n.getStartMark().getLine() + firstLine;
+    }
+
+    JsonNode convert(Node n, int depth, String parent) {
+      if (++values > MAX_VALUES) {
+        // Aliases of aliases expand exponentially ("billion laughs"); no hand-written file needs
+        // this.
+        throw new FormatException(
+            file, line(n), "aliases expand to more than " + MAX_VALUES + " values; refused");
+      }
+      if (!path.add(n)) {
+        throw new FormatException(file, line(n), "an alias refers to the mapping or list it is in");
+      }
+      try {
+        if (n instanceof ScalarNode s) {
+          return scalar(s);
+        }
+        if (n instanceof SequenceNode seq) {
+          ArrayNode arr = JsonNodeFactory.instance.arrayNode();
+          for (Node item : seq.getValue()) {
+            arr.add(convert(item, depth + 1, null));
+          }
+          return arr;
+        }
+        return mapping((MappingNode) n, depth, parent);
+      } finally {
+        path.remove(n);
+      }
+    }
+
+    private ObjectNode mapping(MappingNode m, int depth, String parent) {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      Set<String> merged = new java.util.HashSet<>();
+      for (NodeTuple t : m.getValue()) {
+        Node k = t.getKeyNode();
+        if (!(k instanceof ScalarNode ks)) {
+          throw new FormatException(file, line(k), "a key must be text, got a mapping or list");
+        }
+        if (k.getTag().equals(Tag.MERGE)) {
+          merge(o, merged, convert(t.getValueNode(), depth, parent), line(k));
+          continue;
+        }
+        String key = ks.getValue();
+        if (o.has(key) && !merged.remove(key)) {
+          throw new FormatException(file, line(k), "duplicate key '" + key + "'");
+        }
+        if (depth == 0) {
+          lines.putIfAbsent(key, line(k));
+        } else if (depth == 1 && parent != null) {
+          nested.putIfAbsent(parent + "\0" + key, line(k));
+        }
+        o.set(key, convert(t.getValueNode(), depth + 1, depth == 0 ? key : null));
+      }
+      return o;
+    }
+
+    private void merge(ObjectNode o, Set<String> merged, JsonNode from, int line) {
+      List<JsonNode> sources = new ArrayList<>();
+      if (from.isArray()) {
+        from.forEach(sources::add);
+      } else {
+        sources.add(from);
+      }
+      for (JsonNode src : sources) {
+        if (!src.isObject()) {
+          throw new FormatException(file, line, "'<<' must merge a mapping, got a " + kind(src));
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = src.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          if (!o.has(e.getKey())) {
+            o.set(e.getKey(), e.getValue().deepCopy());
+            merged.add(e.getKey());
+          }
+        }
+      }
+    }
+
+    private JsonNode scalar(ScalarNode s) {
+      String v = s.getValue();
+      if (s.getScalarStyle() != DumperOptions.ScalarStyle.PLAIN || s.getTag().equals(Tag.STR)) {
+        return TextNode.valueOf(v);
+      }
+      if (v.isEmpty()
+          || v.equals("~")
+          || v.equals("null")
+          || v.equals("Null")
+          || v.equals("NULL")) {
+        return NullNode.getInstance();
+      }
+      if (v.equals("true") || v.equals("True") || v.equals("TRUE")) {
+        return BooleanNode.TRUE;
+      }
+      if (v.equals("false") || v.equals("False") || v.equals("FALSE")) {
+        return BooleanNode.FALSE;
+      }
+      if (DECIMAL_INT.matcher(v).matches()) {
+        BigInteger i = new BigInteger(v.startsWith("+") ? v.substring(1) : v);
+        if (i.bitLength() < 32) {
+          return IntNode.valueOf(i.intValue());
+        }
+        return i.bitLength() < 64 ? LongNode.valueOf(i.longValue()) : BigIntegerNode.valueOf(i);
+      }
+      if (DECIMAL_FLOAT.matcher(v).matches()) {
+        return DoubleNode.valueOf(Double.parseDouble(v));
+      }
+      return TextNode.valueOf(v);
+    }
+  }
+
+  /** The keys of several mappings of one file, as one mapping; a later duplicate is dropped. */
+  static YamlMap join(List<YamlMap> parts, String file) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    Map<String, Integer> lines = new LinkedHashMap<>();
+    Map<String, Integer> nested = new LinkedHashMap<>();
+    for (YamlMap part : parts) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = part.root.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!root.has(e.getKey())) {
+          root.set(e.getKey(), e.getValue());
+          lines.put(e.getKey(), part.line(e.getKey()));
+        }
+      }
+      part.nestedLines.forEach(nested::putIfAbsent);
+    }
+    return new YamlMap(
+        root, Collections.unmodifiableMap(lines), Collections.unmodifiableMap(nested), file);
   }
 
   /** Writes a mapping as block-style YAML, keys in the node's order, ending in a newline. */
@@ -213,7 +394,7 @@ public final class YamlMap {
     }
     String what = min == 1 ? "a positive integer" : "an integer >= " + min;
     if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-      throw error(key, "must be " + what + ", got " + describe(v));
+      throw error(key, "must be " + what + ", got " + describe(v) + numberHint(v));
     }
     if (v.intValue() < min) {
       throw error(key, "must be " + what + ", got " + v.intValue());
@@ -228,7 +409,9 @@ public final class YamlMap {
       return Optional.empty();
     }
     if (!v.isNumber() || v.doubleValue() < min || v.doubleValue() > max) {
-      throw error(key, "must be a number from " + min + " to " + max + ", got " + describe(v));
+      throw error(
+          key,
+          "must be a number from " + min + " to " + max + ", got " + describe(v) + numberHint(v));
     }
     return Optional.of(v.doubleValue());
   }
@@ -282,6 +465,13 @@ public final class YamlMap {
   /** A format error at the line of {@code key}. */
   public FormatException error(String key, String detail) {
     return new FormatException(file, line(key), "'" + key + "' " + detail);
+  }
+
+  /** A hint for a number written in a form YAML 1.1 reads but memdir does not (0x10, 5_000). */
+  static String numberHint(JsonNode v) {
+    return v.isTextual() && OTHER_NUMBER.matcher(v.textValue()).matches()
+        ? " (write numbers in plain decimal digits, like 5000)"
+        : "";
   }
 
   static String describe(JsonNode v) {

@@ -114,6 +114,10 @@ final class HistoryValidator {
           out.add(Problem.error(display, lineNo, e.getMessage() + torn));
           continue;
         }
+        Optional<String> contentProblem = rec.contentProblem();
+        if (contentProblem.isPresent()) {
+          out.add(Problem.error(display, lineNo, contentProblem.get()));
+        }
         if (!l.terminated) {
           warnings.add("no newline at the end of the file; one is added before the next append");
         }

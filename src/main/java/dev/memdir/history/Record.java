@@ -33,6 +33,9 @@ public final class Record {
   /** The format version this memdir writes. */
   public static final int VERSION = 1;
 
+  /** What {@link #content()} puts before content that is not text. */
+  public static final String NOT_TEXT = "[content is not text] ";
+
   static final ObjectMapper JSON =
       JsonMapper.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -191,10 +194,34 @@ public final class Record {
     return Role.of(role);
   }
 
-  /** The text content, or an empty string when the content is missing, null or not text. */
+  /**
+   * The text content; an empty string when the content is missing or null. Content a person wrote
+   * as something other than text ({@code {...}}, {@code 42}) is shown as its JSON after {@value
+   * #NOT_TEXT}, so it stays visible instead of silently dropping out of the history and the
+   * context.
+   */
   public String content() {
     JsonNode c = node.get("content");
-    return c != null && c.isTextual() ? c.textValue() : "";
+    if (c == null || c.isNull()) {
+      return "";
+    }
+    return c.isTextual() ? c.textValue() : NOT_TEXT + c;
+  }
+
+  /**
+   * What is wrong with {@code content} when it is present but not text ("must be a string, got an
+   * object"), else empty.
+   */
+  Optional<String> contentProblem() {
+    JsonNode c = node.get("content");
+    if (c == null || c.isNull() || c.isTextual()) {
+      return Optional.empty();
+    }
+    String kind =
+        c.isObject()
+            ? "an object"
+            : c.isArray() ? "a list" : c.isBoolean() ? "a boolean" : "a number";
+    return Optional.of("'content' must be a string, got " + kind + "; readers show it as JSON");
   }
 
   /** A field as written, if present (a copy). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.format.FrontMatterDocument;
 import dev.memdir.format.TextFiles;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
@@ -34,6 +35,8 @@ import java.util.regex.Pattern;
  * @param value the block's text
  * @param extra unknown front-matter keys, kept as is
  * @param hasFrontMatter whether the file had front matter (kept that way when rewritten)
+ * @param frontMatterText the front matter as read from the file, empty for a new block: kept byte
+ *     for byte when a rewrite changes no key, so a person's comments and layout survive
  */
 public record Block(
     String label,
@@ -43,7 +46,8 @@ public record Block(
     ObjectNode metadata,
     String value,
     ObjectNode extra,
-    boolean hasFrontMatter) {
+    boolean hasFrontMatter,
+    String frontMatterText) {
 
   /** The limit of a block whose file does not set one. */
   public static final int DEFAULT_LIMIT = 5_000;
@@ -55,6 +59,7 @@ public record Block(
     checkLabel(label);
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(frontMatterText, "frontMatterText");
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be positive, got " + limit);
     }
@@ -65,7 +70,7 @@ public record Block(
   /** A new block with front matter, no metadata. */
   public static Block create(String label, String description, int limit, String value) {
     ObjectNode empty = JsonNodeFactory.instance.objectNode();
-    return new Block(label, description, limit, false, empty, value, empty, true);
+    return new Block(label, description, limit, false, empty, value, empty, true, "");
   }
 
   /**
@@ -106,7 +111,15 @@ public record Block(
   /** This block with another value. */
   public Block withValue(String newValue) {
     return new Block(
-        label, description, limit, readOnly, metadata, newValue, extra, hasFrontMatter);
+        label,
+        description,
+        limit,
+        readOnly,
+        metadata,
+        newValue,
+        extra,
+        hasFrontMatter,
+        frontMatterText);
   }
 
   /** The file text: front matter (if the block has one), the value, a trailing newline. */
@@ -115,6 +128,16 @@ public record Block(
     if (!hasFrontMatter) {
       return body;
     }
+    ObjectNode before =
+        frontMatterText.isEmpty()
+            ? JsonNodeFactory.instance.objectNode()
+            : BlockFile.parse(label, frontMatterText, label + ".md", new ArrayList<>())
+                .frontMatterNode();
+    return FrontMatterDocument.render(frontMatterText, before, frontMatterNode(), body);
+  }
+
+  /** The front matter's keys in memdir's order, as {@link #render()} writes them to a new file. */
+  private ObjectNode frontMatterNode() {
     ObjectNode fm = JsonNodeFactory.instance.objectNode();
     if (!description.isEmpty()) {
       fm.put("description", description);
@@ -130,6 +153,6 @@ public record Block(
       Map.Entry<String, JsonNode> e = it.next();
       fm.set(e.getKey(), e.getValue());
     }
-    return FrontMatterDocument.render(fm, body);
+    return fm;
   }
 }

@@ -45,6 +45,7 @@ final class BlockFile {
         fm.object("metadata").orElse(JsonNodeFactory.instance.objectNode()),
         value,
         extra,
-        doc.hasFrontMatter());
+        doc.hasFrontMatter(),
+        doc.head());
   }
 }

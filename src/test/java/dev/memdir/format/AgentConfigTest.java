@@ -57,7 +57,7 @@ class AgentConfigTest {
     assertThatThrownBy(
             () -> AgentConfig.parse("history:\n  durability: sometimes\n", "d", new ArrayList<>()))
         .hasMessage(
-            "agent.yaml:1: 'history.durability' must be always, turn or never, got \"sometimes\"");
+            "agent.yaml:2: 'history.durability' must be always, turn or never, got \"sometimes\"");
   }
 
   @Test
@@ -73,7 +73,7 @@ class AgentConfigTest {
         .containsExactly(
             "agent.yaml:2: unknown key 'colour' (kept as is)",
             "agent.yaml:3: unknown key 'plugins' (kept as is)",
-            "agent.yaml:5: unknown key 'history.keep' (kept as is)");
+            "agent.yaml:7: unknown key 'history.keep' (kept as is)");
     AgentConfig again = AgentConfig.parse(c.toYaml(), "d", new ArrayList<>());
     assertThat(again).isEqualTo(c);
     assertThat(c.toYaml()).contains("colour: blue").contains("keep: 3");
@@ -159,5 +159,25 @@ class AgentConfigTest {
         .hasMessage("agent.yaml:2: 'overflow.retries' must be an integer from 0 to 10, got -1");
     assertThatThrownBy(() -> AgentConfig.parse("tool_rules: [a]\n", "d", new ArrayList<>()))
         .hasMessage("agent.yaml:1: 'tool_rules' must be a mapping of keys to values, got a list");
+  }
+
+  @Test
+  void readKeepsEveryGoodKeyAndListsEachBrokenOneWithItsLine() {
+    AgentConfig.Read r =
+        AgentConfig.read(
+            "name: a\nmodel: gemini/pro\nmax_steps: 7\ncontext_window: big\n"
+                + "search:\n  b: 0.5\ntools: [memory_insert\n",
+            "d");
+    assertThat(r.broken())
+        .extracting(AgentConfig.Broken::key)
+        .containsExactly("model", "context_window", "tools");
+    assertThat(r.broken().get(1).problem().toString())
+        .isEqualTo("agent.yaml:4: 'context_window' must be a positive integer, got \"big\"");
+    assertThat(r.broken().get(2).problem().toString()).startsWith("agent.yaml:7: invalid YAML");
+    assertThat(r.config().maxSteps()).isEqualTo(7);
+    assertThat(r.config().search().b()).isEqualTo(0.5);
+    assertThat(r.config().model()).isEqualTo(AgentConfig.DEFAULT_MODEL);
+    assertThat(r.firstBroken("search")).isEmpty();
+    assertThat(r.firstBroken()).contains(r.broken().get(0));
   }
 }

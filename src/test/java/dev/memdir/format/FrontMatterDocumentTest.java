@@ -76,6 +76,58 @@ class FrontMatterDocumentTest {
     assertThat(d.body()).isEqualTo("body line\n");
   }
 
+  static final String HAND =
+      "---\n# kept\ndescription: 'About you'   # why\n\nlimit: 100\nmetadata:\n  a: 1\n"
+          + "# before colour\ncolour: red\n---\n";
+
+  @Test
+  void renderKeepsTheHeadByteForByteWhenNoKeyChanges() {
+    FrontMatterDocument d = FrontMatterDocument.parse(HAND + "old\n", "m.md");
+    ObjectNode fm = d.frontMatter().node();
+    assertThat(FrontMatterDocument.render(d.head(), fm, fm.deepCopy(), "new\n"))
+        .isEqualTo(HAND + "new\n");
+  }
+
+  @Test
+  void renderRewritesOnlyTheLinesOfAChangedKeyAndAddsNewKeysAtTheEnd() {
+    FrontMatterDocument d = FrontMatterDocument.parse(HAND + "old\n", "m.md");
+    ObjectNode before = d.frontMatter().node();
+    ObjectNode after = before.deepCopy();
+    after.put("limit", 200);
+    after.putObject("metadata").put("a", 2);
+    after.remove("colour");
+    after.put("read_only", true);
+    assertThat(FrontMatterDocument.render(d.head(), before, after, "v\n"))
+        .isEqualTo(
+            "---\n# kept\ndescription: 'About you'   # why\n\nlimit: 200\nmetadata:\n  a: 2\n"
+                + "# before colour\nread_only: true\n---\nv\n");
+  }
+
+  @Test
+  void renderWritesTheFrontMatterAnewWhenAChangedKeyHeldAnAnchorAnotherUses() {
+    String head = "---\nowner: &who Mira # c\neditor: *who\n---\n";
+    FrontMatterDocument d = FrontMatterDocument.parse(head, "m.md");
+    ObjectNode before = d.frontMatter().node();
+    ObjectNode after = before.deepCopy();
+    after.put("owner", "Ada");
+    String text = FrontMatterDocument.render(d.head(), before, after, "v\n");
+    assertThat(FrontMatterDocument.parse(text, "m.md").frontMatter().node()).isEqualTo(after);
+    assertThat(text).endsWith("---\nv\n");
+  }
+
+  @Test
+  void aliasesThatExpandExponentiallyAreRefused() {
+    StringBuilder y = new StringBuilder("---\na0: &a0 [x, x]\n");
+    for (int i = 1; i < 25; i++) {
+      y.append("a").append(i).append(": &a").append(i);
+      y.append(" [*a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+    }
+    y.append("---\nbody\n");
+    assertThatThrownBy(() -> FrontMatterDocument.parse(y.toString(), "h.md"))
+        .isInstanceOf(FormatException.class)
+        .hasMessageContaining("aliases expand to more than 100000 values");
+  }
+
   private static Throwable catchThrowable(Runnable r) {
     try {
       r.run();

@@ -159,7 +159,7 @@ class CoreMemoryTest {
   void unknownFrontMatterKeysAreKeptWhenTheAgentEdits() throws Exception {
     write("weird", "---\ncolour: red\nlimit: 100\n---\nok\n");
     memory.append(Actor.AGENT, "weird", "more");
-    assertThat(file("weird")).isEqualTo("---\nlimit: 100\ncolour: red\n---\nok\nmore\n");
+    assertThat(file("weird")).isEqualTo("---\ncolour: red\nlimit: 100\n---\nok\nmore\n");
   }
 
   @Test
