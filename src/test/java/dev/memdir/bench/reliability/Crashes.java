@@ -77,7 +77,6 @@ final class Crashes {
     Process p = Jvm.start("256m", plan.errLog(), "ops", kind, dir.toString(), "" + seed, url);
     p.getOutputStream().close();
     ChildProcess.Output out = new ChildProcess.Output(p.getInputStream());
-    long t0 = System.nanoTime();
     try {
       out.await("ready", Duration.ofSeconds(60));
     } catch (AssertionError e) {
@@ -88,7 +87,6 @@ final class Crashes {
     Thread.sleep(random.nextInt(kind.equals("send") || kind.equals("reindex") ? 1500 : 700));
     p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     out.join();
-    t.time((System.nanoTime() - t0) / 1_000_000);
     List<String> acked = new ArrayList<>(out.lines());
     acked.remove("ready");
     List<String> problems = new ArrayList<>();

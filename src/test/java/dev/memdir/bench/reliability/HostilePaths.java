@@ -80,18 +80,14 @@ final class HostilePaths {
                 "search_files over every link",
                 List.<String[]>of(new String[] {"search_files", search})));
     attack(dir, outside, secret, attacks, t);
-    Path dir2 = plan.work().resolve("paths-memory");
-    Agent.init(dir2, InitOptions.defaults()).close();
-    Files.createSymbolicLink(dir2.resolve("memory/evil.md"), outside.resolve("block.md"));
-    Files.createSymbolicLink(dir2.resolve("archival/evil.md"), outside.resolve("fact.md"));
+    Path memory = plan.work().resolve("paths-memory");
+    Agent.init(memory, InitOptions.defaults()).close();
+    Files.createSymbolicLink(memory.resolve("memory/evil.md"), outside.resolve("block.md"));
     attack(
-        dir2,
+        memory,
         outside,
         secret,
         List.of(
-            new Attack(
-                "symlink in archival/ to a fact outside",
-                List.<String[]>of(new String[] {"archival_memory_search", search})),
             new Attack(
                 "symlink in memory/ to a block outside (read)",
                 List.<String[]>of(
@@ -102,6 +98,18 @@ final class HostilePaths {
                     new String[] {
                       "memory_insert", "{\"label\":\"evil\",\"new_str\":\"written by the agent\"}"
                     }))),
+        t);
+    Path archival = plan.work().resolve("paths-archival");
+    Agent.init(archival, InitOptions.defaults()).close();
+    Files.createSymbolicLink(archival.resolve("archival/evil.md"), outside.resolve("fact.md"));
+    attack(
+        archival,
+        outside,
+        secret,
+        List.of(
+            new Attack(
+                "symlink in archival/ to a fact outside",
+                List.<String[]>of(new String[] {"archival_memory_search", search}))),
         t);
     filesItselfALink(plan, outside, secret, t);
     return t.row();
