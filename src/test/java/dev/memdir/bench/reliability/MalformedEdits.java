@@ -48,7 +48,7 @@ final class MalformedEdits {
   private MalformedEdits() {}
 
   static List<Row> run(Plan plan) throws Exception {
-    Row.Tally t = new Row.Tally("malformed", "hand edits: a path:line message from validate");
+    Row.Tally t = new Row.Tally("malformed", "hand edits: a path:line message from validate", 20);
     int n = 0;
     for (Case c : cases()) {
       Path dir = plan.work().resolve("malformed-" + n++);

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Arguments: {@code --seed N} (default random, printed), {@code --quick} (default; under two
  * minutes) or {@code --full} (240 kills, 600 saves, a 30 s race), {@code --write FILE}, {@code
- * --work DIR} (default a new temporary folder, deleted afterwards unless a goal is missed).
+ * --work DIR} (default a new temporary folder, deleted afterwards unless a goal is missed), {@code
+ * --only crash,save,path,bomb,malformed} (some families; a fixer's quick check).
  */
 public final class ReliabilityCampaign {
   /** The families, in the order they run and are reported. */
@@ -39,6 +40,7 @@ public final class ReliabilityCampaign {
     boolean full = false;
     Path write = null;
     Path work = null;
+    List<String> only = FAMILIES;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--seed" -> seed = Long.parseLong(args[++i]);
@@ -46,9 +48,11 @@ public final class ReliabilityCampaign {
         case "--full" -> full = true;
         case "--write" -> write = Path.of(args[++i]);
         case "--work" -> work = Path.of(args[++i]);
+        case "--only" -> only = List.of(args[++i].split(","));
         default -> {
           System.err.println(
               "usage: ReliabilityCampaign [--seed N] [--quick|--full] [--write FILE] [--work DIR]"
+                  + " [--only crash,save,path,bomb,malformed]"
                   + "; unknown argument '"
                   + args[i]
                   + "'");
@@ -62,6 +66,10 @@ public final class ReliabilityCampaign {
     } else {
       Files.createDirectories(work);
     }
+    if (!FAMILIES.containsAll(only)) {
+      System.err.println("--only takes some of " + FAMILIES + ", got " + only);
+      System.exit(2);
+    }
     Plan plan = full ? Plan.full(seed, work) : Plan.quick(seed, work);
     String command =
         "./mvnw -q test-compile exec:java"
@@ -70,13 +78,14 @@ public final class ReliabilityCampaign {
             + " -Dexec.args=\"--seed "
             + seed
             + (full ? " --full" : " --quick")
+            + (only.equals(FAMILIES) ? "" : " --only " + String.join(",", only))
             + (write == null ? "" : " --write " + write)
             + "\"";
     System.out.println("reliability campaign, seed " + seed + (full ? ", full" : ", quick"));
     System.out.println("work folder: " + work);
     long t0 = System.nanoTime();
     Instant started = Instant.now();
-    List<Row> rows = run(plan);
+    List<Row> rows = run(plan, only);
     long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
     Report report = new Report(rows, plan, command, started, seconds);
     System.out.println();
@@ -102,9 +111,13 @@ public final class ReliabilityCampaign {
 
   /** Runs every family of {@code plan}; a family that hangs past its budget is a failed row. */
   static List<Row> run(Plan plan) throws IOException {
+    return run(plan, FAMILIES);
+  }
+
+  static List<Row> run(Plan plan, List<String> families) throws IOException {
     Files.createDirectories(plan.work());
     List<Row> rows = new ArrayList<>();
-    for (String family : FAMILIES) {
+    for (String family : families) {
       long t0 = System.nanoTime();
       rows.addAll(guarded(family, plan));
       System.out.printf("  %-10s done in %d ms%n", family, (System.nanoTime() - t0) / 1_000_000);

@@ -46,10 +46,17 @@ record Row(
     private long worstMillis = -1;
     private long worstMib = -1;
     private final List<String> examples = new ArrayList<>();
+    private final int maxExamples;
 
     Tally(String family, String name) {
+      this(family, name, 3);
+    }
+
+    /** A tally that keeps up to {@code maxExamples} failures to show. */
+    Tally(String family, String name, int maxExamples) {
       this.family = family;
       this.name = name;
+      this.maxExamples = maxExamples;
     }
 
     synchronized void pass() {
@@ -59,7 +66,7 @@ record Row(
     synchronized void fail(String why) {
       trials++;
       failures++;
-      if (examples.size() < 3) {
+      if (examples.size() < maxExamples) {
         examples.add(Child.oneLine(why, 240));
       }
     }
