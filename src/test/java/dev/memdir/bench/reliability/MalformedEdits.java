@@ -65,6 +65,12 @@ final class MalformedEdits {
           problems.add(c.name() + ": a message without a line: " + Child.oneLine(out[0], 160));
         } else if (!mentioned && code != 0) {
           problems.add(c.name() + ": invalid, naming another file: " + Child.oneLine(out[0], 160));
+        } else if (!mentioned) {
+          String value = readBlock(dir);
+          if (!value.equals("Name: Ada")) {
+            problems.add(
+                c.name() + ": no message, but the block reads as: " + Child.oneLine(value, 80));
+          }
         }
       } else if (!hasLine) {
         problems.add(
@@ -91,6 +97,14 @@ final class MalformedEdits {
       t.trial(problems);
     }
     return List.of(t.row());
+  }
+
+  private static String readBlock(Path dir) {
+    try (Agent agent = Agent.open(dir)) {
+      return agent.memory().get("human").value().strip();
+    } catch (RuntimeException e) {
+      return e.toString();
+    }
   }
 
   private static int cli(String[] output, String... args) {
@@ -153,10 +167,6 @@ final class MalformedEdits {
             block("\uFEFF" + (head + "limit: 5000\n---\nName: Ada\n").replace("\n", "\r\n")),
             false,
             true),
-        new Case(
-            "block over its limit",
-            "memory/human.md",
-            block(head + "limit: 10\n---\n" + "y".repeat(50) + "\n")),
         new Case(
             "typo in an agent.yaml key",
             "agent.yaml",

@@ -161,8 +161,8 @@ final class Report {
               + " lock mid-rebuild. Row: bomb / index lock. Test: TBD",
           "8. agent.yaml typos: a typo stopped every command, or gave no line. Row: malformed."
               + " Test: TBD",
-          "9. Front matter: broken YAML, wrong types, `limit: 05000`, invalid UTF-8, BOM/CRLF,"
-              + " over-limit blocks without `path:line`. Row: malformed. Test: TBD",
+          "9. Front matter: broken YAML, wrong types, `limit: 05000`, invalid UTF-8, BOM/CRLF"
+              + " without `path:line`, or read wrong. Row: malformed. Test: TBD",
           "10. History validation: non-string content, torn JSONL lines. Row: malformed."
               + " Test: TBD",
           "11. Acknowledged operations lost or validate failing after a SIGKILL (send, reindex,"
