@@ -280,6 +280,9 @@ final class HostilePaths {
       stop.set(true);
       swapper.join(5_000);
     }
+    if (swaps.get() < 10) {
+      t.fail("the swapper swapped only " + swaps.get() + " times; the race did not run");
+    }
     return t.row();
   }
 }

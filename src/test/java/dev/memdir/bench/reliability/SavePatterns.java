@@ -91,7 +91,7 @@ final class SavePatterns {
       stop.set(true);
       editor.join(10_000);
     }
-    agent.memory().append(Actor.AGENT, label, "after the save");
+    agentEdit(agent, label, "after the save");
     t.time((System.nanoTime() - t0) / 1_000_000);
     String text = read(file);
     List<String> problems = new ArrayList<>();
@@ -130,7 +130,7 @@ final class SavePatterns {
       case HELD_APPEND -> {
         try (FileChannel ch =
             FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-          agent.memory().append(Actor.AGENT, label, "while the file is open");
+          agentEdit(agent, label, "while the file is open");
           writeAll(ch, ("\n" + marker + "\n").getBytes(StandardCharsets.UTF_8));
         }
       }
@@ -138,12 +138,21 @@ final class SavePatterns {
         byte[] bytes = withLine(read(file), marker);
         try (FileChannel ch =
             FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-          agent.memory().append(Actor.AGENT, label, "while the file is open");
+          agentEdit(agent, label, "while the file is open");
           ch.position(0);
           writeAll(ch, bytes);
           ch.truncate(bytes.length);
         }
       }
+    }
+  }
+
+  /** An agent edit whose failure is not the point: the person's line is. */
+  private static void agentEdit(Agent agent, String label, String text) {
+    try {
+      agent.memory().append(Actor.AGENT, label, text);
+    } catch (RuntimeException e) {
+      // Refused or failed; either way it must not have cost the person their line.
     }
   }
 
