@@ -128,7 +128,7 @@ final class Report {
             + " -Dexec.mainClass=dev.memdir.bench.reliability.ReliabilityCampaign"
             + " -Dexec.args=\"--seed 11 --full --write benchmarks/RELIABILITY.md\"`: 48 kills per"
             + " kind (240), 120 saves per pattern (600), a 30 s swap race, a 64 MB line, 60 s bomb"
-            + " limit.\n");
+            + " limit; about 20 minutes (the 240 kills alone took 12 on 2 busy cores).\n");
     sb.append(
         "- a failed run keeps its agents (the path is printed) and the first failures of each"
             + " row; children's stderr is in `children.err` there. Rerun with the same seed.\n");
