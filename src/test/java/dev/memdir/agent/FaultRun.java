@@ -267,8 +267,12 @@ public final class FaultRun {
         return fault("dropped connection", ScriptedReply.disconnect());
       }
       if (roll < 24 && tools) {
+        // Anthropic sends whole input objects, so there the arguments are JSON of the wrong shape.
         ScriptedToolCall broken =
-            new ScriptedToolCall(nextId(), "conversation_search", "{\"query\": \"tea");
+            new ScriptedToolCall(
+                nextId(),
+                "conversation_search",
+                anthropic && !stream ? "{\"querry\": 7}" : "{\"query\": \"tea");
         faults.merge("invalid tool arguments", 1, Integer::sum);
         return toolCalls(anthropic, stream, broken);
       }
