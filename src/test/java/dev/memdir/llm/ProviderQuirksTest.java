@@ -147,6 +147,89 @@ class ProviderQuirksTest {
     assertThat(r.text()).isEmpty();
   }
 
+  @Test
+  void anthropicBlocksMemdirDoesNotUseAreSkippedAlikeInWholeAndStreamedReplies() {
+    ObjectNode whole = Json.MAPPER.createObjectNode().put("type", "message");
+    whole.put("role", "assistant").put("model", "claude-sonnet-4-5").put("stop_reason", "tool_use");
+    var content = whole.putArray("content");
+    content.addObject().put("type", "text").put("text", "Let me look.");
+    content
+        .addObject()
+        .put("type", "server_tool_use")
+        .put("id", "srvtoolu_1")
+        .put("name", "web_search")
+        .putObject("input")
+        .put("query", "weather");
+    content.addObject().put("type", "web_search_tool_result").put("tool_use_id", "srvtoolu_1");
+    content
+        .addObject()
+        .put("type", "tool_use")
+        .put("id", "toolu_1")
+        .put("name", "get_weather")
+        .putObject("input")
+        .put("city", "Paris");
+    whole.putObject("usage").put("input_tokens", 10).put("output_tokens", 5);
+    List<String> events =
+        List.of(
+            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":"
+                + "\"claude-sonnet-4-5\",\"usage\":{\"input_tokens\":10,\"output_tokens\":1}}}",
+            block(0, "{\"type\":\"text\",\"text\":\"\"}"),
+            delta(0, "{\"type\":\"text_delta\",\"text\":\"Let me look.\"}"),
+            block(
+                1,
+                "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\",\"name\":"
+                    + "\"web_search\",\"input\":{}}"),
+            delta(
+                1,
+                "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"query\\\":"
+                    + " \\\"weather\\\"}\"}"),
+            block(2, "{\"type\":\"web_search_tool_result\",\"tool_use_id\":\"srvtoolu_1\"}"),
+            block(
+                3,
+                "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\","
+                    + "\"input\":{}}"),
+            delta(
+                3,
+                "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"city\\\":"
+                    + " \\\"Paris\\\"}\"}"),
+            "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
+                + "\"tool_use\"},\"usage\":{\"output_tokens\":5}}",
+            "event: message_stop\ndata: {\"type\":\"message_stop\"}");
+    server.enqueue(ScriptedReply.json(200, whole));
+    server.enqueue(ScriptedReply.events(events));
+    ChatModel model = ChatModels.open(Fixtures.anthropic(server, sleeps.policy()));
+    ChatRequest request =
+        ChatRequest.of(List.of(new UserMessage("Weather?")), List.of(Fixtures.weatherTool()));
+
+    ChatResponse chat = model.chat(request);
+    ChatResponse streamed = model.stream(request, StreamListener.NONE);
+
+    for (ChatResponse r : List.of(chat, streamed)) {
+      assertThat(r.text()).isEqualTo("Let me look.");
+      assertThat(r.stopReason()).isEqualTo(StopReason.TOOL_CALLS);
+      assertThat(r.toolCalls()).hasSize(1);
+      assertThat(r.toolCalls().get(0).id()).isEqualTo("toolu_1");
+      assertThat(r.toolCalls().get(0).rawArguments()).contains("Paris");
+      assertThat(r.usage()).isEqualTo(new Usage(10, 5));
+    }
+  }
+
+  private static String block(int index, String json) {
+    return "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":"
+        + index
+        + ",\"content_block\":"
+        + json
+        + "}";
+  }
+
+  private static String delta(int index, String json) {
+    return "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":"
+        + index
+        + ",\"delta\":"
+        + json
+        + "}";
+  }
+
   private static AgentConfig agentYaml(String lines) {
     return AgentConfig.parse("model: openai/gpt-4o-mini\n" + lines, "a", new ArrayList<>());
   }
