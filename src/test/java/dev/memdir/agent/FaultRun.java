@@ -58,6 +58,17 @@ public final class FaultRun {
       long millis) {}
 
   private static final Pattern TURN = Pattern.compile("turn (\\d+):");
+
+  /**
+   * A user message of a turn: a whole message, or a line of a summary prompt ({@code [2026-12-04
+   * 02:36] user: turn 3: ...}); not a tool result quoting one (conversation_search finds every
+   * message, and writes {@code [2026-12-04T02:36:36.803Z] user: ...}).
+   */
+  private static final Pattern SENT_TURN =
+      Pattern.compile(
+          "(?:\\A|^\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\] user: )turn (\\d+):",
+          Pattern.MULTILINE);
+
   private static final String[] WORDS = {
     "tea", "cat", "thesis", "Lisbon", "violin", "deadline", "garden", "ramen", "chess", "ferry"
   };
@@ -90,6 +101,7 @@ public final class FaultRun {
     int failed = 0;
     int requests = 0;
     List<int[]> carried = new ArrayList<>(); // {turn of the request, turn named in it}
+    List<String> carriedText = new ArrayList<>();
     try (ScriptedServer server = ScriptedServer.start();
         Agent agent = Agent.open(dir)) {
       RetryPolicy retry = RetryPolicy.DEFAULT.withSleeper(d -> {});
@@ -141,9 +153,10 @@ public final class FaultRun {
             bad.add("turn " + t + ": request refused: " + r.get().rejection().get());
           }
           for (String text : userTexts(r.get().json())) {
-            Matcher m = TURN.matcher(text);
+            Matcher m = SENT_TURN.matcher(text);
             while (m.find()) {
               carried.add(new int[] {t, Integer.parseInt(m.group(1))});
+              carriedText.add(text.length() > 160 ? text.substring(0, 160) + "..." : text);
             }
           }
         }
@@ -155,9 +168,16 @@ public final class FaultRun {
       bad.add(errors.size() + " error records for " + failed + " failed turns");
     }
     Set<Integer> unanswered = unansweredTurns(dir, errors);
-    for (int[] c : carried) {
+    for (int i = 0; i < carried.size(); i++) {
+      int[] c = carried.get(i);
       if (c[0] != c[1] && unanswered.contains(c[1])) {
-        bad.add("turn " + c[0] + ": a request resent the message of failed turn " + c[1]);
+        bad.add(
+            "turn "
+                + c[0]
+                + ": a request resent the message of failed turn "
+                + c[1]
+                + ", in: "
+                + carriedText.get(i).replace('\n', ' '));
       }
     }
     return new Result(

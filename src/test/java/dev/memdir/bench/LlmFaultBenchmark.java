@@ -40,6 +40,9 @@ public final class LlmFaultBenchmark {
     System.out.println("  faults injected (" + injected + "): " + line(r.faults()));
     System.out.println("  history inconsistencies: " + r.inconsistencies().size());
     r.inconsistencies().stream().limit(20).forEach(p -> System.out.println("    " + p));
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 
   private static String line(Map<String, Integer> counts) {
