@@ -81,7 +81,7 @@ public final class Runner {
    *     the model's replies stream
    * @throws MemdirException when the message is empty or the window cannot be made to fit
    * @throws dev.memdir.LlmException when the model fails; the history then holds every step
-   *     finished so far, and the next turn continues from it
+   *     finished so far and one error record (docs/FORMAT.md), and the next turn continues from it
    */
   public Reply send(String message, ChatModel model, TurnListener listener) {
     Objects.requireNonNull(message, "message");
