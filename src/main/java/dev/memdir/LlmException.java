@@ -40,6 +40,11 @@ public class LlmException extends MemdirException {
     MAX_TOKENS(false),
     /** The reply was not in the expected format. */
     BAD_RESPONSE(false),
+    /**
+     * The model wrote output the server could not deliver, such as a tool call that does not match
+     * its schema (Groq {@code tool_use_failed}): another sample may succeed, so it is retried once.
+     */
+    BAD_MODEL_OUTPUT(true),
     /** The model settings are incomplete, for example a missing key. */
     CONFIG(false);
 

@@ -45,9 +45,7 @@ public record Reply(String text, Ending ending, List<Step> steps, Usage usage) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("reply", text);
     o.put("ending", ending.word());
-    o.putObject("usage")
-        .put("input_tokens", usage.inputTokens())
-        .put("output_tokens", usage.outputTokens());
+    usage(o.putObject("usage"), usage);
     ArrayNode arr = o.putArray("steps");
     for (Step s : steps) {
       ObjectNode so = arr.addObject();
@@ -68,9 +66,13 @@ public record Reply(String text, Ending ending, List<Step> steps, Usage usage) {
             .put("result", r.result())
             .put("error", r.error());
       }
-      so.putObject("usage")
-          .put("input_tokens", s.usage().inputTokens())
-          .put("output_tokens", s.usage().outputTokens());
+      usage(so.putObject("usage"), s.usage());
+      if (!s.reasoning().isEmpty()) {
+        so.put("reasoning", s.reasoning());
+      }
+      if (!s.refusal().isEmpty()) {
+        so.put("refusal", s.refusal());
+      }
       Timings t = s.timings();
       so.putObject("ms")
           .put("assemble", ms(t.assembleNanos()))
@@ -79,6 +81,13 @@ public record Reply(String text, Ending ending, List<Step> steps, Usage usage) {
           .put("append", ms(t.appendNanos()));
     }
     return o;
+  }
+
+  private static void usage(ObjectNode o, Usage u) {
+    o.put("input_tokens", u.inputTokens())
+        .put("output_tokens", u.outputTokens())
+        .put("cached_input_tokens", u.cachedInputTokens())
+        .put("cache_write_tokens", u.cacheWriteTokens());
   }
 
   private static double ms(long nanos) {

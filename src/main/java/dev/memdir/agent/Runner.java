@@ -9,6 +9,7 @@ import dev.memdir.history.Role;
 import dev.memdir.llm.ChatModel;
 import dev.memdir.llm.ChatRequest;
 import dev.memdir.llm.ChatResponse;
+import dev.memdir.llm.StopReason;
 import dev.memdir.llm.StreamListener;
 import dev.memdir.llm.ToolCall;
 import dev.memdir.llm.ToolChoice;
@@ -45,6 +46,12 @@ public final class Runner {
   /** The largest reply asked for. */
   static final int MAX_REPLY_TOKENS = 4096;
 
+  /** The field that makes an {@code event} record an error record: the failure's kind. */
+  static final String ERROR_FIELD = "error";
+
+  /** The field of an error record naming the user record no model answered. */
+  static final String UNANSWERED_FIELD = "unanswered";
+
   private final AgentParts parts;
   private final Tokens tokens = new Tokens();
   private final Toolbox toolbox;
@@ -74,7 +81,7 @@ public final class Runner {
    *     the model's replies stream
    * @throws MemdirException when the message is empty or the window cannot be made to fit
    * @throws dev.memdir.LlmException when the model fails; the history then holds every step
-   *     finished so far, and the next turn continues from it
+   *     finished so far and one error record (docs/FORMAT.md), and the next turn continues from it
    */
   public Reply send(String message, ChatModel model, TurnListener listener) {
     Objects.requireNonNull(message, "message");
@@ -86,8 +93,50 @@ public final class Runner {
     long start = System.nanoTime();
     Window w = currentWindow();
     answerDanglingCalls(w);
-    w.add(append(Message.user(message)));
-    return new Turn(w, model, listener, System.nanoTime() - start).run();
+    Record user = append(Message.user(message));
+    w.add(user);
+    Turn turn = new Turn(w, model, listener, System.nanoTime() - start);
+    try {
+      return turn.run();
+    } catch (RuntimeException e) {
+      failed(w, user, turn.answered, e);
+      throw e;
+    }
+  }
+
+  /**
+   * Ends a failed turn in the history: results for calls left without one, then one error record
+   * (an {@code event} with {@code error}, the failure's kind). When no model answered the user's
+   * message, the record names it as {@code unanswered}, and later windows leave it out: the user
+   * sends it again, and the model never sees it twice. An error while recording this is added to
+   * {@code e} as suppressed; {@code e} is what the caller gets.
+   */
+  private void failed(Window w, Record user, boolean answered, RuntimeException e) {
+    String kind;
+    String what;
+    if (e instanceof LlmException le) {
+      kind = le.kind().word();
+      what = le.getMessage();
+    } else if (e instanceof MemdirException) {
+      kind = "memdir";
+      what = e.getMessage();
+    } else {
+      kind = "internal";
+      what = "memdir failed (" + e + "): report it as a memdir bug";
+    }
+    try {
+      answerDanglingCalls(w);
+      Message m =
+          Message.event("the turn failed: " + what.replaceAll("\\s+", " ").strip())
+              .with(ERROR_FIELD, JsonNodeFactory.instance.textNode(kind));
+      if (!answered) {
+        m = m.with(UNANSWERED_FIELD, JsonNodeFactory.instance.textNode(user.id()));
+      }
+      w.add(append(m));
+    } catch (RuntimeException recording) {
+      e.addSuppressed(recording);
+      window = null; // read again from the history next turn
+    }
   }
 
   /** The context window the next step would send, section by section, without calling a model. */
@@ -176,6 +225,9 @@ public final class Runner {
     private Usage usage = Usage.ZERO;
     private long startNanos;
 
+    /** Whether a model's reply to the user's message is in the history. */
+    boolean answered;
+
     /** A turn whose start (loading the window, appending the user's message) took startNanos. */
     Turn(Window w, ChatModel model, TurnListener listener, long startNanos) {
       this.w = w;
@@ -243,17 +295,19 @@ public final class Runner {
       long t2 = System.nanoTime();
       usage = usage.plus(r.usage());
       List<ToolCall> calls = withIds(r.toolCalls(), n);
+      String text = visibleText(r);
       w.add(
           append(
               calls.isEmpty()
-                  ? Message.assistant(r.text())
-                  : Message.toolCalls(r.text(), Transcript.toolCallsJson(calls))));
+                  ? Message.assistant(text)
+                  : Message.toolCalls(text, Transcript.toolCallsJson(calls))));
+      answered = true;
       long appendNanos = System.nanoTime() - t2;
       Calls done = runCalls(calls, offered);
       steps.add(
           new Step(
               n,
-              r.text(),
+              text,
               done.runs,
               r.stopReason().word(),
               r.usage(),
@@ -263,7 +317,9 @@ public final class Runner {
                   t1 - t0 - beforeCall + startNanos,
                   t2 - t1 + beforeCall,
                   done.toolNanos,
-                  appendNanos + done.appendNanos)));
+                  appendNanos + done.appendNanos),
+              r.reasoning(),
+              r.refusal()));
       startNanos = 0;
       if (!calls.isEmpty() && !done.exit) {
         return Optional.empty();
@@ -279,7 +335,7 @@ public final class Runner {
       }
       return Optional.of(
           new Reply(
-              done.sent.orElse(r.text()),
+              done.sent.orElse(text),
               calls.isEmpty() ? Reply.Ending.REPLY : Reply.Ending.TOOL,
               steps,
               usage));
@@ -417,6 +473,20 @@ public final class Runner {
       }
       return toolbox.call(c.name(), c.arguments().orElseThrow(), seen);
     }
+  }
+
+  /**
+   * The text a reply stands for in the history and to the user: a refusal with no text of its own
+   * says that the model refused, and why when the provider said, so it never reads as an empty
+   * answer.
+   */
+  static String visibleText(ChatResponse r) {
+    if (r.stopReason() != StopReason.REFUSAL || !r.text().isBlank()) {
+      return r.text();
+    }
+    return r.refusal().isBlank()
+        ? "(the model refused to answer)"
+        : "(the model refused: " + r.refusal().strip() + ")";
   }
 
   /** The calls with an id each: some servers leave it out, and results must name one. */

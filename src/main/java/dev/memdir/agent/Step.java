@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param contextTokens the tokens of the request, as counted here
  * @param summaries how many summaries were made before this call to make room
  * @param timings where the step's time went
+ * @param reasoning the model's reasoning or thinking text, when the server returned it; kept in the
+ *     trace only, never sent back to the model
+ * @param refusal why the model refused, when it did and said why
  */
 public record Step(
     int number,
@@ -24,7 +27,9 @@ public record Step(
     Usage usage,
     long contextTokens,
     int summaries,
-    Timings timings) {
+    Timings timings,
+    String reasoning,
+    String refusal) {
 
   /** Validates and copies. */
   public Step {
@@ -33,5 +38,7 @@ public record Step(
     Objects.requireNonNull(stopReason, "stopReason");
     Objects.requireNonNull(usage, "usage");
     Objects.requireNonNull(timings, "timings");
+    Objects.requireNonNull(reasoning, "reasoning");
+    Objects.requireNonNull(refusal, "refusal");
   }
 }

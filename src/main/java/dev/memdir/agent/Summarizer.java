@@ -145,8 +145,12 @@ final class Summarizer {
         .ifPresent(
             s -> sb.append("Previous summary:\n").append(s.record().content()).append("\n\n"));
     sb.append("Messages to summarise, oldest first:\n");
+    java.util.Set<String> unanswered = new java.util.HashSet<>();
+    for (Window.Entry e : window.entries()) {
+      Transcript.unanswered(e.record()).ifPresent(unanswered::add);
+    }
     for (Window.Entry e : evicted) {
-      if (e.message().isPresent()) {
+      if (e.message().isPresent() && !unanswered.contains(e.record().id())) {
         sb.append(Transcript.display(e.record(), maxChars)).append('\n');
       }
     }

@@ -66,6 +66,17 @@ final class Transcript {
     }
   }
 
+  /**
+   * The user record an error record names as answered by no model ({@link Runner#failed}): the turn
+   * failed before any reply, and the message is left out of later windows.
+   */
+  static Optional<String> unanswered(Record r) {
+    if (!r.role().equals(Role.EVENT.word()) || r.field(Runner.ERROR_FIELD).isEmpty()) {
+      return Optional.empty();
+    }
+    return r.field(Runner.UNANSWERED_FIELD).filter(JsonNode::isTextual).map(JsonNode::asText);
+  }
+
   /** A summary record as the first message of the window. */
   static Message summary(Record r) {
     return new UserMessage(summaryText(r));

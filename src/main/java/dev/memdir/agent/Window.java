@@ -6,9 +6,11 @@ import dev.memdir.history.Role;
 import dev.memdir.llm.Message;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The part of the history in the context window: the latest summary, if any, and the records after
@@ -171,8 +173,14 @@ final class Window {
     if (summary != null) {
       summary.message().ifPresent(out::add);
     }
+    Set<String> unanswered = new HashSet<>();
     for (Entry e : entries) {
-      e.message().ifPresent(out::add);
+      Transcript.unanswered(e.record()).ifPresent(unanswered::add);
+    }
+    for (Entry e : entries) {
+      if (!unanswered.contains(e.record().id())) {
+        e.message().ifPresent(out::add);
+      }
     }
     return Transcript.consistent(out);
   }

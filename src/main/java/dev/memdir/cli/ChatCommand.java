@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Talk with the agent: one line is one message; replies stream, tool calls are shown one"
           + " line each.",
-      "Commands: /memory (core memory), /context (tokens of the context window), /quit."
+      "Commands: /memory (core memory), /context (tokens of the context window), /quit.",
+      "Exit 1 when the last turn failed (each failure is printed on one line and the chat goes"
+          + " on)."
     })
 final class ChatCommand implements Callable<Integer> {
   /** Arguments and results longer than this are cut in the one-line tool display. */
@@ -65,20 +67,21 @@ final class ChatCommand implements Callable<Integer> {
               + " ("
               + model.config().label()
               + "); /memory, /context, /quit");
+      boolean lastFailed = false;
       while (true) {
         out.print("you> ");
         out.flush();
         String line = in.readLine();
         if (line == null) {
           out.println();
-          return 0;
+          return lastFailed ? 1 : 0;
         }
         line = line.strip();
         if (line.isEmpty()) {
           continue;
         }
         if (line.equals("/quit") || line.equals("/exit")) {
-          return 0;
+          return lastFailed ? 1 : 0;
         }
         if (line.startsWith("/")) {
           command(agent, line, out);
@@ -86,7 +89,9 @@ final class ChatCommand implements Callable<Integer> {
         }
         try {
           turn(agent, model, line, out);
+          lastFailed = false;
         } catch (MemdirException e) {
+          lastFailed = true;
           out.println();
           err.println("memdir: " + e.getMessage());
           err.flush();
@@ -111,7 +116,8 @@ final class ChatCommand implements Callable<Integer> {
   private void turn(Agent agent, ChatModel model, String line, PrintWriter out) {
     Printer p = new Printer(out);
     Reply reply = agent.send(line, model, p);
-    if (reply.ending() == Reply.Ending.TOOL && !p.printed && !reply.text().isEmpty()) {
+    // send_message's text, or a refusal, reaches the user here: neither streams as text.
+    if (!p.printed && !reply.text().isEmpty()) {
       p.onText(reply.text());
     }
     out.println();

@@ -1,6 +1,9 @@
 package dev.memdir.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.Agent;
+import dev.memdir.LlmException;
+import dev.memdir.MemdirException;
 import dev.memdir.agent.Reply;
 import dev.memdir.llm.ChatModel;
 import dev.memdir.llm.ChatModels;
@@ -19,7 +22,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Send one message to the agent, let it work (memory edits, searches) until it answers, and"
           + " print the answer.",
-      "Exit 1 when the model fails or the turn reaches max_steps without an answer."
+      "Exit 1 when the model fails or the turn reaches max_steps without an answer; with --json a"
+          + " failure prints {\"error\": {\"kind\", \"message\", \"retryable\", \"status\"}}."
     })
 final class SendCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -52,7 +56,17 @@ final class SendCommand implements Callable<Integer> {
     String text = Cli.text(spec, message);
     try (Agent agent = dir.openForTurn(wait.duration())) {
       ChatModel model = ChatModels.open(modelOptions.resolve(agent.config(), env));
-      Reply reply = agent.send(text, model);
+      Reply reply;
+      try {
+        reply = agent.send(text, model);
+      } catch (MemdirException e) {
+        if (!json) {
+          throw e;
+        }
+        Cli.printJson(spec, error(e));
+        spec.commandLine().getErr().println("memdir: " + e.getMessage());
+        return 1;
+      }
       if (json) {
         Cli.printJson(spec, reply.toJson());
       } else {
@@ -69,5 +83,24 @@ final class SendCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * A failed turn as JSON: {@code {"error": {"kind", "message", "retryable", "status"}}}, the kind
+   * as the history's error record names it.
+   */
+  static ObjectNode error(MemdirException e) {
+    ObjectNode o = Cli.object();
+    ObjectNode err = o.putObject("error");
+    if (e instanceof LlmException le) {
+      err.put("kind", le.kind().word())
+          .put("message", le.getMessage())
+          .put("retryable", le.retryable())
+          .put("status", le.status());
+    } else {
+      err.put("kind", "memdir").put("message", e.getMessage()).put("retryable", false);
+      err.put("status", 0);
+    }
+    return o;
   }
 }

@@ -138,11 +138,14 @@ final class AnthropicChatModel extends HttpChatModel {
       throw Json.badResponse(config, "the reply has no content");
     }
     StringBuilder text = new StringBuilder();
+    StringBuilder reasoning = new StringBuilder();
     List<ToolCall> calls = new ArrayList<>();
     for (JsonNode block : content) {
       String type = Json.text(block, "type");
       if (type.equals("text")) {
         text.append(Json.text(block, "text"));
+      } else if (type.equals("thinking")) {
+        reasoning.append(Json.text(block, "thinking"));
       } else if (type.equals("tool_use")) {
         JsonNode input = block.get("input");
         calls.add(
@@ -154,12 +157,22 @@ final class AnthropicChatModel extends HttpChatModel {
                     input == null ? "" : input.toString()));
       }
     }
+    // Other block types (server_tool_use, web_search_tool_result, redacted_thinking, ...) are
+    // the server's own work or opaque: skipped here and in streams alike.
+    String stop = Json.text(root, "stop_reason");
     return new ChatResponse(
         text.toString(),
         calls,
-        stopReason(Json.text(root, "stop_reason"), !calls.isEmpty()),
+        stopReason(stop, !calls.isEmpty()),
         usage(root.get("usage"), Usage.ZERO),
-        Json.text(root, "model").isEmpty() ? config.model() : Json.text(root, "model"));
+        Json.text(root, "model").isEmpty() ? config.model() : Json.text(root, "model"),
+        reasoning.toString(),
+        refusal(stop, root.path("stop_details")));
+  }
+
+  /** Why the model refused, when {@code stop} says it did and the server explains. */
+  private static String refusal(String stop, JsonNode details) {
+    return stop.equals("refusal") ? Json.text(details, "explanation") : "";
   }
 
   static StopReason stopReason(String reason, boolean hasToolCalls) {
@@ -168,7 +181,7 @@ final class AnthropicChatModel extends HttpChatModel {
       case "tool_use" -> StopReason.TOOL_CALLS;
       case "max_tokens", "model_context_window_exceeded" -> StopReason.MAX_TOKENS;
       case "stop_sequence" -> StopReason.STOP_SEQUENCE;
-      case "refusal" -> StopReason.CONTENT_FILTER;
+      case "refusal" -> StopReason.REFUSAL;
       default -> StopReason.OTHER;
     };
   }
@@ -186,7 +199,16 @@ final class AnthropicChatModel extends HttpChatModel {
               + u.path("cache_read_input_tokens").asLong();
     }
     long output = u.has("output_tokens") ? u.path("output_tokens").asLong() : before.outputTokens();
-    return new Usage(Math.max(0, input), Math.max(0, output));
+    long read =
+        u.has("cache_read_input_tokens")
+            ? u.path("cache_read_input_tokens").asLong()
+            : before.cachedInputTokens();
+    long write =
+        u.has("cache_creation_input_tokens")
+            ? u.path("cache_creation_input_tokens").asLong()
+            : before.cacheWriteTokens();
+    return new Usage(
+        Math.max(0, input), Math.max(0, output), Math.max(0, read), Math.max(0, write));
   }
 
   /** Puts a streamed reply back together and tells the listener each piece. */
@@ -194,8 +216,11 @@ final class AnthropicChatModel extends HttpChatModel {
     private final StreamListener listener;
     private final Http.Progress progress;
     private final StringBuilder text = new StringBuilder();
+    private final StringBuilder reasoning = new StringBuilder();
     private final TreeMap<Integer, PartialCall> calls = new TreeMap<>();
+    private final Map<Integer, String> blockTypes = new HashMap<>();
     private String stop;
+    private String refusal = "";
     private boolean done;
     private Usage usage = Usage.ZERO;
     private String model = config.model();
@@ -232,7 +257,9 @@ final class AnthropicChatModel extends HttpChatModel {
           result,
           stopReason(stop == null ? "" : stop, !result.isEmpty()),
           usage,
-          model);
+          model,
+          reasoning.toString(),
+          refusal);
     }
 
     private void onEvent(JsonNode event) {
@@ -247,7 +274,10 @@ final class AnthropicChatModel extends HttpChatModel {
         case "content_block_start" -> {
           JsonNode block = event.path("content_block");
           int index = event.path("index").asInt();
-          if (Json.text(block, "type").equals("tool_use")) {
+          blockTypes.put(index, Json.text(block, "type"));
+          if (Json.text(block, "type").equals("thinking")) {
+            reasoning.append(Json.text(block, "thinking"));
+          } else if (Json.text(block, "type").equals("tool_use")) {
             PartialCall p =
                 new PartialCall(
                     calls.size(),
@@ -266,6 +296,8 @@ final class AnthropicChatModel extends HttpChatModel {
           String reason = Json.text(event.path("delta"), "stop_reason");
           if (!reason.isEmpty()) {
             stop = reason;
+            String why = refusal(reason, event.path("delta").path("stop_details"));
+            refusal = why.isEmpty() ? refusal : why;
           }
           usage = usage(event.get("usage"), usage);
         }
@@ -279,13 +311,18 @@ final class AnthropicChatModel extends HttpChatModel {
 
     private void onDelta(int index, JsonNode delta) {
       String type = Json.text(delta, "type");
-      if (type.equals("text_delta")) {
+      if (type.equals("thinking_delta")) {
+        reasoning.append(Json.text(delta, "thinking"));
+      } else if (type.equals("text_delta")) {
         onText(Json.text(delta, "text"));
       } else if (type.equals("input_json_delta")) {
         PartialCall p = calls.get(index);
         if (p == null) {
+          if (blockTypes.containsKey(index)) {
+            return; // the input of a block type skipped, such as server_tool_use
+          }
           throw Json.badResponse(
-              config, "input_json_delta for block " + index + ", which is not a tool_use block");
+              config, "input_json_delta for block " + index + ", which was never started");
         }
         String piece = Json.text(delta, "partial_json");
         p.arguments.append(piece);

@@ -9,12 +9,24 @@ import java.util.Objects;
  *
  * @param text the reply's text, empty when it only called tools
  * @param toolCalls the tools it called, in order
- * @param stopReason why it stopped; {@link StopReason#MAX_TOKENS} means the reply is incomplete
+ * @param stopReason why it stopped; {@link StopReason#MAX_TOKENS} means the reply is incomplete,
+ *     {@link StopReason#REFUSAL} that the model refused
  * @param usage the tokens used
  * @param model the model that answered, as the server named it
+ * @param reasoning the model's reasoning or thinking text, when the server returns it (OpenAI-style
+ *     {@code reasoning} / {@code reasoning_content}, Mistral thinking parts, Anthropic thinking
+ *     blocks); for the step trace only, never sent back
+ * @param refusal why the model refused, in its or the provider's words; empty when it did not, or
+ *     when the provider gave no reason
  */
 public record ChatResponse(
-    String text, List<ToolCall> toolCalls, StopReason stopReason, Usage usage, String model) {
+    String text,
+    List<ToolCall> toolCalls,
+    StopReason stopReason,
+    Usage usage,
+    String model,
+    String reasoning,
+    String refusal) {
 
   /** Validates and copies the fields. */
   public ChatResponse {
@@ -23,6 +35,14 @@ public record ChatResponse(
     Objects.requireNonNull(stopReason, "stopReason");
     Objects.requireNonNull(usage, "usage");
     Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(reasoning, "reasoning");
+    Objects.requireNonNull(refusal, "refusal");
+  }
+
+  /** A reply without reasoning or refusal. */
+  public ChatResponse(
+      String text, List<ToolCall> toolCalls, StopReason stopReason, Usage usage, String model) {
+    this(text, toolCalls, stopReason, usage, model, "", "");
   }
 
   /** Whether the model was cut off at the max-tokens limit. */
@@ -30,7 +50,7 @@ public record ChatResponse(
     return stopReason == StopReason.MAX_TOKENS;
   }
 
-  /** This reply as a message to put back into the conversation. */
+  /** This reply as a message to put back into the conversation (reasoning left out). */
   public AssistantMessage toMessage() {
     return new AssistantMessage(text, toolCalls);
   }

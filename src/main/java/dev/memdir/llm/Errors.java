@@ -35,6 +35,14 @@ final class Errors {
           "the account has no quota or credit left (" + http + ")",
           "check billing for the key in " + keyVar);
     }
+    if (type.contains("tool_use_failed")) {
+      return error(
+          config,
+          Kind.BAD_MODEL_OUTPUT,
+          status,
+          "the model wrote a tool call the server could not accept (" + http + ")",
+          "memdir tried once more; if it keeps failing, pick a model that calls tools reliably");
+    }
     if (status == 401
         || type.contains("authentication_error")
         || type.contains("invalid_api_key")) {
@@ -92,6 +100,22 @@ final class Errors {
               ? "check base_url: OpenAI-compatible servers usually end in /v1"
               : "check base_url: it should be the server root, such as https://api.anthropic.com");
     }
+    if (status == 400 && maxTokensField(lower)) {
+      boolean wantsNew =
+          lower.contains("max_completion_tokens") && lower.contains("max_tokens")
+              ? lower.indexOf("max_tokens") < lower.indexOf("max_completion_tokens")
+              : !lower.contains("max_completion_tokens");
+      return error(
+          config,
+          Kind.BAD_REQUEST,
+          status,
+          "the server refused the reply-length parameter (" + http + ")",
+          "set max_tokens_field: "
+              + (wantsNew ? "max_completion_tokens" : "max_tokens")
+              + " in agent.yaml (memdir sends "
+              + (wantsNew ? "max_tokens" : "max_completion_tokens")
+              + " to this server now)");
+    }
     if (status == 429) {
       return error(
           config,
@@ -121,8 +145,19 @@ final class Errors {
         Kind.BAD_REQUEST,
         status,
         "the server refused the request (" + http + ")",
-        "the server may not support this request; if it is a real provider, report it as a memdir"
-            + " bug with this message");
+        "the model or server does not accept this request as sent; check the model's name and"
+            + " settings in agent.yaml against the provider's documentation");
+  }
+
+  /** Whether a 400's message is about max_tokens / max_completion_tokens. */
+  private static boolean maxTokensField(String lower) {
+    return (lower.contains("max_tokens") || lower.contains("max_completion_tokens"))
+        && (lower.contains("unsupported")
+            || lower.contains("not supported")
+            || lower.contains("unrecognized")
+            || lower.contains("unknown")
+            || lower.contains("extra inputs")
+            || lower.contains("instead"));
   }
 
   /** The error for an error object inside a 200 reply or a stream, as some servers send. */

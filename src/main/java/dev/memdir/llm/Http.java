@@ -100,7 +100,7 @@ final class Http {
       if (!e.retryable() || progress.isDelivered()) {
         throw e;
       }
-      if (attempt >= policy.maxAttempts()) {
+      if (attempt >= policy.maxAttempts() || e.kind() == Kind.BAD_MODEL_OUTPUT && attempt >= 2) {
         throw gaveUp(e, attempt + (attempt == 1 ? " try" : " tries"));
       }
       Optional<Duration> delay = policy.delay(attempt, failure.retryAfter, waited);

@@ -1,5 +1,6 @@
 package dev.memdir.llm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.memdir.LlmException;
 import dev.memdir.format.AgentConfig;
 import java.net.URI;
@@ -27,6 +28,10 @@ import java.util.regex.Pattern;
  * @param connectTimeout the longest wait for a connection
  * @param timeout the longest wait for a whole reply, or between two parts of a streamed one
  * @param retry when to retry failed requests
+ * @param maxTokensField the request field that limits the reply's length on OpenAI-style servers:
+ *     {@code max_completion_tokens} (OpenAI's own and Azure's reasoning models refuse the older
+ *     field) or {@code max_tokens} (what most compatible servers know); {@code max_tokens_field} in
+ *     agent.yaml, by default the first for api.openai.com and *.openai.azure.com, else the second
  */
 public record ModelConfig(
     Provider provider,
@@ -35,7 +40,14 @@ public record ModelConfig(
     Optional<ApiKey> apiKey,
     Duration connectTimeout,
     Duration timeout,
-    RetryPolicy retry) {
+    RetryPolicy retry,
+    String maxTokensField) {
+
+  /** The field OpenAI's newer models want. */
+  public static final String MAX_COMPLETION_TOKENS = "max_completion_tokens";
+
+  /** The field every other OpenAI-compatible server knows. */
+  public static final String MAX_TOKENS = "max_tokens";
 
   /** The wait for a connection unless set otherwise. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -54,6 +66,12 @@ public record ModelConfig(
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(retry, "retry");
+    if (!MAX_TOKENS.equals(maxTokensField) && !MAX_COMPLETION_TOKENS.equals(maxTokensField)) {
+      throw new IllegalArgumentException(
+          "max_tokens_field must be max_tokens or max_completion_tokens, got '"
+              + maxTokensField
+              + "'");
+    }
     if (model.isBlank()) {
       throw new IllegalArgumentException("model name must not be blank");
     }
@@ -83,7 +101,36 @@ public record ModelConfig(
       Optional<String> modelOverride,
       Optional<String> baseUrlOverride,
       Map<String, String> env) {
-    return resolve(modelOverride.orElse(config.model()), baseUrlOverride.or(config::baseUrl), env);
+    ModelConfig resolved =
+        resolve(modelOverride.orElse(config.model()), baseUrlOverride.or(config::baseUrl), env);
+    JsonNode field = config.extra().get("max_tokens_field");
+    if (field == null || field.isNull()) {
+      return resolved;
+    }
+    String value = field.asText().strip();
+    if (!MAX_TOKENS.equals(value) && !MAX_COMPLETION_TOKENS.equals(value)) {
+      throw config(
+          "agent.yaml: max_tokens_field must be max_tokens or max_completion_tokens, got '"
+              + field.asText()
+              + "'");
+    }
+    return resolved.withMaxTokensField(value);
+  }
+
+  /**
+   * The field a server takes by default: OpenAI's own API and Azure OpenAI serve reasoning models
+   * that refuse {@code max_tokens}; other servers may not know its successor.
+   */
+  static String defaultMaxTokensField(URI baseUrl) {
+    String host = baseUrl.getHost().toLowerCase(java.util.Locale.ROOT);
+    return host.equals("api.openai.com") || host.endsWith(".openai.azure.com")
+        ? MAX_COMPLETION_TOKENS
+        : MAX_TOKENS;
+  }
+
+  /** This configuration with another reply-length field ({@code max_tokens_field}). */
+  public ModelConfig withMaxTokensField(String field) {
+    return new ModelConfig(provider, model, baseUrl, apiKey, connectTimeout, timeout, retry, field);
   }
 
   /**
@@ -129,14 +176,16 @@ public record ModelConfig(
                     Optional.ofNullable(env.get(v))
                         .filter(s -> !s.isBlank())
                         .map(s -> ApiKey.of(s, v)));
+    URI uri = parseUrl(url, provider, from);
     return new ModelConfig(
         provider,
         m.group(2),
-        parseUrl(url, provider, from),
+        uri,
         key,
         DEFAULT_CONNECT_TIMEOUT,
         DEFAULT_TIMEOUT,
-        RetryPolicy.DEFAULT);
+        RetryPolicy.DEFAULT,
+        defaultMaxTokensField(uri));
   }
 
   /** {@code provider/name}. */
@@ -146,18 +195,20 @@ public record ModelConfig(
 
   /** This configuration with another retry policy. */
   public ModelConfig withRetry(RetryPolicy newRetry) {
-    return new ModelConfig(provider, model, baseUrl, apiKey, connectTimeout, timeout, newRetry);
+    return new ModelConfig(
+        provider, model, baseUrl, apiKey, connectTimeout, timeout, newRetry, maxTokensField);
   }
 
   /** This configuration with other timeouts. */
   public ModelConfig withTimeouts(Duration newConnectTimeout, Duration newTimeout) {
-    return new ModelConfig(provider, model, baseUrl, apiKey, newConnectTimeout, newTimeout, retry);
+    return new ModelConfig(
+        provider, model, baseUrl, apiKey, newConnectTimeout, newTimeout, retry, maxTokensField);
   }
 
   /** This configuration with a key, for callers that keep keys elsewhere than the environment. */
   public ModelConfig withApiKey(ApiKey key) {
     return new ModelConfig(
-        provider, model, baseUrl, Optional.of(key), connectTimeout, timeout, retry);
+        provider, model, baseUrl, Optional.of(key), connectTimeout, timeout, retry, maxTokensField);
   }
 
   /**

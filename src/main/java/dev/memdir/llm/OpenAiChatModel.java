@@ -51,9 +51,7 @@ final class OpenAiChatModel extends HttpChatModel {
     for (Message m : request.messages()) {
       messages.add(message(m));
     }
-    // OpenAI's own newer models refuse max_tokens; other servers may not know its successor.
-    boolean official = config.baseUrl().getHost().equals("api.openai.com");
-    body.put(official ? "max_completion_tokens" : "max_tokens", request.maxTokens());
+    body.put(config.maxTokensField(), request.maxTokens());
     request.temperature().ifPresent(t -> body.put("temperature", t));
     if (!request.tools().isEmpty()) {
       ArrayNode tools = body.putArray("tools");
@@ -121,27 +119,54 @@ final class OpenAiChatModel extends HttpChatModel {
           args == null || args.isNull() ? "" : args.isTextual() ? args.asText() : args.toString();
       calls.add(ToolCall.of(id(Json.text(tc, "id"), index++), Json.text(fn, "name"), raw));
     }
+    StringBuilder reasoning = new StringBuilder();
+    String text = content(message.get("content"), reasoning);
+    reasoning.append(reasoning(message));
+    String refusal = Json.text(message, "refusal");
     return new ChatResponse(
-        content(message.get("content")),
+        text,
         calls,
-        stopReason(Json.text(choice, "finish_reason"), !calls.isEmpty()),
+        stopReason(Json.text(choice, "finish_reason"), !calls.isEmpty(), !refusal.isEmpty()),
         usage(root.get("usage")),
-        Json.text(root, "model").isEmpty() ? config.model() : Json.text(root, "model"));
+        Json.text(root, "model").isEmpty() ? config.model() : Json.text(root, "model"),
+        reasoning.toString(),
+        refusal);
   }
 
-  private static String content(JsonNode content) {
+  /**
+   * The text of {@code content}: a string, or (Mistral) an array of parts whose {@code text} parts
+   * are the reply and whose {@code thinking} parts go to {@code reasoning}.
+   */
+  private static String content(JsonNode content, StringBuilder reasoning) {
     if (content == null || content.isNull()) {
       return "";
     }
     if (content.isArray()) {
       StringBuilder sb = new StringBuilder();
-      content.forEach(part -> sb.append(Json.text(part, "text")));
+      for (JsonNode part : content) {
+        String type = Json.text(part, "type");
+        if (type.equals("thinking")) {
+          for (JsonNode t : part.path("thinking")) {
+            reasoning.append(Json.text(t, "text"));
+          }
+        } else if (type.equals("text") || type.isEmpty()) {
+          sb.append(Json.text(part, "text"));
+        }
+      }
       return sb.toString();
     }
     return content.asText();
   }
 
-  static StopReason stopReason(String finish, boolean hasToolCalls) {
+  /** Reasoning text as servers put it beside the content: vLLM/DeepSeek, Ollama/OpenRouter/Groq. */
+  private static String reasoning(JsonNode messageOrDelta) {
+    return Json.text(messageOrDelta, "reasoning_content") + Json.text(messageOrDelta, "reasoning");
+  }
+
+  static StopReason stopReason(String finish, boolean hasToolCalls, boolean refused) {
+    if (refused) {
+      return StopReason.REFUSAL;
+    }
     if (hasToolCalls && !"length".equals(finish)) {
       return StopReason.TOOL_CALLS; // Ollama reports "stop" even when the model called tools
     }
@@ -158,9 +183,17 @@ final class OpenAiChatModel extends HttpChatModel {
     if (u == null || !u.isObject()) {
       return Usage.ZERO;
     }
+    // OpenAI: prompt_tokens_details.cached_tokens; some gateways put cached_tokens at the top.
+    JsonNode details = u.path("prompt_tokens_details");
+    long cached =
+        details.has("cached_tokens")
+            ? details.path("cached_tokens").asLong()
+            : u.path("cached_tokens").asLong();
     return new Usage(
         Math.max(0, u.path("prompt_tokens").asLong()),
-        Math.max(0, u.path("completion_tokens").asLong()));
+        Math.max(0, u.path("completion_tokens").asLong()),
+        Math.max(0, cached),
+        0);
   }
 
   private static String id(String given, int index) {
@@ -176,6 +209,8 @@ final class OpenAiChatModel extends HttpChatModel {
     private final StreamListener listener;
     private final Http.Progress progress;
     private final StringBuilder text = new StringBuilder();
+    private final StringBuilder reasoning = new StringBuilder();
+    private final StringBuilder refusal = new StringBuilder();
     private final TreeMap<Integer, PartialCall> calls = new TreeMap<>();
     private String finish;
     private boolean done;
@@ -196,8 +231,7 @@ final class OpenAiChatModel extends HttpChatModel {
                 done = true;
                 return false;
               }
-              onChunk(Json.readEvent(config, e.data()));
-              return true;
+              return onChunk(Json.readEvent(config, e.data()));
             });
       } catch (IOException e) {
         if (finish == null) {
@@ -216,14 +250,26 @@ final class OpenAiChatModel extends HttpChatModel {
       return new ChatResponse(
           text.toString(),
           result,
-          stopReason(finish == null ? "" : finish, !result.isEmpty()),
+          stopReason(finish == null ? "" : finish, !result.isEmpty(), refusal.length() > 0),
           usage,
-          model);
+          model,
+          reasoning.toString(),
+          refusal.toString());
     }
 
-    private void onChunk(JsonNode chunk) {
+    /** Takes one chunk in; false when the stream is over. */
+    private boolean onChunk(JsonNode chunk) {
       if (chunk.has("error")) {
-        throw Errors.fromErrorObject(config, chunk);
+        if (finish == null) {
+          throw Errors.fromErrorObject(config, chunk);
+        }
+        // OpenRouter follows finish_reason "length" with an error chunk saying the same: the reply
+        // already ended, and it is kept with the stop reason the stream gave.
+        if (chunk.hasNonNull("usage")) {
+          usage = usage(chunk.get("usage"));
+        }
+        done = true;
+        return false;
       }
       if (!Json.text(chunk, "model").isEmpty()) {
         model = Json.text(chunk, "model");
@@ -233,9 +279,11 @@ final class OpenAiChatModel extends HttpChatModel {
       }
       JsonNode choice = chunk.path("choices").path(0);
       if (choice.isMissingNode()) {
-        return;
+        return true;
       }
       JsonNode delta = choice.path("delta");
+      reasoning.append(reasoning(delta));
+      refusal.append(Json.text(delta, "refusal"));
       String content = Json.text(delta, "content");
       if (!content.isEmpty()) {
         text.append(content);
@@ -248,6 +296,7 @@ final class OpenAiChatModel extends HttpChatModel {
       if (!Json.text(choice, "finish_reason").isEmpty()) {
         finish = Json.text(choice, "finish_reason");
       }
+      return true;
     }
 
     private void onToolCallDelta(JsonNode tc) {

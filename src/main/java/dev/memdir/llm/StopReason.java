@@ -10,8 +10,13 @@ public enum StopReason {
   MAX_TOKENS,
   /** It produced a stop sequence. */
   STOP_SEQUENCE,
-  /** A content filter or refusal stopped it. */
+  /** A content filter stopped it. */
   CONTENT_FILTER,
+  /**
+   * The model refused to answer (OpenAI {@code refusal}, Anthropic {@code stop_reason: refusal});
+   * {@link ChatResponse#refusal()} says why when the provider does.
+   */
+  REFUSAL,
   /** Any other reason the server gave. */
   OTHER;
 

@@ -193,7 +193,10 @@ class AgentFaultsTest {
           .hasMessageContaining("HTTP 500");
       assertThat(agent.memory().get("human").value()).endsWith("Has a cat.");
     }
-    assertThat(history()).extracting(Record::role).containsExactly("user", "assistant", "tool");
+    assertThat(history())
+        .extracting(Record::role)
+        .containsExactly("user", "assistant", "tool", "event");
+    assertThat(history().get(3).field("error").map(e -> e.asText())).contains("server_error");
 
     server.enqueue(OpenAiReplies.text("Your cat, yes."));
     try (Agent agent = Agent.open(dir)) {

@@ -173,8 +173,10 @@ class OverflowTest {
                   + " raise context_window in agent.yaml");
       assertThat(summaryRequests).hasSize(3);
       List<Record> h = history();
-      assertThat(h).hasSize(before + 1); // only the user's message, no summary
-      assertThat(h.get(h.size() - 1).role()).isEqualTo("user");
+      assertThat(h).hasSize(before + 2); // the user's message and the error record, no summary
+      assertThat(h.get(h.size() - 2).role()).isEqualTo("user");
+      assertThat(h.get(h.size() - 1).field("unanswered").map(u -> u.asText()))
+          .contains(h.get(h.size() - 2).id());
       failSummaries = false;
       turns(agent, 99, 99);
     }

@@ -27,6 +27,25 @@ public final class OpenAiReplies {
         200, completion(text, List.of(), "stop", promptTokens, completionTokens));
   }
 
+  /** A refusal as OpenAI sends it: {@code content} null, the words in {@code refusal}. */
+  public static ScriptedReply refusal(String words) {
+    ObjectNode root = completion("", List.of(), "stop", 10, 5);
+    ObjectNode message = (ObjectNode) root.path("choices").path(0).path("message");
+    message.putNull("content");
+    message.put("refusal", words);
+    return ScriptedReply.json(200, root);
+  }
+
+  /** A streamed refusal: {@code delta.refusal} pieces, then {@code finish_reason: stop}. */
+  public static ScriptedReply streamRefusal(String words) {
+    List<String> events = new ArrayList<>();
+    events.add(event(chunk(Wire.object().put("role", "assistant").putNull("content"), null)));
+    events.add(event(chunk(Wire.object().put("refusal", words), null)));
+    events.add(event(chunk(Wire.object(), "stop")));
+    events.add(DONE);
+    return ScriptedReply.events(events);
+  }
+
   /** A text reply cut off at the max-tokens limit ({@code finish_reason: length}). */
   public static ScriptedReply truncatedText(String text) {
     return ScriptedReply.json(200, completion(text, List.of(), "length", 10, 5));
