@@ -222,7 +222,7 @@ public final class Agent implements AutoCloseable {
    * @throws LlmException of kind {@code CONFIG} when a key the provider needs is missing
    */
   public ChatModel model() {
-    requireConfig("model", "base_url");
+    requireConfig("model", "base_url", "max_tokens_field");
     return ChatModels.open(
         ModelConfig.resolve(config, Optional.empty(), Optional.empty(), System.getenv()));
   }

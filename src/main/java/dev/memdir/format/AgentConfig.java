@@ -117,6 +117,13 @@ public record AgentConfig(
           "search",
           ToolRules.KEY,
           Overflow.KEY);
+
+  /**
+   * Read by the model client from {@link #extra} (it belongs to the model's settings), but checked
+   * here so that a bad value is a {@code path:line} problem like every other key.
+   */
+  private static final String MAX_TOKENS_FIELD = "max_tokens_field";
+
   private static final Pattern MODEL = Pattern.compile("([a-z]+)/(\\S+)");
 
   /** Validates and copies the fields. */
@@ -452,7 +459,24 @@ public record AgentConfig(
     ObjectNode extra = y.unknown(KNOWN_KEYS);
     for (Iterator<String> it = extra.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      warnings.add(Problem.warning(FILE, y.line(key), "unknown key '" + key + "' (kept as is)"));
+      if (!key.equals(MAX_TOKENS_FIELD)) {
+        warnings.add(Problem.warning(FILE, y.line(key), "unknown key '" + key + "' (kept as is)"));
+      }
+    }
+    if (extra.has(MAX_TOKENS_FIELD)) {
+      key(
+          broken,
+          MAX_TOKENS_FIELD,
+          null,
+          () -> {
+            String v = extra.get(MAX_TOKENS_FIELD).asText();
+            if (!v.equals("max_tokens") && !v.equals("max_completion_tokens")) {
+              throw y.error(
+                  MAX_TOKENS_FIELD,
+                  "must be max_tokens or max_completion_tokens, got \"" + v + "\"");
+            }
+            return v;
+          });
     }
     Durability durability =
         key(broken, "history", Durability.TURN, () -> history(y, warnings, extra));

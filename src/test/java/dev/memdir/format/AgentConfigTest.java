@@ -180,4 +180,19 @@ class AgentConfigTest {
     assertThat(r.firstBroken("search")).isEmpty();
     assertThat(r.firstBroken()).contains(r.broken().get(0));
   }
+
+  @Test
+  void maxTokensFieldIsAKnownKeyCheckedWithItsLine() {
+    List<Problem> warnings = new ArrayList<>();
+    AgentConfig c =
+        AgentConfig.parse("name: a\nmax_tokens_field: max_completion_tokens\n", "d", warnings);
+    assertThat(warnings).isEmpty();
+    assertThat(c.extra().get("max_tokens_field").asText()).isEqualTo("max_completion_tokens");
+    AgentConfig.Read r = AgentConfig.read("name: a\nmax_tokens_field: max_tokenz\n", "d");
+    assertThat(r.broken()).extracting(AgentConfig.Broken::key).containsExactly("max_tokens_field");
+    assertThat(r.broken().get(0).problem().toString())
+        .isEqualTo(
+            "agent.yaml:2: 'max_tokens_field' must be max_tokens or max_completion_tokens, got"
+                + " \"max_tokenz\"");
+  }
 }

@@ -83,7 +83,8 @@ final class Report {
   }
 
   /** Where the generated figures start and end in RELIABILITY.md; the rest is kept as written. */
-  static final String BEGIN = "<!-- campaign figures: begin (written by ReliabilityCampaign --write) -->";
+  static final String BEGIN =
+      "<!-- campaign figures: begin (written by ReliabilityCampaign --write) -->";
 
   static final String END = "<!-- campaign figures: end -->";
 
