@@ -38,10 +38,28 @@ final class Grep {
   /** The most skipped-file notes listed one by one. */
   static final int MAX_SKIP_NOTES = 10;
 
+  /**
+   * The work one call may do: characters run through RE2J times the pattern's estimated program
+   * size (a step per instruction per character at worst), plus one per byte read. Ordinary patterns
+   * over the benchmark's 50 MB use about a tenth of it.
+   */
+  static final long WORK_BUDGET = 5_000_000_000L;
+
+  /** The longest one call runs; checked between files and before each line RE2J runs on. */
+  static final long DEADLINE_NANOS = 10_000_000_000L;
+
   private final FilesRoot root;
+  private final long budget;
+  private final long deadlineNanos;
 
   Grep(FilesRoot root) {
+    this(root, WORK_BUDGET, DEADLINE_NANOS);
+  }
+
+  Grep(FilesRoot root, long budget, long deadlineNanos) {
     this.root = root;
+    this.budget = budget;
+    this.deadlineNanos = deadlineNanos;
   }
 
   GrepPage run(
@@ -64,17 +82,20 @@ final class Grep {
       offset = MAX_OFFSET;
     }
     int want = offset + Search.GREP_PAGE;
-    Collector col = new Collector(offset, want, context);
+    Collector col = new Collector(offset, want, context, new Work(budget, deadlineNanos));
     List<String> skipped = new ArrayList<>();
     FilesRoot.Listing listing = root.list();
     for (FilesRoot.Entry e : listing.files()) {
       if (glob.isPresent() && !glob.get().matches(e.name())) {
         continue;
       }
+      if (!col.work.spend(e.size(), e.name(), 0)) {
+        break;
+      }
       String text = read(e, skipped);
       if (text != null) {
         c.scan(e.name(), text, col);
-        if (col.full()) {
+        if (col.done()) {
           break;
         }
       }
@@ -84,7 +105,8 @@ final class Grep {
     if (skipped.size() > shownSkips) {
       notes.add("and " + (skipped.size() - shownSkips) + " more files skipped");
     }
-    if (col.matches.isEmpty() && col.seen > 0 && offset > 0) {
+    col.work.stopped().ifPresent(notes::add);
+    if (col.matches.isEmpty() && col.seen > 0 && offset > 0 && col.work.stopped().isEmpty()) {
       notes.add("there are only " + col.seen + " matches; offset " + offset + " is past them");
     }
     OptionalInt next = col.full() ? OptionalInt.of(want) : OptionalInt.empty();
@@ -115,22 +137,85 @@ final class Grep {
     }
   }
 
+  /** The work and time one call may still spend, and where it stopped when they ran out. */
+  static final class Work {
+    private final long budget;
+    private final long seconds;
+    private final long deadline;
+    private long left;
+    private Optional<String> stopped = Optional.empty();
+
+    Work(long budget, long deadlineNanos) {
+      this.budget = budget;
+      this.left = budget;
+      this.seconds = Math.max(1, deadlineNanos / 1_000_000_000L);
+      this.deadline = System.nanoTime() + deadlineNanos;
+    }
+
+    /**
+     * Takes {@code units} of work for line {@code line} of {@code file} (0: the whole file); false,
+     * with the reason kept, when that would go over the budget or the time is up.
+     */
+    boolean spend(long units, String file, int line) {
+      if (stopped.isPresent()) {
+        return false;
+      }
+      String where = "files/" + file + (line > 0 ? " line " + line : "");
+      if (units > left) {
+        stopped =
+            Optional.of(
+                "grep stopped at "
+                    + where
+                    + ": this pattern on that text would need more than the work limit of one"
+                    + " call (characters x pattern size, "
+                    + String.format("%,d", budget)
+                    + "); matches after it were not looked for; simplify the pattern or narrow"
+                    + " include");
+        return false;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        stopped =
+            Optional.of(
+                "grep stopped at "
+                    + where
+                    + " after "
+                    + seconds
+                    + " s, the time limit of one call; matches after it were not looked for;"
+                    + " simplify the pattern or narrow include");
+        return false;
+      }
+      left -= units;
+      return true;
+    }
+
+    Optional<String> stopped() {
+      return stopped;
+    }
+  }
+
   /** Gathers the matches of one page, counting those before it. */
   static final class Collector {
     final int from;
     final int until;
     final int context;
+    final Work work;
     final List<GrepMatch> matches = new ArrayList<>();
     int seen;
 
-    Collector(int from, int until, int context) {
+    Collector(int from, int until, int context, Work work) {
       this.from = from;
       this.until = until;
       this.context = context;
+      this.work = work;
     }
 
     boolean full() {
       return seen > until;
+    }
+
+    /** Whether the page is full or the work ran out. */
+    boolean done() {
+      return full() || work.stopped().isPresent();
     }
 
     /** Records the match on the line {@code [start, end)} of {@code text}, numbered {@code no}. */
@@ -187,6 +272,8 @@ final class Grep {
       throw new ToolException(
           "pattern is " + pattern.length() + " chars; at most " + MAX_PATTERN_CHARS);
     }
+    // Before compiling: RE2J expands counted repetitions while it compiles.
+    long size = ProgramSize.of(pattern);
     Pattern p;
     try {
       p = Pattern.compile(pattern, ignoreCase ? Pattern.CASE_INSENSITIVE : 0);
@@ -201,11 +288,16 @@ final class Grep {
     Optional<String> literal = Literals.whole(pattern);
     Optional<String> required = literal.isPresent() ? literal : Literals.required(pattern);
     // Folding may join letters RE2 keeps apart (İ and i), so folded hits are always verified.
-    return new Compiled(p, literal.isPresent() && !ignoreCase, required, ignoreCase);
+    return new Compiled(p, literal.isPresent() && !ignoreCase, required, ignoreCase, size);
   }
 
-  /** A compiled pattern with its literal shortcut. */
-  record Compiled(Pattern pattern, boolean isLiteral, Optional<String> required, boolean fold) {
+  /**
+   * A compiled pattern with its literal shortcut.
+   *
+   * @param size the estimated size of its program, the cost of one character run through RE2J
+   */
+  record Compiled(
+      Pattern pattern, boolean isLiteral, Optional<String> required, boolean fold, long size) {
     void scan(String file, String text, Collector col) {
       if (required.isEmpty()) {
         scanLines(file, text, col);
@@ -217,7 +309,7 @@ final class Grep {
       int lineNo = 1;
       int counted = 0;
       int pos = 0;
-      while (!col.full()) {
+      while (!col.done()) {
         int at = hay.indexOf(needle, pos);
         if (at < 0) {
           return;
@@ -232,6 +324,9 @@ final class Grep {
         boolean hit = isLiteral;
         int matchAt = at;
         if (!hit) {
+          if (!col.work.spend((end - start + 1L) * size, file, lineNo)) {
+            return;
+          }
           m.reset(text.substring(start, end));
           hit = m.find();
           matchAt = hit ? start + m.start() : at;
@@ -250,13 +345,16 @@ final class Grep {
       Matcher m = pattern.matcher("");
       int lineNo = 1;
       int start = 0;
-      while (start <= text.length() && !col.full()) {
+      while (start <= text.length() && !col.done()) {
         int end = text.indexOf('\n', start);
         if (end < 0) {
           end = text.length();
         }
         if (end == text.length() && start == end && start > 0) {
           return; // the empty "line" after a final newline
+        }
+        if (!col.work.spend((end - start + 1L) * size, file, lineNo)) {
+          return;
         }
         m.reset(text.substring(start, end));
         if (m.find()) {
