@@ -7,7 +7,6 @@ import dev.memdir.FormatException;
 import dev.memdir.ToolException;
 import dev.memdir.format.TextFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -113,15 +112,13 @@ final class Grep {
     return new GrepPage(col.matches, offset, next, notes);
   }
 
-  private static String read(FilesRoot.Entry e, List<String> skipped) {
-    if (e.size() > MainIndex.MAX_FILE_BYTES) {
-      skipped.add(
-          "skipped files/" + e.name() + ": over " + (MainIndex.MAX_FILE_BYTES >> 20) + " MiB");
-      return null;
-    }
+  private String read(FilesRoot.Entry e, List<String> skipped) {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(e.path());
+      bytes = root.read(e.name(), MainIndex.MAX_FILE_BYTES);
+    } catch (FilesRoot.Unreadable ex) {
+      skipped.add("skipped files/" + e.name() + ": " + ex.getMessage());
+      return null;
     } catch (IOException ex) {
       return null; // deleted since the walk
     }
