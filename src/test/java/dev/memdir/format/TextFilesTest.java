@@ -58,4 +58,38 @@ class TextFilesTest {
   void codePointsCountsSurrogatePairsOnce() {
     assertThat(TextFiles.codePoints("a😀b")).isEqualTo(3);
   }
+
+  @Test
+  void aSymbolicLinkIsRefusedNotFollowed() throws Exception {
+    Path outside = Files.writeString(dir.resolve("outside.md"), "secret\n");
+    Files.createDirectories(dir.resolve("memory"));
+    Files.createSymbolicLink(dir.resolve("memory/human.md"), outside);
+    assertThatThrownBy(
+            () -> TextFiles.read(dir.resolve("memory/human.md"), "memory/human.md", 1024))
+        .isInstanceOf(FormatException.class)
+        .hasMessage(
+            "memory/human.md: is a symbolic link; links are not followed, so nothing outside the"
+                + " agent directory is read; put the file itself here");
+  }
+
+  @Test
+  void aSparseFileOfThreeGigabytesIsRefusedUnread() throws Exception {
+    Path f = dir.resolve("huge.md");
+    try (java.io.RandomAccessFile r = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+      r.setLength(3L << 30);
+    }
+    assertThatThrownBy(() -> TextFiles.read(f, "archival/huge.md", 1 << 20))
+        .hasMessage("archival/huge.md: file is 3221225472 bytes, over the limit of 1048576 bytes");
+  }
+
+  @Test
+  void readUpToNeverReadsPastItsCap() throws Exception {
+    Path f = Files.write(dir.resolve("a.md"), new byte[100]);
+    try (var ch = Files.newByteChannel(f)) {
+      assertThat(TextFiles.readUpTo(ch, 100)).get().satisfies(b -> assertThat(b).hasSize(100));
+    }
+    try (var ch = Files.newByteChannel(f)) {
+      assertThat(TextFiles.readUpTo(ch, 99)).isEmpty();
+    }
+  }
 }
