@@ -213,7 +213,9 @@ class GrepTest {
     assertThat(p.notes())
         .singleElement()
         .asString()
-        .startsWith("grep stopped at files/big.txt line 1: this pattern on that text would need")
+        .startsWith(
+            "grep stopped at files/big.txt line 1: this pattern on that text would need more than"
+                + " the work limit of one line (characters x pattern size, 2,000,000,000)")
         .contains("matches after it were not looked for");
   }
 
@@ -226,6 +228,20 @@ class GrepTest {
         .containsExactly(
             "grep stopped at files/notes.md after 1 s, the time limit of one call; matches after"
                 + " it were not looked for; simplify the pattern or narrow include");
+  }
+
+  @Test
+  void aCallOverItsWorkBudgetStopsWithThePageSoFar() {
+    // notes.md (about 150 bytes) fits in the budget; the first session log does not.
+    Grep small = new Grep(new FilesRoot(Layout.of(agent)), 400, Grep.DEADLINE_NANOS);
+    GrepPage p = small.run("lake", Optional.empty(), 0, 0, false);
+    assertThat(where(p)).containsExactly("notes.md:8");
+    assertThat(p.nextOffset()).isEmpty();
+    assertThat(p.notes())
+        .containsExactly(
+            "grep stopped at files/session-01_2023-05-08.md: this pattern on that text would need"
+                + " more than the work limit of one call (characters x pattern size, 400); matches"
+                + " after it were not looked for; simplify the pattern or narrow include");
   }
 
   @Test
