@@ -94,9 +94,11 @@ public final class TextFiles {
    */
   public static Optional<byte[]> readUpTo(SeekableByteChannel ch, long maxBytes)
       throws IOException {
-    if (maxBytes < 0 || maxBytes >= Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("maxBytes must be 0 to 2 GiB, got " + maxBytes);
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("maxBytes must be 0 or more, got " + maxBytes);
     }
+    // No array holds more, whatever the caller allows.
+    maxBytes = Math.min(maxBytes, Integer.MAX_VALUE - 16);
     long size = ch.size();
     if (size > maxBytes) {
       return Optional.empty();

@@ -93,7 +93,8 @@ final class Grep {
       if (glob.isPresent() && !glob.get().matches(e.name())) {
         continue;
       }
-      if (!col.work.spend(e.size(), e.name(), 0)) {
+      // A file over the cap is skipped unread, and costs nothing.
+      if (!col.work.spend(Math.min(e.size(), MainIndex.MAX_FILE_BYTES), e.name(), 0)) {
         break;
       }
       String text = read(e, skipped);
@@ -155,23 +156,25 @@ final class Grep {
     }
 
     /**
-     * Takes {@code units} of work for line {@code line} of {@code file} (0: the whole file); false,
-     * with the reason kept, when that would go over the budget or the time is up.
+     * Takes {@code units} of work for line {@code line} of {@code file} (0: reading the whole file,
+     * which only counts against the call's budget); false, with the reason kept, when that would go
+     * over a budget or the time is up.
      */
     boolean spend(long units, String file, int line) {
       if (stopped.isPresent()) {
         return false;
       }
       String where = "files/" + file + (line > 0 ? " line " + line : "");
-      if (units > left || units > LINE_BUDGET) {
+      boolean overLine = line > 0 && units > LINE_BUDGET;
+      if (units > left || overLine) {
         stopped =
             Optional.of(
                 "grep stopped at "
                     + where
                     + ": this pattern on that text would need more than the work limit of one"
-                    + (units > LINE_BUDGET ? " line" : " call")
+                    + (overLine ? " line" : " call")
                     + " (characters x pattern size, "
-                    + String.format("%,d", units > LINE_BUDGET ? LINE_BUDGET : budget)
+                    + String.format("%,d", overLine ? LINE_BUDGET : budget)
                     + "); matches after it were not looked for; simplify the pattern or narrow"
                     + " include");
         return false;
