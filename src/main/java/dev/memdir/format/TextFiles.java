@@ -103,7 +103,25 @@ public final class TextFiles {
     if (size > maxBytes) {
       return Optional.empty();
     }
-    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(maxBytes + 1, Math.max(size + 1, 16)));
+    // The size first, in an array returned as it is: the common case copies nothing.
+    byte[] exact = new byte[(int) size];
+    ByteBuffer buf = ByteBuffer.wrap(exact);
+    while (buf.hasRemaining()) {
+      if (ch.read(buf) < 0) {
+        return Optional.of(Arrays.copyOf(exact, buf.position())); // it shrank
+      }
+    }
+    ByteBuffer probe = ByteBuffer.allocate(1);
+    int n;
+    do {
+      n = ch.read(probe);
+    } while (n == 0);
+    if (n < 0) {
+      return Optional.of(exact);
+    }
+    // It grew while being read: go on, never past the cap.
+    buf = ByteBuffer.allocate((int) Math.min(maxBytes + 1, Math.max(16, size * 2 + 1)));
+    buf.put(exact).put(probe.flip());
     while (true) {
       if (!buf.hasRemaining()) {
         if (buf.capacity() > maxBytes) {
@@ -115,7 +133,9 @@ public final class TextFiles {
         buf = bigger;
       }
       if (ch.read(buf) < 0) {
-        return Optional.of(Arrays.copyOf(buf.array(), buf.position()));
+        return buf.position() > maxBytes
+            ? Optional.empty()
+            : Optional.of(Arrays.copyOf(buf.array(), buf.position()));
       }
     }
   }

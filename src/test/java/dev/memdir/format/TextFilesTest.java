@@ -92,4 +92,64 @@ class TextFilesTest {
       assertThat(TextFiles.readUpTo(ch, 99)).isEmpty();
     }
   }
+
+  /** A channel whose size was taken before the file grew to what it now holds. */
+  private static java.nio.channels.SeekableByteChannel sizedEarly(Path f, long size)
+      throws Exception {
+    var in = Files.newByteChannel(f);
+    return new java.nio.channels.SeekableByteChannel() {
+      @Override
+      public int read(java.nio.ByteBuffer dst) throws java.io.IOException {
+        return in.read(dst);
+      }
+
+      @Override
+      public int write(java.nio.ByteBuffer src) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public long position() throws java.io.IOException {
+        return in.position();
+      }
+
+      @Override
+      public java.nio.channels.SeekableByteChannel position(long p) throws java.io.IOException {
+        in.position(p);
+        return this;
+      }
+
+      @Override
+      public long size() {
+        return size;
+      }
+
+      @Override
+      public java.nio.channels.SeekableByteChannel truncate(long s) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public boolean isOpen() {
+        return in.isOpen();
+      }
+
+      @Override
+      public void close() throws java.io.IOException {
+        in.close();
+      }
+    };
+  }
+
+  @Test
+  void readUpToReadsAFileThatGrewSinceItsSizeWasTakenOnlyUpToItsCap() throws Exception {
+    Path f = Files.write(dir.resolve("a.md"), new byte[60]);
+    try (var ch = sizedEarly(f, 10)) {
+      assertThat(TextFiles.readUpTo(ch, 100)).get().satisfies(b -> assertThat(b).hasSize(60));
+    }
+    Files.write(f, new byte[200], java.nio.file.StandardOpenOption.APPEND);
+    try (var ch = sizedEarly(f, 10)) {
+      assertThat(TextFiles.readUpTo(ch, 100)).isEmpty();
+    }
+  }
 }
