@@ -7,7 +7,6 @@ import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
 import dev.memdir.history.HistoryLog;
 import dev.memdir.memory.CoreMemory;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -54,7 +53,10 @@ final class AgentValidator {
   }
 
   private static void checkFolder(Layout layout, Path dir, List<Problem> out) {
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+    if (Files.isSymbolicLink(dir)) {
+      // A cloned directory can carry a link to anywhere; nothing under it is read.
+      out.add(Problem.error(layout.display(dir), 0, TextFiles.SYMBOLIC_LINK + " (a folder)"));
+    } else if (Files.exists(dir) && !Files.isDirectory(dir)) {
       out.add(Problem.error(layout.display(dir), 0, "is a file, expected a folder"));
     }
   }
@@ -63,7 +65,8 @@ final class AgentValidator {
     Path file = layout.gitignore();
     try {
       if (!Files.exists(file)
-          || Files.readAllLines(file).stream()
+          || TextFiles.read(file, ".gitignore", Agent.MAX_SETTINGS_BYTES)
+              .lines()
               .map(String::strip)
               .noneMatch(
                   l -> l.equals(".memdir/") || l.equals(".memdir") || l.equals("/.memdir/"))) {
@@ -73,7 +76,7 @@ final class AgentValidator {
                 0,
                 "does not ignore .memdir/; add the line .memdir/ so derived state stays out of git"));
       }
-    } catch (IOException e) {
+    } catch (MemdirException e) {
       out.add(Problem.warning(".gitignore", 0, "cannot read: " + e.getMessage()));
     }
   }

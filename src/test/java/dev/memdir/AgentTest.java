@@ -123,4 +123,29 @@ class AgentTest {
         .extracting(Problem::toString)
         .containsExactly("files: is a file, expected a folder");
   }
+
+  @Test
+  void linksInTheAgentDirectoryAreReportedAndNeverFollowed() throws Exception {
+    Path a = dir.resolve("a");
+    TestAgents.create(a).close();
+    Path outside = Files.createDirectories(dir.resolve("outside"));
+    Files.writeString(outside.resolve("x.md"), "---\nlimit: 100\n---\nsecret\n");
+    Files.createSymbolicLink(a.resolve("memory/stolen.md"), outside.resolve("x.md"));
+    Files.createSymbolicLink(a.resolve("archival/2026-01-01-x-abcdef.md"), outside.resolve("x.md"));
+    Files.delete(a.resolve("files"));
+    Files.createSymbolicLink(a.resolve("files"), outside);
+    String link =
+        ": is a symbolic link; links are not followed, so nothing outside the agent directory is"
+            + " read; put the file itself here";
+    assertThat(Agent.validate(a).errors())
+        .extracting(Problem::toString)
+        .containsExactlyInAnyOrder(
+            "memory/stolen.md" + link + "; ignored",
+            "archival/2026-01-01-x-abcdef.md" + link + "; ignored",
+            "files" + link + " (a folder)");
+    try (Agent agent = Agent.open(a)) {
+      assertThat(agent.memory().load().blocks()).noneMatch(b -> b.value().contains("secret"));
+      assertThat(agent.archival().list().facts()).isEmpty();
+    }
+  }
 }

@@ -4,6 +4,7 @@ import dev.memdir.MemdirException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,12 @@ public final class MarkdownFolder {
    */
   public static List<Path> list(Layout layout, Path dir, String what, List<Problem> problems) {
     List<Path> out = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      if (Files.exists(dir)) {
+    if (Files.isSymbolicLink(dir)) {
+      problems.add(Problem.error(layout.display(dir), 0, TextFiles.SYMBOLIC_LINK + " (a folder)"));
+      return out;
+    }
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
         problems.add(Problem.error(layout.display(dir), 0, "is a file, expected a folder"));
       }
       return out;
@@ -35,7 +40,10 @@ public final class MarkdownFolder {
         if (name.startsWith(".")) {
           continue;
         }
-        if (name.endsWith(".md") && Files.isRegularFile(p)) {
+        if (Files.isSymbolicLink(p)) {
+          // A cloned directory can carry a link to any file of the machine.
+          problems.add(Problem.error(layout.display(p), 0, TextFiles.SYMBOLIC_LINK + "; ignored"));
+        } else if (name.endsWith(".md") && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           out.add(p);
         } else {
           problems.add(Problem.warning(layout.display(p), 0, what + "; ignored"));

@@ -5,17 +5,24 @@ import dev.memdir.MemdirException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /** Reads hand-edited text files strictly and normalises what editors add. */
 public final class TextFiles {
@@ -33,22 +40,111 @@ public final class TextFiles {
     return decode(readBytes(file, display, maxBytes), display);
   }
 
-  /** Reads the raw bytes of a file, refusing files larger than {@code maxBytes} unread. */
+  /**
+   * Reads the raw bytes of a file, refusing files larger than {@code maxBytes} unread. A symbolic
+   * link is refused, not followed: a cloned directory could carry one pointing anywhere.
+   */
   public static byte[] readBytes(Path file, String display, long maxBytes) {
     try {
-      if (Files.isDirectory(file)) {
+      BasicFileAttributes a =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (a.isSymbolicLink()) {
+        throw new FormatException(display, 0, SYMBOLIC_LINK);
+      }
+      if (a.isDirectory()) {
         throw new FormatException(display, 0, "is a directory, expected a file");
       }
-      long size = Files.size(file);
-      if (size > maxBytes) {
-        throw new FormatException(
-            display, 0, "file is " + size + " bytes, over the limit of " + maxBytes + " bytes");
+      SeekableByteChannel ch;
+      try {
+        ch = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+      } catch (FileSystemException e) {
+        if (Files.isSymbolicLink(file)) {
+          throw new FormatException(display, 0, SYMBOLIC_LINK); // swapped in since the check
+        }
+        throw e;
       }
-      return Files.readAllBytes(file);
+      try (ch) {
+        return readUpTo(ch, maxBytes)
+            .orElseThrow(
+                () ->
+                    new FormatException(
+                        display,
+                        0,
+                        "file is "
+                            + size(ch)
+                            + " bytes, over the limit of "
+                            + maxBytes
+                            + " bytes"));
+      }
     } catch (NoSuchFileException e) {
       throw new MemdirException(display + ": no such file", e);
     } catch (IOException e) {
       throw new MemdirException(display + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** Why a symbolic link is not read. */
+  public static final String SYMBOLIC_LINK =
+      "is a symbolic link; links are not followed, so nothing outside the agent directory is"
+          + " read; put the file itself here";
+
+  /**
+   * The whole content of {@code ch} when it holds at most {@code maxBytes}, else empty; never reads
+   * more than {@code maxBytes + 1} bytes, even from a file that grows while it is read.
+   */
+  public static Optional<byte[]> readUpTo(SeekableByteChannel ch, long maxBytes)
+      throws IOException {
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("maxBytes must be 0 or more, got " + maxBytes);
+    }
+    // No array holds more, whatever the caller allows.
+    maxBytes = Math.min(maxBytes, Integer.MAX_VALUE - 16);
+    long size = ch.size();
+    if (size > maxBytes) {
+      return Optional.empty();
+    }
+    // The size first, in an array returned as it is: the common case copies nothing.
+    byte[] exact = new byte[(int) size];
+    ByteBuffer buf = ByteBuffer.wrap(exact);
+    while (buf.hasRemaining()) {
+      if (ch.read(buf) < 0) {
+        return Optional.of(Arrays.copyOf(exact, buf.position())); // it shrank
+      }
+    }
+    ByteBuffer probe = ByteBuffer.allocate(1);
+    int n;
+    do {
+      n = ch.read(probe);
+    } while (n == 0);
+    if (n < 0) {
+      return Optional.of(exact);
+    }
+    // It grew while being read: go on, never past the cap.
+    buf = ByteBuffer.allocate((int) Math.min(maxBytes + 1, Math.max(16, size * 2 + 1)));
+    buf.put(exact).put(probe.flip());
+    while (true) {
+      if (!buf.hasRemaining()) {
+        if (buf.capacity() > maxBytes) {
+          return Optional.empty();
+        }
+        ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(maxBytes + 1, buf.capacity() * 2L));
+        buf.flip();
+        bigger.put(buf);
+        buf = bigger;
+      }
+      if (ch.read(buf) < 0) {
+        return buf.position() > maxBytes
+            ? Optional.empty()
+            : Optional.of(Arrays.copyOf(buf.array(), buf.position()));
+      }
+    }
+  }
+
+  private static long size(SeekableByteChannel ch) {
+    try {
+      return ch.size();
+    } catch (IOException e) {
+      return -1;
     }
   }
 

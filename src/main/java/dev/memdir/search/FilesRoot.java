@@ -3,17 +3,27 @@ package dev.memdir.search;
 import dev.memdir.MemdirException;
 import dev.memdir.ToolException;
 import dev.memdir.format.Layout;
+import dev.memdir.format.TextFiles;
 import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,10 +90,8 @@ final class FilesRoot {
   Listing list(boolean checkLinks) {
     List<Entry> files = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
-    if (!Files.isDirectory(root)) {
-      if (Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-        skipped.add("files is not a folder; nothing under it is searched");
-      }
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      rootProblem(root).ifPresent(skipped::add);
       return new Listing(files, skipped);
     }
     walk(root, "", 0, checkLinks, files, skipped);
@@ -138,6 +146,191 @@ final class FilesRoot {
     }
   }
 
+  /** Why {@code files/} is not searched, when it exists but is not a folder. */
+  static Optional<String> rootProblem(Path root) {
+    if (Files.isSymbolicLink(root)) {
+      return Optional.of(
+          "files is a symbolic link; links are not followed, so nothing under it is searched");
+    }
+    if (Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.of("files is not a folder; nothing under it is searched");
+    }
+    return Optional.empty();
+  }
+
+  /** Why a file of {@code files/} was not read: a phrase that follows its name and a colon. */
+  static final class Unreadable extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Unreadable(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  /**
+   * Reads a file of {@code files/} by its checked name, following no symbolic link on the way: each
+   * folder is opened relative to the one before it without following links ({@code openat} with
+   * {@code O_NOFOLLOW}, through {@link SecureDirectoryStream}), so a folder or link swapped in
+   * after a check cannot lead the read outside {@code files/}; the file opened must be the one
+   * whose attributes were checked, and have one hard link.
+   *
+   * @param name a path relative to {@code files/}, as {@link #check} returns it
+   * @param maxBytes larger files are not read
+   * @throws NoSuchFileException when it is gone
+   * @throws Unreadable saying why it is not read
+   */
+  byte[] read(String name, long maxBytes) throws IOException, Unreadable {
+    String[] segs = name.split("/");
+    try (DirectoryStream<Path> top = Files.newDirectoryStream(layout.root())) {
+      if (!(top instanceof SecureDirectoryStream<Path> agentDir)) {
+        return readByPath(name, segs, maxBytes);
+      }
+      SecureDirectoryStream<Path> dir = folder(agentDir, "files", "files");
+      try {
+        for (int i = 0; i < segs.length - 1; i++) {
+          SecureDirectoryStream<Path> next =
+              folder(dir, segs[i], "files/" + String.join("/", Arrays.copyOf(segs, i + 1)));
+          dir.close();
+          dir = next;
+        }
+        return readIn(dir, segs[segs.length - 1], name, maxBytes);
+      } finally {
+        dir.close();
+      }
+    }
+  }
+
+  private SecureDirectoryStream<Path> folder(
+      SecureDirectoryStream<Path> parent, String seg, String shown) throws IOException, Unreadable {
+    Path p = root.getFileSystem().getPath(seg);
+    BasicFileAttributes a =
+        parent
+            .getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+            .readAttributes();
+    if (a.isSymbolicLink()) {
+      throw new Unreadable("goes through a symbolic link (" + shown + "); links are not followed");
+    }
+    if (!a.isDirectory()) {
+      throw new NoSuchFileException(shown);
+    }
+    try {
+      return parent.newDirectoryStream(p, LinkOption.NOFOLLOW_LINKS);
+    } catch (FileSystemException e) {
+      throw new Unreadable(shown + " changed while it was opened (" + e.getReason() + ")");
+    }
+  }
+
+  private byte[] readIn(SecureDirectoryStream<Path> dir, String seg, String name, long maxBytes)
+      throws IOException, Unreadable {
+    Path p = root.getFileSystem().getPath(seg);
+    BasicFileAttributeView view =
+        dir.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    BasicFileAttributes before = view.readAttributes();
+    checkFile(before, maxBytes);
+    SeekableByteChannel ch;
+    try {
+      ch = dir.newByteChannel(p, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+    } catch (FileSystemException e) {
+      if (e instanceof NoSuchFileException) {
+        throw e;
+      }
+      throw new Unreadable("changed while it was opened (" + e.getReason() + ")");
+    }
+    try (ch) {
+      // The name could have been swapped between the check and the open: the same file both
+      // times, seen through the folder opened above, is the one that was checked.
+      Object key = before.fileKey();
+      if (key == null || !key.equals(view.readAttributes().fileKey())) {
+        throw new Unreadable("changed while it was opened; try again");
+      }
+      if (UNIX) {
+        // The link count only by name: it must belong to the same file.
+        Map<String, Object> m =
+            Files.readAttributes(
+                root.resolve(name), "unix:nlink,fileKey", LinkOption.NOFOLLOW_LINKS);
+        if (!key.equals(m.get("fileKey"))) {
+          throw new Unreadable("changed while it was opened; try again");
+        }
+        int links = (Integer) m.get("nlink");
+        if (links > 1) {
+          throw new Unreadable(hardLinkReason(links));
+        }
+      }
+      return TextFiles.readUpTo(ch, maxBytes).orElseThrow(() -> overCap(maxBytes));
+    }
+  }
+
+  /** Where no {@link SecureDirectoryStream} exists: every segment checked before and after. */
+  private byte[] readByPath(String name, String[] segs, long maxBytes)
+      throws IOException, Unreadable {
+    Path p = root;
+    List<Object> keys = new ArrayList<>();
+    keys.add(folderKey(p, "files"));
+    for (int i = 0; i < segs.length - 1; i++) {
+      p = p.resolve(segs[i]);
+      keys.add(folderKey(p, "files/" + String.join("/", Arrays.copyOf(segs, i + 1))));
+    }
+    Path file = root.resolve(name);
+    Attrs before = attrs(file);
+    if (before.symlink) {
+      throw new Unreadable("a symbolic link; links are not followed");
+    }
+    BasicFileAttributes b =
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    checkFile(b, maxBytes);
+    if (before.links > 1) {
+      throw new Unreadable(hardLinkReason(before.links));
+    }
+    try (SeekableByteChannel ch =
+        Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      Path q = root;
+      List<Object> again = new ArrayList<>();
+      again.add(folderKey(q, "files"));
+      for (int i = 0; i < segs.length - 1; i++) {
+        q = q.resolve(segs[i]);
+        again.add(folderKey(q, "files/" + String.join("/", Arrays.copyOf(segs, i + 1))));
+      }
+      Object key =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+              .fileKey();
+      if (!keys.equals(again)
+          || !java.util.Objects.equals(key, b.fileKey())
+          || !file.toRealPath().startsWith(root.toRealPath())) {
+        throw new Unreadable("changed while it was opened; try again");
+      }
+      return TextFiles.readUpTo(ch, maxBytes).orElseThrow(() -> overCap(maxBytes));
+    }
+  }
+
+  private static Object folderKey(Path p, String shown) throws IOException, Unreadable {
+    BasicFileAttributes a =
+        Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (a.isSymbolicLink()) {
+      throw new Unreadable("goes through a symbolic link (" + shown + "); links are not followed");
+    }
+    if (!a.isDirectory()) {
+      throw new NoSuchFileException(shown);
+    }
+    return a.fileKey() == null ? shown : a.fileKey();
+  }
+
+  private static void checkFile(BasicFileAttributes a, long maxBytes) throws Unreadable {
+    if (a.isSymbolicLink()) {
+      throw new Unreadable("a symbolic link; links are not followed");
+    }
+    if (!a.isRegularFile()) {
+      throw new Unreadable("not a regular file");
+    }
+    if (a.size() > maxBytes) {
+      throw overCap(maxBytes);
+    }
+  }
+
+  private static Unreadable overCap(long maxBytes) {
+    return new Unreadable(
+        "over " + (maxBytes >= 1 << 20 ? (maxBytes >> 20) + " MiB" : maxBytes + " bytes"));
+  }
+
   /**
    * The file an untrusted name refers to.
    *
@@ -156,6 +349,10 @@ final class FilesRoot {
         clean = stripped;
         path = root.resolve(clean);
       }
+    }
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      throw new ToolException(
+          rootProblem(root).orElse("there is no files/ folder") + "; no file can be opened");
     }
     Path p = root;
     String[] segments = clean.split("/");

@@ -96,9 +96,7 @@ final class FilesScanner implements AutoCloseable {
       folders.clear();
       last = null;
       List<String> skipped = new ArrayList<>();
-      if (a != null) {
-        skipped.add("files is not a folder; nothing under it is searched");
-      }
+      FilesRoot.rootProblem(root).ifPresent(skipped::add);
       return new FilesRoot.Listing(List.of(), skipped);
     }
     long now = System.nanoTime();

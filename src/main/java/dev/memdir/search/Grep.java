@@ -7,7 +7,6 @@ import dev.memdir.FormatException;
 import dev.memdir.ToolException;
 import dev.memdir.format.TextFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,10 +37,33 @@ final class Grep {
   /** The most skipped-file notes listed one by one. */
   static final int MAX_SKIP_NOTES = 10;
 
+  /**
+   * The work one line may cost: its length times the pattern's estimated program size, RE2J's worst
+   * case of a step per instruction per character. A line that would cost more is not run: RE2J
+   * cannot be stopped part way through a line. A pattern of up to 30 instructions stays under it
+   * even on a line of 64 MiB; a pattern near {@link ProgramSize#MAX_INSTRUCTIONS} reaches it at
+   * 200,000 chars.
+   */
+  static final long LINE_BUDGET = 2_000_000_000L;
+
+  /** The work one call may do: the sum of line costs plus one per byte read. */
+  static final long WORK_BUDGET = 100_000_000_000L;
+
+  /** The longest one call runs; checked between files and before each line RE2J runs on. */
+  static final long DEADLINE_NANOS = 10_000_000_000L;
+
   private final FilesRoot root;
+  private final long budget;
+  private final long deadlineNanos;
 
   Grep(FilesRoot root) {
+    this(root, WORK_BUDGET, DEADLINE_NANOS);
+  }
+
+  Grep(FilesRoot root, long budget, long deadlineNanos) {
     this.root = root;
+    this.budget = budget;
+    this.deadlineNanos = deadlineNanos;
   }
 
   GrepPage run(
@@ -64,17 +86,21 @@ final class Grep {
       offset = MAX_OFFSET;
     }
     int want = offset + Search.GREP_PAGE;
-    Collector col = new Collector(offset, want, context);
+    Collector col = new Collector(offset, want, context, new Work(budget, deadlineNanos));
     List<String> skipped = new ArrayList<>();
     FilesRoot.Listing listing = root.list();
     for (FilesRoot.Entry e : listing.files()) {
       if (glob.isPresent() && !glob.get().matches(e.name())) {
         continue;
       }
+      // A file over the cap is skipped unread, and costs nothing.
+      if (!col.work.spend(Math.min(e.size(), MainIndex.MAX_FILE_BYTES), e.name(), 0)) {
+        break;
+      }
       String text = read(e, skipped);
       if (text != null) {
         c.scan(e.name(), text, col);
-        if (col.full()) {
+        if (col.done()) {
           break;
         }
       }
@@ -84,22 +110,21 @@ final class Grep {
     if (skipped.size() > shownSkips) {
       notes.add("and " + (skipped.size() - shownSkips) + " more files skipped");
     }
-    if (col.matches.isEmpty() && col.seen > 0 && offset > 0) {
+    col.work.stopped().ifPresent(notes::add);
+    if (col.matches.isEmpty() && col.seen > 0 && offset > 0 && col.work.stopped().isEmpty()) {
       notes.add("there are only " + col.seen + " matches; offset " + offset + " is past them");
     }
     OptionalInt next = col.full() ? OptionalInt.of(want) : OptionalInt.empty();
     return new GrepPage(col.matches, offset, next, notes);
   }
 
-  private static String read(FilesRoot.Entry e, List<String> skipped) {
-    if (e.size() > MainIndex.MAX_FILE_BYTES) {
-      skipped.add(
-          "skipped files/" + e.name() + ": over " + (MainIndex.MAX_FILE_BYTES >> 20) + " MiB");
-      return null;
-    }
+  private String read(FilesRoot.Entry e, List<String> skipped) {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(e.path());
+      bytes = root.read(e.name(), MainIndex.MAX_FILE_BYTES);
+    } catch (FilesRoot.Unreadable ex) {
+      skipped.add("skipped files/" + e.name() + ": " + ex.getMessage());
+      return null;
     } catch (IOException ex) {
       return null; // deleted since the walk
     }
@@ -115,22 +140,88 @@ final class Grep {
     }
   }
 
+  /** The work and time one call may still spend, and where it stopped when they ran out. */
+  static final class Work {
+    private final long budget;
+    private final long seconds;
+    private final long deadline;
+    private long left;
+    private Optional<String> stopped = Optional.empty();
+
+    Work(long budget, long deadlineNanos) {
+      this.budget = budget;
+      this.left = budget;
+      this.seconds = Math.max(1, deadlineNanos / 1_000_000_000L);
+      this.deadline = System.nanoTime() + deadlineNanos;
+    }
+
+    /**
+     * Takes {@code units} of work for line {@code line} of {@code file} (0: reading the whole file,
+     * which only counts against the call's budget); false, with the reason kept, when that would go
+     * over a budget or the time is up.
+     */
+    boolean spend(long units, String file, int line) {
+      if (stopped.isPresent()) {
+        return false;
+      }
+      String where = "files/" + file + (line > 0 ? " line " + line : "");
+      boolean overLine = line > 0 && units > LINE_BUDGET;
+      if (units > left || overLine) {
+        stopped =
+            Optional.of(
+                "grep stopped at "
+                    + where
+                    + ": this pattern on that text would need more than the work limit of one"
+                    + (overLine ? " line" : " call")
+                    + " (characters x pattern size, "
+                    + String.format("%,d", overLine ? LINE_BUDGET : budget)
+                    + "); matches after it were not looked for; simplify the pattern or narrow"
+                    + " include");
+        return false;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        stopped =
+            Optional.of(
+                "grep stopped at "
+                    + where
+                    + " after "
+                    + seconds
+                    + " s, the time limit of one call; matches after it were not looked for;"
+                    + " simplify the pattern or narrow include");
+        return false;
+      }
+      left -= units;
+      return true;
+    }
+
+    Optional<String> stopped() {
+      return stopped;
+    }
+  }
+
   /** Gathers the matches of one page, counting those before it. */
   static final class Collector {
     final int from;
     final int until;
     final int context;
+    final Work work;
     final List<GrepMatch> matches = new ArrayList<>();
     int seen;
 
-    Collector(int from, int until, int context) {
+    Collector(int from, int until, int context, Work work) {
       this.from = from;
       this.until = until;
       this.context = context;
+      this.work = work;
     }
 
     boolean full() {
       return seen > until;
+    }
+
+    /** Whether the page is full or the work ran out. */
+    boolean done() {
+      return full() || work.stopped().isPresent();
     }
 
     /** Records the match on the line {@code [start, end)} of {@code text}, numbered {@code no}. */
@@ -187,6 +278,8 @@ final class Grep {
       throw new ToolException(
           "pattern is " + pattern.length() + " chars; at most " + MAX_PATTERN_CHARS);
     }
+    // Before compiling: RE2J expands counted repetitions while it compiles.
+    long size = ProgramSize.of(pattern);
     Pattern p;
     try {
       p = Pattern.compile(pattern, ignoreCase ? Pattern.CASE_INSENSITIVE : 0);
@@ -201,11 +294,16 @@ final class Grep {
     Optional<String> literal = Literals.whole(pattern);
     Optional<String> required = literal.isPresent() ? literal : Literals.required(pattern);
     // Folding may join letters RE2 keeps apart (İ and i), so folded hits are always verified.
-    return new Compiled(p, literal.isPresent() && !ignoreCase, required, ignoreCase);
+    return new Compiled(p, literal.isPresent() && !ignoreCase, required, ignoreCase, size);
   }
 
-  /** A compiled pattern with its literal shortcut. */
-  record Compiled(Pattern pattern, boolean isLiteral, Optional<String> required, boolean fold) {
+  /**
+   * A compiled pattern with its literal shortcut.
+   *
+   * @param size the estimated size of its program, the cost of one character run through RE2J
+   */
+  record Compiled(
+      Pattern pattern, boolean isLiteral, Optional<String> required, boolean fold, long size) {
     void scan(String file, String text, Collector col) {
       if (required.isEmpty()) {
         scanLines(file, text, col);
@@ -217,7 +315,7 @@ final class Grep {
       int lineNo = 1;
       int counted = 0;
       int pos = 0;
-      while (!col.full()) {
+      while (!col.done()) {
         int at = hay.indexOf(needle, pos);
         if (at < 0) {
           return;
@@ -232,6 +330,9 @@ final class Grep {
         boolean hit = isLiteral;
         int matchAt = at;
         if (!hit) {
+          if (!col.work.spend((end - start + 1L) * size, file, lineNo)) {
+            return;
+          }
           m.reset(text.substring(start, end));
           hit = m.find();
           matchAt = hit ? start + m.start() : at;
@@ -250,13 +351,16 @@ final class Grep {
       Matcher m = pattern.matcher("");
       int lineNo = 1;
       int start = 0;
-      while (start <= text.length() && !col.full()) {
+      while (start <= text.length() && !col.done()) {
         int end = text.indexOf('\n', start);
         if (end < 0) {
           end = text.length();
         }
         if (end == text.length() && start == end && start > 0) {
           return; // the empty "line" after a final newline
+        }
+        if (!col.work.spend((end - start + 1L) * size, file, lineNo)) {
+          return;
         }
         m.reset(text.substring(start, end));
         if (m.find()) {

@@ -1,20 +1,28 @@
 package dev.memdir.search;
 
+import dev.memdir.AgentBusyException;
 import dev.memdir.MemdirException;
+import dev.memdir.format.TextFiles;
+import dev.memdir.format.WriteLock;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
@@ -41,6 +49,9 @@ final class IndexStore implements Closeable {
   /** The version of the documents this code writes; an index of another version is rebuilt. */
   static final String FORMAT = "1";
 
+  /** How long a write waits for another instance's write to end, as long as agent writers wait. */
+  static final Duration LOCK_WAIT = WriteLock.DEFAULT_WAIT;
+
   static final String FORMAT_KEY = "memdir.format";
   static final String ANALYSIS_KEY = "memdir.analysis";
 
@@ -54,6 +65,7 @@ final class IndexStore implements Closeable {
   private Directory directory;
   private DirectoryReader reader;
   private boolean inMemory;
+  private Duration lockWait = LOCK_WAIT;
 
   /** Fills a writer and returns extra user data for the commit. */
   interface WriterAction {
@@ -232,7 +244,9 @@ final class IndexStore implements Closeable {
       closeReader();
       return Optional.of(display + " was deleted");
     }
-    try (Locked l = inMemory ? null : lock()) {
+    // Outside the try: waiting too long is an answer to give, not damage to repair.
+    Locked held = inMemory ? null : lock();
+    try (Locked l = held) {
       write(directory, action, false);
       DirectoryReader fresh = DirectoryReader.openIfChanged(reader);
       if (fresh != null) {
@@ -296,25 +310,112 @@ final class IndexStore implements Closeable {
     }
   }
 
-  /** The inter-process lock on this index; also excludes other instances in this process. */
+  /**
+   * The inter-process lock on this index; also excludes other instances in this process. Waits up
+   * to {@link #lockWait}, then gives up naming the holder: a search stopped mid-rebuild (a process
+   * suspended, a debugger) must not make every other search wait with no word.
+   *
+   * @throws AgentBusyException when the wait runs out
+   */
   private Locked lock() {
+    long deadline = System.nanoTime() + lockWait.toNanos();
     ReentrantLock local = IN_PROCESS.computeIfAbsent(lockFile, p -> new ReentrantLock());
-    local.lock();
+    try {
+      if (!local.tryLock(lockWait.toNanos(), TimeUnit.NANOSECONDS)) {
+        long self = ProcessHandle.current().pid();
+        throw busy("another thread of process " + self, self);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MemdirException("interrupted while waiting for " + display + ".lock", e);
+    }
+    boolean locked = false;
     try {
       Files.createDirectories(lockFile.getParent());
       FileChannel ch =
-          FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock fl;
+          FileChannel.open(
+              lockFile,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
       try {
-        fl = ch.lock();
-      } catch (IOException | RuntimeException e) {
-        ch.close();
-        throw e;
+        FileLock fl = tryLock(ch);
+        while (fl == null) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            long pid = holderPid();
+            throw busy(pid < 0 ? "another process" : "process " + pid, pid);
+          }
+          Thread.sleep(Math.max(1, Math.min(10, TimeUnit.NANOSECONDS.toMillis(left))));
+          fl = tryLock(ch);
+        }
+        ch.truncate(0);
+        ch.write(
+            ByteBuffer.wrap(
+                (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
+            0);
+        locked = true;
+        return new Locked(local, ch, fl, false, null);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new MemdirException("interrupted while waiting for " + display + ".lock", e);
+      } finally {
+        if (!locked) {
+          ch.close();
+        }
       }
-      return new Locked(local, ch, fl, false, null);
     } catch (IOException e) {
+      locked = true; // the caller builds in memory and releases the local lock
       return new Locked(local, null, null, true, e.getMessage());
+    } finally {
+      if (!locked) {
+        local.unlock();
+      }
     }
+  }
+
+  private static FileLock tryLock(FileChannel ch) throws IOException {
+    try {
+      return ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      return null; // this file reached by another path, held in this process
+    }
+  }
+
+  private AgentBusyException busy(String holder, long pid) {
+    return new AgentBusyException(
+        "the search index "
+            + display
+            + " is in use by "
+            + holder
+            + " (waited "
+            + seconds(lockWait)
+            + " for "
+            + display
+            + ".lock); try again when it is done",
+        pid);
+  }
+
+  private long holderPid() {
+    try {
+      String text =
+          new String(
+                  TextFiles.readBytes(lockFile, display + ".lock", 64), StandardCharsets.US_ASCII)
+              .strip();
+      return text.matches("\\d{1,19}") ? Long.parseLong(text) : -1;
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static String seconds(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + " s" : String.format("%.3f s", ms / 1000.0);
+  }
+
+  /** Sets how long a write waits for the lock; for tests. */
+  void lockWait(Duration wait) {
+    this.lockWait = wait;
   }
 
   private static final class Locked implements AutoCloseable {
@@ -335,6 +436,9 @@ final class IndexStore implements Closeable {
     @Override
     public void close() {
       try {
+        if (channel != null) {
+          channel.truncate(0); // a stale pid would only make a busy message less exact
+        }
         if (lock != null) {
           lock.release();
         }

@@ -371,18 +371,26 @@ final class MainIndex implements AutoCloseable {
       return false;
     }
     long now = nowNanos();
-    try {
-      byte[] bytes = Files.readAllBytes(path);
-      if (!TextFiles.sha256(bytes).equals(s.hash())) {
-        return true;
-      }
-    } catch (IOException e) {
+    Optional<byte[]> bytes = readNow(key, path);
+    if (bytes.isEmpty() || !TextFiles.sha256(bytes.get()).equals(s.hash())) {
       return true;
     }
     if (now - mtime > SourceState.RACY_NANOS) {
       states.put(key, s.reread(size, mtime, now));
     }
     return false;
+  }
+
+  /** The bytes of a source file within its cap, or empty when it cannot be read now. */
+  private Optional<byte[]> readNow(String key, Path path) {
+    try {
+      if (key.startsWith("files/")) {
+        return Optional.of(files.read(key.substring("files/".length()), MAX_FILE_BYTES));
+      }
+      return Optional.of(TextFiles.readBytes(path, key, Layout.MAX_MARKDOWN_BYTES));
+    } catch (IOException | FilesRoot.Unreadable | MemdirException e) {
+      return Optional.empty();
+    }
   }
 
   private List<String> gone(String prefix, Set<String> seen) {
@@ -406,19 +414,12 @@ final class MainIndex implements AutoCloseable {
     SourceState state;
     byte[] bytes = null;
     String why = null;
-    if (e.size() > MAX_FILE_BYTES) {
-      why = "over " + (MAX_FILE_BYTES >> 20) + " MiB; not searched";
-    } else {
-      try {
-        int links = FilesRoot.links(e.path());
-        if (links > 1) {
-          why = FilesRoot.hardLinks(links);
-        } else {
-          bytes = Files.readAllBytes(e.path());
-        }
-      } catch (NoSuchFileException ex) {
-        why = "deleted while indexing";
-      }
+    try {
+      bytes = files.read(e.name(), MAX_FILE_BYTES);
+    } catch (FilesRoot.Unreadable ex) {
+      why = ex.getMessage() + (ex.getMessage().startsWith("over ") ? "; not searched" : "");
+    } catch (NoSuchFileException ex) {
+      why = "deleted while indexing";
     }
     String hash = bytes == null ? "" : TextFiles.sha256(bytes);
     if (bytes != null && Binary.looksBinary(bytes)) {
@@ -480,15 +481,24 @@ final class MainIndex implements AutoCloseable {
     }
     FilesRoot.Entry e;
     byte[] bytes;
+    Optional<String> why = Optional.empty();
     try {
       e = FilesRoot.stat(key, p);
-      bytes = Files.readAllBytes(p);
     } catch (NoSuchFileException ex) {
       w.deleteDocuments(new Term(SourceState.STATE, key));
       return new SourceState(key, -1, -1, "", readAt, false, Optional.of("deleted"));
     }
+    try {
+      // Capped before anything is read: a 3 GB file here once filled the heap.
+      bytes = TextFiles.readBytes(p, key, Layout.MAX_MARKDOWN_BYTES);
+    } catch (MemdirException ex) {
+      String detail = ex instanceof FormatException f ? f.detail() : ex.getMessage();
+      SourceState state =
+          new SourceState(key, e.size(), e.mtimeNanos(), "", readAt, false, Optional.of(detail));
+      w.updateDocument(new Term(SourceState.STATE, key), state.toDocument());
+      return state;
+    }
     String hash = TextFiles.sha256(bytes);
-    Optional<String> why = Optional.empty();
     try {
       Optional<Fact> fact = archival.find(name);
       if (fact.isPresent()) {

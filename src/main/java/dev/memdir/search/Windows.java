@@ -209,14 +209,12 @@ final class Windows {
     return new FileWindow(e.name(), total == 0 ? 1 : offset, length, total, shown);
   }
 
-  private static String read(FilesRoot.Entry e) {
-    if (e.size() > MainIndex.MAX_FILE_BYTES) {
-      throw new ToolException(
-          e.name() + " is over " + (MainIndex.MAX_FILE_BYTES >> 20) + " MiB and cannot be opened");
-    }
+  private String read(FilesRoot.Entry e) {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(e.path());
+      bytes = root.read(e.name(), MainIndex.MAX_FILE_BYTES);
+    } catch (FilesRoot.Unreadable ex) {
+      throw new ToolException("cannot open '" + e.name() + "': " + ex.getMessage());
     } catch (NoSuchFileException ex) {
       throw new ToolException("no file '" + e.name() + "' under files/ (it was just deleted)");
     } catch (IOException ex) {
@@ -252,7 +250,8 @@ final class Windows {
     }
     List<Spec> out = new ArrayList<>();
     try {
-      JsonNode n = JSON.readTree(Files.readAllBytes(stateFile));
+      // RuntimeException (FormatException) for a link or an oversized file: derived state, reset.
+      JsonNode n = JSON.readTree(TextFiles.readBytes(stateFile, ".memdir/windows.json", 1 << 20));
       for (JsonNode w : n.path("open")) {
         String file = w.path("file").asText("");
         int offset = w.path("offset").asInt(1);

@@ -58,4 +58,98 @@ class TextFilesTest {
   void codePointsCountsSurrogatePairsOnce() {
     assertThat(TextFiles.codePoints("a😀b")).isEqualTo(3);
   }
+
+  @Test
+  void aSymbolicLinkIsRefusedNotFollowed() throws Exception {
+    Path outside = Files.writeString(dir.resolve("outside.md"), "secret\n");
+    Files.createDirectories(dir.resolve("memory"));
+    Files.createSymbolicLink(dir.resolve("memory/human.md"), outside);
+    assertThatThrownBy(
+            () -> TextFiles.read(dir.resolve("memory/human.md"), "memory/human.md", 1024))
+        .isInstanceOf(FormatException.class)
+        .hasMessage(
+            "memory/human.md: is a symbolic link; links are not followed, so nothing outside the"
+                + " agent directory is read; put the file itself here");
+  }
+
+  @Test
+  void aSparseFileOfThreeGigabytesIsRefusedUnread() throws Exception {
+    Path f = dir.resolve("huge.md");
+    try (java.io.RandomAccessFile r = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+      r.setLength(3L << 30);
+    }
+    assertThatThrownBy(() -> TextFiles.read(f, "archival/huge.md", 1 << 20))
+        .hasMessage("archival/huge.md: file is 3221225472 bytes, over the limit of 1048576 bytes");
+  }
+
+  @Test
+  void readUpToNeverReadsPastItsCap() throws Exception {
+    Path f = Files.write(dir.resolve("a.md"), new byte[100]);
+    try (var ch = Files.newByteChannel(f)) {
+      assertThat(TextFiles.readUpTo(ch, 100)).get().satisfies(b -> assertThat(b).hasSize(100));
+    }
+    try (var ch = Files.newByteChannel(f)) {
+      assertThat(TextFiles.readUpTo(ch, 99)).isEmpty();
+    }
+  }
+
+  /** A channel whose size was taken before the file grew to what it now holds. */
+  private static java.nio.channels.SeekableByteChannel sizedEarly(Path f, long size)
+      throws Exception {
+    var in = Files.newByteChannel(f);
+    return new java.nio.channels.SeekableByteChannel() {
+      @Override
+      public int read(java.nio.ByteBuffer dst) throws java.io.IOException {
+        return in.read(dst);
+      }
+
+      @Override
+      public int write(java.nio.ByteBuffer src) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public long position() throws java.io.IOException {
+        return in.position();
+      }
+
+      @Override
+      public java.nio.channels.SeekableByteChannel position(long p) throws java.io.IOException {
+        in.position(p);
+        return this;
+      }
+
+      @Override
+      public long size() {
+        return size;
+      }
+
+      @Override
+      public java.nio.channels.SeekableByteChannel truncate(long s) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public boolean isOpen() {
+        return in.isOpen();
+      }
+
+      @Override
+      public void close() throws java.io.IOException {
+        in.close();
+      }
+    };
+  }
+
+  @Test
+  void readUpToReadsAFileThatGrewSinceItsSizeWasTakenOnlyUpToItsCap() throws Exception {
+    Path f = Files.write(dir.resolve("a.md"), new byte[60]);
+    try (var ch = sizedEarly(f, 10)) {
+      assertThat(TextFiles.readUpTo(ch, 100)).get().satisfies(b -> assertThat(b).hasSize(60));
+    }
+    Files.write(f, new byte[200], java.nio.file.StandardOpenOption.APPEND);
+    try (var ch = sizedEarly(f, 10)) {
+      assertThat(TextFiles.readUpTo(ch, 100)).isEmpty();
+    }
+  }
 }

@@ -158,4 +158,20 @@ class ArchivalSearchTest {
     assertThat(search.skipped()).hasSize(1);
     assertThat(search.skipped().get(0)).startsWith("archival/2026-11-26-broken.md: ");
   }
+
+  @Test
+  void aThreeGigabyteFactIsSkippedUnreadAndTheOthersAreStillFound() throws IOException {
+    // Sparse: no disk used. The index build once read it whole and ran out of memory.
+    try (java.io.RandomAccessFile f =
+        new java.io.RandomAccessFile(
+            agent.resolve("archival/2026-11-21-huge-abcdef.md").toFile(), "rw")) {
+      f.setLength(3L << 30);
+    }
+    Results<FactHit> r = find("dentist", List.of(), Search.TagMatch.ANY, null, null, 10);
+    assertThat(ids(r)).containsExactly("Tom's dentist is Dr. Weber.");
+    assertThat(search.skipped())
+        .contains(
+            "archival/2026-11-21-huge-abcdef.md: file is 3221225472 bytes, over the limit of"
+                + " 1048576 bytes");
+  }
 }

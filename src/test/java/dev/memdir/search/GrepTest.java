@@ -33,7 +33,9 @@ class GrepTest {
   }
 
   static String lineNumbers(Grep.Compiled c, String text) {
-    Grep.Collector col = new Grep.Collector(0, Integer.MAX_VALUE - 1, 0);
+    Grep.Collector col =
+        new Grep.Collector(
+            0, Integer.MAX_VALUE - 1, 0, new Grep.Work(Long.MAX_VALUE, Long.MAX_VALUE / 2));
     c.scan("f", text, col);
     return col.matches.stream().map(m -> m.line() + ",").collect(Collectors.joining());
   }
@@ -182,5 +184,84 @@ class GrepTest {
   @Test
   void renderingSaysWhenThereIsNothingAndWhereTheNextPageStarts() {
     assertThat(grep("xylophone").render()).isEqualTo("no matches");
+  }
+
+  @Test
+  void nestedCountedRepetitionsAreRefusedBeforeTheyAreCompiled() {
+    // RE2J expands each count while compiling: this was a billion instructions and 6 GB.
+    Fixtures.write(agent.resolve("files/six.txt"), "aaaaa\n");
+    assertThatThrownBy(
+            () ->
+                org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    Duration.ofSeconds(20), () -> grep("(((a{1000}){1000}){1000})")))
+        .isInstanceOf(ToolException.class)
+        .hasMessageStartingWith("pattern too large: '(a{1000}){1000}' expands to about 2,")
+        .hasMessageContaining("over the limit of 10,000");
+  }
+
+  @Test
+  void aPatternTooCostlyForALongLineStopsWithThePageSoFarAndANote() {
+    // (a{40}){100}b keeps thousands of NFA threads alive on every 'a': 2 MB took minutes.
+    Fixtures.write(agent.resolve("files/a-first.txt"), "a".repeat(4_000) + "b\n");
+    Fixtures.write(agent.resolve("files/big.txt"), "a".repeat(2_000_000) + "\n");
+    Fixtures.write(agent.resolve("files/z-last.txt"), "a".repeat(4_000) + "b\n");
+    GrepPage p =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            Duration.ofSeconds(20), () -> grep("(a{40}){100}b"));
+    assertThat(where(p)).containsExactly("a-first.txt:1");
+    assertThat(p.nextOffset()).isEmpty();
+    assertThat(p.notes())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "grep stopped at files/big.txt line 1: this pattern on that text would need more than"
+                + " the work limit of one line (characters x pattern size, 2,000,000,000)")
+        .contains("matches after it were not looked for");
+  }
+
+  @Test
+  void aCallOverItsTimeStopsBetweenFilesWithANote() {
+    Grep slow = new Grep(new FilesRoot(Layout.of(agent)), Long.MAX_VALUE, 0);
+    GrepPage p = slow.run("lake", Optional.empty(), 0, 0, false);
+    assertThat(p.matches()).isEmpty();
+    assertThat(p.notes())
+        .containsExactly(
+            "grep stopped at files/notes.md after 1 s, the time limit of one call; matches after"
+                + " it were not looked for; simplify the pattern or narrow include");
+  }
+
+  @Test
+  void aCallOverItsWorkBudgetStopsWithThePageSoFar() {
+    // notes.md (about 150 bytes) fits in the budget; the first session log does not.
+    Grep small = new Grep(new FilesRoot(Layout.of(agent)), 400, Grep.DEADLINE_NANOS);
+    GrepPage p = small.run("lake", Optional.empty(), 0, 0, false);
+    assertThat(where(p)).containsExactly("notes.md:8");
+    assertThat(p.nextOffset()).isEmpty();
+    assertThat(p.notes())
+        .containsExactly(
+            "grep stopped at files/session-01_2023-05-08.md: this pattern on that text would need"
+                + " more than the work limit of one call (characters x pattern size, 400); matches"
+                + " after it were not looked for; simplify the pattern or narrow include");
+  }
+
+  @Test
+  void ordinaryPatternsAreFarUnderTheProgramLimit() {
+    for (String ok :
+        new String[] {
+          "zqxjlokyr",
+          "\\b[0-9]{5}-[0-9]{3}\\b",
+          "zqxj\\w+yr",
+          "a{1000}",
+          "(?i)(ab|cd){10}",
+          "\\Q(a{1000}){1000}\\E",
+          "[a{1000}]{3}",
+          "x\\{1000}"
+        }) {
+      assertThat(ProgramSize.of(ok)).as(ok).isLessThan(ProgramSize.MAX_INSTRUCTIONS / 4);
+    }
+    assertThatThrownBy(() -> ProgramSize.of("(a{100}|b){100}"))
+        .hasMessageStartingWith("pattern too large: '(a{100}|b){100}'");
+    assertThatThrownBy(() -> ProgramSize.of("x".repeat(10) + "(".repeat(150) + ")".repeat(150)))
+        .hasMessage("pattern nests groups more than 100 deep at char 110; simplify the pattern");
   }
 }
