@@ -29,7 +29,7 @@ final class AgentValidator {
       all.add(Problem.error("agent.yaml", 0, e.getMessage()));
     }
     checkSystemPrompt(layout, all);
-    all.addAll(new CoreMemory(layout).load().problems());
+    all.addAll(new CoreMemory(layout).inspect().problems());
     all.addAll(new ArchivalStore(layout, Clock.systemUTC()).list().problems());
     checkFolder(layout, layout.filesDir(), all);
     checkFolder(layout, layout.historyDir(), all);
