@@ -128,9 +128,10 @@ public final class AtomicFiles {
         return false;
       }
       if (!linkIfAbsent(tmp, file)) {
-        // A person saved a new file meanwhile; the old one, which held what was read, waits.
+        // A file appeared at the name meanwhile; the old one, which held what was read, waits.
         Asides.save(p.with(p.baseSha(), p.baseSize(), p.baseMtime(), "", ""));
         Asides.finish(p);
+        joinFragment(file, expected);
         return false;
       }
       Asides.finish(p);
@@ -143,6 +144,34 @@ public final class AtomicFiles {
     } finally {
       deleteQuietly(tmp);
     }
+  }
+
+  /**
+   * A writer that appends with O_CREAT ({@code echo x >> file}) in the microseconds the name is
+   * absent creates a new file holding only its text. An editor's save holds the whole text, so it
+   * starts as the old file did; a file that does not is such a fragment, and the old text is put
+   * back in front of it.
+   */
+  private static void joinFragment(Path file, byte[] old) throws IOException {
+    int eol = 0;
+    while (eol < old.length && old[eol] != '\n') {
+      eol++;
+    }
+    if (eol == 0 || eol == old.length) {
+      return; // no first line to tell a whole text by
+    }
+    byte[] now;
+    try {
+      now = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    if (now.length == 0 || (now.length > eol && Arrays.equals(now, 0, eol + 1, old, 0, eol + 1))) {
+      return; // an editor's save, whole or just begun
+    }
+    byte[] joined = Arrays.copyOf(old, old.length + now.length);
+    System.arraycopy(now, 0, joined, old.length, now.length);
+    compareAndSwap(file, now, joined, "");
   }
 
   /**

@@ -429,6 +429,9 @@ public final class CoreMemory {
         // Nobody holds it, so nothing can write to it any more: what it holds now is final.
         byte[] v = Asides.content(p);
         if (TextFiles.sha256(v).equals(p.baseSha())) {
+          if (Boolean.getBoolean("memdir.debug")) {
+            System.err.println("REAP " + p.record().getFileName() + " " + new String(v).replace("\n", "|"));
+          }
           Files.delete(p.aside());
         } else {
           merge(file, p, v);
@@ -463,7 +466,7 @@ public final class CoreMemory {
         conflict(p, display, "the block file is gone");
         return;
       }
-      byte[] c = Files.readAllBytes(file);
+      byte[] c = readSettled(file, label);
       String cSha = TextFiles.sha256(c);
       String lastWrote = "";
       for (Asides.Pending q : ps) {
@@ -472,28 +475,46 @@ public final class CoreMemory {
         }
       }
       byte[] next;
+      String note = "";
       if (p.baseSize() > 0
           && v.length >= p.baseSize()
           && TextFiles.sha256(Arrays.copyOf(v, (int) p.baseSize())).equals(p.baseSha())) {
         byte[] tail = Arrays.copyOfRange(v, (int) p.baseSize(), v.length);
         next = Arrays.copyOf(c, c.length + tail.length);
         System.arraycopy(tail, 0, next, c.length, tail.length);
-      } else if (cSha.equals(lastWrote)) {
+        note = Op.tail(new String(tail, StandardCharsets.UTF_8)).toJson();
+      } else if (cSha.equals(lastWrote) && redoable(ps, p)) {
         next = redo(label, display, v, ps, p.seq());
       } else {
-        conflict(p, display, "the block was saved again meanwhile");
+        if (Boolean.getBoolean("memdir.debug")) {
+          System.err.println("CONFLICT base=" + p.baseSize() + " v=" + v.length + " note=" + p.note() + " wrote=" + p.wroteSha() + "\n--- v:\n" + new String(v) + "\n--- c:\n" + new String(c));
+        }
+        conflict(p, display, "the block was saved again meanwhile (or rewritten by another save)");
         return;
       }
-      if (Arrays.equals(next, c) || AtomicFiles.compareAndSwap(file, c, next, "")) {
+      if (Boolean.getBoolean("memdir.debug")) {
+        System.err.println("MERGE " + p.record().getFileName() + " base=" + p.baseSize() + " v=" + v.length + " c=" + c.length + " next=" + next.length + " ours=" + cSha.equals(lastWrote) + "\n" + new String(v).replace("\n", "|") + "\n" + new String(next).replace("\n", "|"));
+      }
+      if (Arrays.equals(next, c) || AtomicFiles.compareAndSwap(file, c, next, note)) {
         lastSeen.put(label, next.length);
         Asides.save(Asides.rebase(p, v));
         LOG.log(
-            System.Logger.Level.INFO,
+            System.Logger.Level.DEBUG,
             display + ": merged a save that reached it while the agent edited it");
         return;
       }
       ps = Asides.of(file);
     }
+  }
+
+  /**
+   * Whether every write since {@code p}'s swap can be redone: a merged rewrite of a person's
+   * cannot, and redoing the others on {@code p}'s text would silently drop it.
+   */
+  private static boolean redoable(List<Asides.Pending> ps, Asides.Pending p) {
+    return ps.stream()
+        .filter(q -> q.seq() >= p.seq() && !q.wroteSha().isEmpty())
+        .allMatch(q -> Op.fromJson(q.note()).isPresent());
   }
 
   /** The person's text with each edit since swap {@code from} redone, or as is if one cannot be. */
@@ -592,19 +613,17 @@ public final class CoreMemory {
     byte[] bytes = readBytesOrMissing(file, label);
     Integer last = lastSeen.get(label);
     long deadline = System.nanoTime() + EMPTY_WAIT_MILLIS * 1_000_000;
-    while (bytes.length == 0 && (last == null || last > 0) && System.nanoTime() < deadline) {
-      sleep(2);
-      bytes = readBytesOrMissing(file, label);
-    }
-    if (last != null && bytes.length < last) {
-      while (System.nanoTime() < deadline) {
-        sleep(5);
-        byte[] again = readBytesOrMissing(file, label);
-        if (Arrays.equals(again, bytes)) {
-          break;
-        }
-        bytes = again;
+    boolean changing = true;
+    while (System.nanoTime() < deadline) {
+      boolean empty = bytes.length == 0 && (last == null || last > 0);
+      boolean shrunk = last != null && bytes.length < last && changing;
+      if (!empty && !shrunk) {
+        break;
       }
+      sleep(empty ? 2 : 5);
+      byte[] again = readBytesOrMissing(file, label);
+      changing = !Arrays.equals(again, bytes);
+      bytes = again;
     }
     for (int i = 0; i < 5 && bytes.length > 0 && AtomicFiles.mayBeMidWrite(bytes); i++) {
       AtomicFiles.settle();

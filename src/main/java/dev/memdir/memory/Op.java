@@ -12,7 +12,8 @@ import java.util.Optional;
  * One edit of a block's value, kept (as JSON) with the old file of its write so that it can be
  * redone on a person's text that reached that old file late.
  *
- * @param kind append, replace, insert or rethink
+ * @param kind append, replace, insert or rethink; or tail: text a person appended to an old file
+ *     late (through a descriptor held open), appended to the file as is
  * @param text the appended or inserted text, the new text of a replace, or the rethought value
  * @param old the old text of a replace, else ""
  * @param line the line of an insert, else 0
@@ -27,7 +28,8 @@ record Op(String kind, String text, String old, int line) {
     if (!kind.equals("append")
         && !kind.equals("replace")
         && !kind.equals("insert")
-        && !kind.equals("rethink")) {
+        && !kind.equals("rethink")
+        && !kind.equals("tail")) {
       throw new IllegalArgumentException("unknown edit kind " + kind);
     }
   }
@@ -44,6 +46,10 @@ record Op(String kind, String text, String old, int line) {
     return new Op("insert", text, "", line);
   }
 
+  static Op tail(String text) {
+    return new Op("tail", text, "", 0);
+  }
+
   static Op rethink(String value) {
     return new Op("rethink", value, "", 0);
   }
@@ -58,6 +64,10 @@ record Op(String kind, String text, String old, int line) {
   String apply(Block b, boolean stale, String display) {
     return switch (kind) {
       case "append" -> b.value().isEmpty() ? text : b.value() + "\n" + text;
+      case "tail" -> {
+        String body = (b.value().isEmpty() ? "" : b.value() + "\n") + text;
+        yield body.endsWith("\n") ? body.substring(0, body.length() - 1) : body;
+      }
       case "replace" ->
           stale
               ? Edits.replaceOnceInChanged(b.label(), b.value(), old, text)
