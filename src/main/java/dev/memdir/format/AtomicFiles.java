@@ -129,9 +129,10 @@ public final class AtomicFiles {
       }
       if (!linkIfAbsent(tmp, file)) {
         // A file appeared at the name meanwhile; the old one, which held what was read, waits.
-        Asides.save(p.with(p.baseSha(), p.baseSize(), p.baseMtime(), "", ""));
-        Asides.finish(p);
-        joinFragment(file, expected);
+        Asides.Pending w = p.with(p.baseSha(), p.baseSize(), p.baseMtime(), "", WINDOW);
+        Asides.save(w);
+        Asides.finish(w);
+        joinFragment(file, w);
         return false;
       }
       Asides.finish(p);
@@ -146,19 +147,24 @@ public final class AtomicFiles {
     }
   }
 
+  /** The note of an old file whose name a new file took while it was aside. */
+  public static final String WINDOW = "window";
+
   /**
    * A writer that appends with O_CREAT ({@code echo x >> file}) in the microseconds the name is
    * absent creates a new file holding only its text. An editor's save holds the whole text, so it
    * starts as the old file did; a file that does not is such a fragment, and the old text is put
-   * back in front of it.
+   * back in front of it. Call it (holding the write lock) until the note is cleared: the file that
+   * appeared may still be empty.
    */
-  private static void joinFragment(Path file, byte[] old) throws IOException {
+  public static void joinFragment(Path file, Asides.Pending p) throws IOException {
+    if (!WINDOW.equals(p.note()) || !Files.exists(p.aside())) {
+      return;
+    }
+    byte[] old = Files.readAllBytes(p.aside());
     int eol = 0;
     while (eol < old.length && old[eol] != '\n') {
       eol++;
-    }
-    if (eol == 0 || eol == old.length) {
-      return; // no first line to tell a whole text by
     }
     byte[] now;
     try {
@@ -166,12 +172,21 @@ public final class AtomicFiles {
     } catch (NoSuchFileException e) {
       return;
     }
-    if (now.length == 0 || (now.length > eol && Arrays.equals(now, 0, eol + 1, old, 0, eol + 1))) {
-      return; // an editor's save, whole or just begun
+    if (now.length == 0) {
+      return; // an editor's save just begun, or an append not yet written: look again later
     }
-    byte[] joined = Arrays.copyOf(old, old.length + now.length);
-    System.arraycopy(now, 0, joined, old.length, now.length);
-    compareAndSwap(file, now, joined, "");
+    boolean whole =
+        eol == 0
+            || eol == old.length
+            || (now.length > eol && Arrays.equals(now, 0, eol + 1, old, 0, eol + 1));
+    if (!whole) {
+      byte[] joined = Arrays.copyOf(old, old.length + now.length);
+      System.arraycopy(now, 0, joined, old.length, now.length);
+      if (!compareAndSwap(file, now, joined, "")) {
+        return;
+      }
+    }
+    Asides.save(p.with(p.baseSha(), p.baseSize(), p.baseMtime(), "", ""));
   }
 
   /**

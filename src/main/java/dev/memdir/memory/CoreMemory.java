@@ -395,6 +395,10 @@ public final class CoreMemory {
     AtomicFiles.recoverAsides(file);
     List<Asides.Pending> ps = Asides.of(file);
     for (Asides.Pending p : ps) {
+      AtomicFiles.joinFragment(file, p);
+    }
+    ps = Asides.of(file);
+    for (Asides.Pending p : ps) {
       if (!p.conflict() && Asides.looksChanged(p)) {
         byte[] v = Asides.content(p);
         if (TextFiles.sha256(v).equals(p.baseSha())) {
@@ -409,6 +413,7 @@ public final class CoreMemory {
     List<Asides.Pending> due = new ArrayList<>();
     for (Asides.Pending p : ps) {
       if (!p.conflict()
+          && !AtomicFiles.WINDOW.equals(p.note())
           && Files.exists(p.aside())
           && (force || ps.size() > REAP_COUNT || nowMicros - p.seq() > REAP_AFTER_MICROS)) {
         due.add(p);
@@ -429,9 +434,6 @@ public final class CoreMemory {
         // Nobody holds it, so nothing can write to it any more: what it holds now is final.
         byte[] v = Asides.content(p);
         if (TextFiles.sha256(v).equals(p.baseSha())) {
-          if (Boolean.getBoolean("memdir.debug")) {
-            System.err.println("REAP " + p.record().getFileName() + " " + new String(v).replace("\n", "|"));
-          }
           Files.delete(p.aside());
         } else {
           merge(file, p, v);
@@ -486,14 +488,8 @@ public final class CoreMemory {
       } else if (cSha.equals(lastWrote) && redoable(ps, p)) {
         next = redo(label, display, v, ps, p.seq());
       } else {
-        if (Boolean.getBoolean("memdir.debug")) {
-          System.err.println("CONFLICT base=" + p.baseSize() + " v=" + v.length + " note=" + p.note() + " wrote=" + p.wroteSha() + "\n--- v:\n" + new String(v) + "\n--- c:\n" + new String(c));
-        }
         conflict(p, display, "the block was saved again meanwhile (or rewritten by another save)");
         return;
-      }
-      if (Boolean.getBoolean("memdir.debug")) {
-        System.err.println("MERGE " + p.record().getFileName() + " base=" + p.baseSize() + " v=" + v.length + " c=" + c.length + " next=" + next.length + " ours=" + cSha.equals(lastWrote) + "\n" + new String(v).replace("\n", "|") + "\n" + new String(next).replace("\n", "|"));
       }
       if (Arrays.equals(next, c) || AtomicFiles.compareAndSwap(file, c, next, note)) {
         lastSeen.put(label, next.length);
