@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.MemdirException;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -40,12 +39,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * someone holding the old file open.
  */
 public final class Asides {
-  /** How long a pending aside stays at least, so a late write by an editor is seen. */
-  static final long REAP_AFTER_MILLIS = 300;
-
-  /** Where /proc cannot tell who holds a file open: how long an unchanged aside is kept. */
-  static final long GRACE_MILLIS = 60_000;
-
   /** A temporary file of a live process older than this is debris of a reused process id. */
   static final long STALE_TEMP_MILLIS = 3_600_000;
 
@@ -453,9 +446,5 @@ public final class Asides {
       }
     }
     return -1;
-  }
-
-  static String toUtf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }
