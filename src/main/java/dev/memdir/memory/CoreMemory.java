@@ -45,7 +45,7 @@ public final class CoreMemory {
   private static final long CLEAN_EVERY_MILLIS = 10_000;
   private static final long LEGACY_TEMP_MILLIS = 60_000;
   private static final long REAP_AFTER_MICROS = 300_000;
-  private static final int REAP_COUNT = 8;
+  private static final int REAP_COUNT = 4;
   private static final long GRACE_MILLIS = 60_000;
   private static final long EMPTY_WAIT_MILLIS = 1_000;
 
