@@ -108,6 +108,15 @@ public final class Asides {
 
   /** The scratch folder for writes of {@code file}, created if missing. */
   public static Path scratchFor(Path file) {
+    return scratchFor(file, true);
+  }
+
+  /** The scratch folder a reader looks in for {@code file}; never creates it. */
+  static Path scratchToRead(Path file) {
+    return scratchFor(file, false);
+  }
+
+  private static Path scratchFor(Path file, boolean create) {
     Path dir = file.toAbsolutePath().getParent();
     Optional<Path> root = agentRoot(dir);
     if (root.isEmpty()) {
@@ -117,6 +126,9 @@ public final class Asides {
     Boolean same = SAME_STORE.get(dir);
     if (same != null && !same) {
       return dir;
+    }
+    if (!create && !Files.isDirectory(scratch)) {
+      return scratch; // nothing was ever set aside there
     }
     try {
       Files.createDirectories(scratch);
@@ -247,7 +259,7 @@ public final class Asides {
 
   /** The records of {@code file}, oldest first. */
   public static List<Pending> of(Path file) {
-    Path scratch = scratchFor(file);
+    Path scratch = scratchToRead(file);
     String name = targetName(scratch, file);
     return list(scratch).stream().filter(p -> p.target().equals(name)).toList();
   }

@@ -216,7 +216,7 @@ public final class AtomicFiles {
    * crash interrupted.
    */
   public static List<Path> swapsOf(Path file) {
-    Path scratch = Asides.scratchFor(file);
+    Path scratch = Asides.scratchToRead(file);
     String target = Asides.targetName(scratch, file);
     List<Path> out = new ArrayList<>();
     try (DirectoryStream<Path> ds =
@@ -313,7 +313,7 @@ public final class AtomicFiles {
     } catch (IOException e) {
       return out;
     }
-    Path scratch = Asides.scratchFor(dir.resolve("x"));
+    Path scratch = Asides.scratchToRead(dir.resolve("x"));
     for (Asides.Pending p : Asides.list(scratch)) {
       Path t = Asides.targetPath(scratch, p);
       if (Files.exists(p.swap())
