@@ -120,10 +120,12 @@ public final class AtomicFiles {
         if (linkIfAbsent(p.swap(), file)) {
           Asides.remove(p); // back under its name; writes to it land there
         } else {
-          // A person saved a newer file at the name; the one set aside is an older save.
+          // A file appeared at the name: a newer save, or a fragment (see joinFragment).
           Asides.Pending older = Asides.rebase(p, Files.readAllBytes(p.swap()));
-          Asides.save(older.with(older.baseSha(), older.baseSize(), older.baseMtime(), "", ""));
-          Asides.finish(p);
+          older = older.with(older.baseSha(), older.baseSize(), older.baseMtime(), "", WINDOW);
+          Asides.save(older);
+          Asides.finish(older);
+          joinFragment(file, older);
         }
         return false;
       }
@@ -186,7 +188,8 @@ public final class AtomicFiles {
         return;
       }
     }
-    Asides.save(p.with(p.baseSha(), p.baseSize(), p.baseMtime(), "", ""));
+    Asides.Pending known = Asides.rebase(p, old);
+    Asides.save(known.with(known.baseSha(), known.baseSize(), known.baseMtime(), "", ""));
   }
 
   /**

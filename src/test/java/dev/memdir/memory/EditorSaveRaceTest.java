@@ -57,7 +57,7 @@ class EditorSaveRaceTest {
     file = dir.resolve("memory/notes.md");
   }
 
-  // APPEND_HELD racing an agent edit every few milliseconds still loses about one save in 240
+  // APPEND_HELD racing an agent edit every few milliseconds still loses about one save in 100
   // (see docs/FORMAT.md, "Hand edits"); its single races are in LateSaveTest.
   @ParameterizedTest
   @EnumSource(
