@@ -23,7 +23,7 @@ final class AgentValidator {
     config.broken().forEach(b -> all.add(b.problem()));
     all.addAll(config.warnings());
     checkSystemPrompt(layout, all);
-    all.addAll(new CoreMemory(layout).load().problems());
+    all.addAll(new CoreMemory(layout).inspect().problems());
     all.addAll(new ArchivalStore(layout, Clock.systemUTC()).list().problems());
     checkFolder(layout, layout.filesDir(), all);
     checkFolder(layout, layout.historyDir(), all);

@@ -7,6 +7,7 @@ import dev.memdir.history.Record;
 import dev.memdir.llm.ChatModels;
 import dev.memdir.llm.ModelConfig;
 import dev.memdir.llm.RetryPolicy;
+import dev.memdir.memory.Actor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +28,8 @@ import java.util.Random;
  * append DIR THREADS PER_THREAD TAG   append TAG-thread-i records from THREADS threads, print "done"
  * crash DIR SEED                      append records forever, printing each id once append returns
  * hold DIR MILLIS                     take the write lock, print "locked", hold it, exit
+ * edit DIR SEED                       append, insert and replace in block human forever, printing
+ *                                     each token once the edit returns
  * send DIR BASE_URL MESSAGE            send MESSAGE to the agent with an OpenAI-style model at
  *                                     BASE_URL, print the reply
  * </pre>
@@ -109,6 +112,7 @@ public final class ChildProcess {
           append(dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4], out);
       case "crash" -> crash(dir, Long.parseLong(args[2]), out);
       case "hold" -> hold(dir, Long.parseLong(args[2]), out);
+      case "edit" -> edit(dir, Long.parseLong(args[2]), out);
       case "send" -> send(dir, args[2], args[3], out);
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
@@ -159,6 +163,27 @@ public final class ChildProcess {
         int len = r.nextInt(10) == 0 ? 256 * 1024 + r.nextInt(2 << 20) : r.nextInt(200);
         Record rec = agent.history().append(Message.user(seed + "-" + i + " " + "x".repeat(len)));
         out.println(rec.id());
+        out.flush();
+      }
+    }
+  }
+
+  private static void edit(Path dir, long seed, PrintStream out) {
+    Random r = new Random(seed);
+    try (Agent agent = Agent.open(dir)) {
+      out.println("ready");
+      out.flush();
+      for (int i = 0; ; i++) {
+        String token = "<" + seed + "-" + i + ">";
+        switch (r.nextInt(3)) {
+          case 0 -> agent.memory().append(Actor.AGENT, "human", token);
+          case 1 -> agent.memory().insert(Actor.AGENT, "human", token, r.nextBoolean() ? 0 : -1);
+          default -> {
+            agent.memory().append(Actor.AGENT, "human", "slot-" + token);
+            agent.memory().replace(Actor.AGENT, "human", "slot-" + token, token);
+          }
+        }
+        out.println(token);
         out.flush();
       }
     }

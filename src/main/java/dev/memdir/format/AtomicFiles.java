@@ -15,16 +15,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.security.SecureRandom;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Atomic file replacement: write a temporary file in the same folder, fsync it, move it over the
- * target, fsync the folder. A reader sees the old file or the new one, never half of either.
+ * Atomic file replacement: write a temporary file in the scratch folder ({@code
+ * <agent>/.memdir/tmp/}, else the file's own folder; see {@link Asides}), fsync it, move it over
+ * the target, fsync the folder. A reader sees the old file or the new one, never half of either. A
+ * replaced file keeps its permissions (and owner and group where allowed); a new file gets the
+ * permissions the umask gives.
  *
  * <p>{@link #compareAndSwap} replaces a file only if it still holds the bytes the caller read, so
  * that a person's save is never overwritten; see there for how.
@@ -34,7 +40,6 @@ public final class AtomicFiles {
   static final long SETTLE_MILLIS = 20;
 
   private static final String ASIDE = ".aside";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private AtomicFiles() {}
 
@@ -49,14 +54,7 @@ public final class AtomicFiles {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
+      tmp = writeTemp(Asides.scratchFor(file), file, bytes);
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
@@ -69,61 +67,77 @@ public final class AtomicFiles {
     } catch (IOException e) {
       throw new MemdirException("cannot write " + file + ": " + e.getMessage(), e);
     } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // The write already failed and says so; a stray temp file is harmless.
-        }
-      }
+      deleteQuietly(tmp);
     }
+  }
+
+  /** {@link #compareAndSwap(Path, byte[], byte[], String)} with no note. */
+  public static boolean compareAndSwap(Path file, byte[] expected, byte[] replacement) {
+    return compareAndSwap(file, expected, replacement, "");
   }
 
   /**
    * Replaces the content of {@code file} with {@code replacement} only if it still holds exactly
    * {@code expected}; otherwise writes nothing and leaves the file as it was found.
    *
-   * <p>POSIX has no compare-and-rename, so the file is first renamed aside (to {@code
-   * .<name>.<random>.aside}), compared there, and the new file is then linked in only if no file
-   * has reappeared at the name. For those microseconds the name is absent: {@link #settled} lets
-   * readers wait it out, and {@link #recoverAsides} puts the file back after a crash. A person who
-   * saves by writing a new file and renaming it makes the final link fail; one who truncates and
-   * writes in place wrote to the file that is put back when it no longer matches.
+   * <p>POSIX has no compare-and-rename, so the file is first renamed into the scratch folder,
+   * compared there, and the new file is then linked in only if no file has reappeared at the name.
+   * For those microseconds the name is absent: {@link #settled} lets readers wait it out, and
+   * {@link #recoverAsides} puts the file back after a crash. A person who saves by writing a new
+   * file and renaming it makes the final link fail. The old file is not deleted: it stays as a
+   * pending aside ({@link Asides}) with {@code note}, because a person's editor may still hold it
+   * open and write to it; whoever calls this must verify pending asides later and delete them only
+   * when unchanged and no longer open.
    *
+   * @param note how to redo the caller's change on other text, kept in the aside's record
    * @return whether the file was replaced
    */
-  public static boolean compareAndSwap(Path file, byte[] expected, byte[] replacement) {
+  public static boolean compareAndSwap(
+      Path file, byte[] expected, byte[] replacement, String note) {
     Path dir = file.toAbsolutePath().getParent();
     Path tmp = null;
-    Path aside = null;
     try {
-      tmp = writeTemp(dir, file, replacement);
-      aside = asideName(file);
+      Path scratch = Asides.scratchFor(file);
+      long mtime;
       try {
-        Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+        mtime = Files.getLastModifiedTime(file).to(TimeUnit.NANOSECONDS);
       } catch (NoSuchFileException e) {
-        aside = null;
         return false;
       }
-      try (FileChannel held = FileChannel.open(aside, StandardOpenOption.READ)) {
-        if (!Arrays.equals(readAll(held), expected)) {
-          putBack(aside, file);
-          aside = null;
-          return false;
-        }
-        if (!linkIfAbsent(tmp, file)) {
-          return false; // a person saved a new file meanwhile; the aside copy is the stale one
-        }
-        if (mayBeMidWrite(expected)) {
-          sleep(SETTLE_MILLIS);
-        }
-        if (!Arrays.equals(readAll(held), expected)) {
-          // A person's in-place write landed on the old file after the comparison: theirs wins.
-          undo(file, replacement, aside);
-          aside = null;
-          return false;
-        }
+      tmp = writeTemp(scratch, file, replacement);
+      Asides.Pending p = Asides.begin(scratch, file, expected, mtime, replacement, note);
+      try {
+        Files.move(file, p.swap(), StandardCopyOption.ATOMIC_MOVE);
+      } catch (NoSuchFileException e) {
+        Asides.remove(p);
+        return false;
       }
+      boolean same;
+      try (FileChannel held = FileChannel.open(p.swap(), StandardOpenOption.READ)) {
+        same = Arrays.equals(readAll(held), expected);
+      }
+      if (!same) {
+        if (linkIfAbsent(p.swap(), file)) {
+          Asides.remove(p); // back under its name; writes to it land there
+        } else {
+          // A file appeared at the name: a newer save, or a fragment (see joinFragment).
+          Asides.Pending older = Asides.rebase(p, Files.readAllBytes(p.swap()));
+          older = older.with(older.baseSha(), older.baseSize(), older.baseMtime(), "", WINDOW);
+          Asides.save(older);
+          Asides.finish(older);
+          joinFragment(file, older);
+        }
+        return false;
+      }
+      if (!linkIfAbsent(tmp, file)) {
+        // A file appeared at the name meanwhile; the old one, which held what was read, waits.
+        Asides.Pending w = p.with(p.baseSha(), p.baseSize(), p.baseMtime(), "", WINDOW);
+        Asides.save(w);
+        Asides.finish(w);
+        joinFragment(file, w);
+        return false;
+      }
+      Asides.finish(p);
       fsyncDirectory(dir);
       return true;
     } catch (FileSystemException e) {
@@ -132,52 +146,161 @@ public final class AtomicFiles {
       throw new MemdirException("cannot write " + file + ": " + e.getMessage(), e);
     } finally {
       deleteQuietly(tmp);
-      deleteQuietly(aside);
     }
+  }
+
+  /** The note of an old file whose name a new file took while it was aside. */
+  public static final String WINDOW = "window";
+
+  /**
+   * A writer that appends with O_CREAT ({@code echo x >> file}) in the microseconds the name is
+   * absent creates a new file holding only its text. An editor's save holds the whole text, so it
+   * starts as the old file did; a file that does not is such a fragment, and the old text is put
+   * back in front of it. Call it (holding the write lock) until the note is cleared: the file that
+   * appeared may still be empty.
+   */
+  public static void joinFragment(Path file, Asides.Pending p) throws IOException {
+    if (!WINDOW.equals(p.note()) || !Files.exists(p.aside())) {
+      return;
+    }
+    byte[] old = Files.readAllBytes(p.aside());
+    int eol = 0;
+    while (eol < old.length && old[eol] != '\n') {
+      eol++;
+    }
+    byte[] now;
+    try {
+      now = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    if (now.length == 0) {
+      return; // an editor's save just begun, or an append not yet written: look again later
+    }
+    boolean whole =
+        eol == 0
+            || eol == old.length
+            || (now.length > eol && Arrays.equals(now, 0, eol + 1, old, 0, eol + 1));
+    if (!whole) {
+      byte[] joined = Arrays.copyOf(old, old.length + now.length);
+      System.arraycopy(now, 0, joined, old.length, now.length);
+      if (!compareAndSwap(file, now, joined, "")) {
+        return;
+      }
+    }
+    Asides.Pending known = Asides.rebase(p, old);
+    Asides.save(known.with(known.baseSha(), known.baseSize(), known.baseMtime(), "", ""));
   }
 
   /**
    * The path to read {@code file} from: the file itself, or, while {@link #compareAndSwap} has it
-   * aside, the file once it is back (waiting up to a few milliseconds), or the aside copy left by a
-   * crash. Empty when there is no such file.
+   * aside, the file once it is back (waiting up to 100 ms), or the old file left by a crash. Empty
+   * when there is no such file.
    */
   public static Optional<Path> settled(Path file) {
     for (int i = 0; i < 100; i++) {
       if (Files.exists(file)) {
         return Optional.of(file);
       }
-      if (asides(file).isEmpty()) {
+      if (swapsOf(file).isEmpty() && legacyAsides(file).isEmpty()) {
         return Optional.empty();
       }
       sleep(1);
     }
-    return Files.exists(file) ? Optional.of(file) : newest(asides(file));
+    if (Files.exists(file)) {
+      return Optional.of(file);
+    }
+    Optional<Path> swap = newest(swapsOf(file));
+    return swap.isPresent() ? swap : newest(legacyAsides(file));
   }
 
   /**
-   * After a crash inside {@link #compareAndSwap}: puts the newest aside copy back when {@code file}
-   * is missing and deletes the others. Call it holding the write lock.
+   * The old files of swaps of {@code file} that have not finished: a swap running now, or one a
+   * crash interrupted.
    */
-  public static void recoverAsides(Path file) {
-    List<Path> asides = asides(file);
-    if (asides.isEmpty()) {
-      return;
-    }
-    if (!Files.exists(file)) {
-      Optional<Path> newest = newest(asides);
-      if (newest.isPresent()) {
-        try {
-          Files.createLink(file, newest.get());
-        } catch (IOException | UnsupportedOperationException e) {
-          throw new MemdirException(
-              "cannot restore " + file + " from " + newest.get() + ": " + e, e);
+  public static List<Path> swapsOf(Path file) {
+    Path scratch = Asides.scratchToRead(file);
+    String target = Asides.targetName(scratch, file);
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> ds =
+        Files.newDirectoryStream(
+            scratch, "." + globQuote(file.getFileName().toString()) + ".*.swap")) {
+      for (Path p : ds) {
+        String n = p.getFileName().toString();
+        Path record = p.resolveSibling(n.substring(0, n.length() - 5) + ".json");
+        if (Asides.list(scratch).stream()
+            .anyMatch(r -> r.record().equals(record) && r.target().equals(target))) {
+          out.add(p);
         }
       }
+    } catch (IOException e) {
+      return out;
     }
-    asides.forEach(AtomicFiles::deleteQuietly);
+    return out;
   }
 
-  /** The files that aside copies directly in {@code dir} stand for (whether they exist or not). */
+  private static String globQuote(String s) {
+    StringBuilder b = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      if ("\\*?[]{}".indexOf(c) >= 0) {
+        b.append('\\');
+      }
+      b.append(c);
+    }
+    return b.toString();
+  }
+
+  /**
+   * After a crash inside {@link #compareAndSwap}: puts the old file back when {@code file} is
+   * missing, and finishes a swap that linked its new file in. Call it holding the write lock, so
+   * that no swap is running.
+   */
+  public static void recoverAsides(Path file) {
+    List<Path> legacy = legacyAsides(file);
+    if (!legacy.isEmpty()) {
+      if (!Files.exists(file)) {
+        Optional<Path> newest = newest(legacy);
+        if (newest.isPresent()) {
+          restore(file, newest.get());
+        }
+      }
+      legacy.forEach(AtomicFiles::deleteQuietly);
+    }
+    for (Asides.Pending p : Asides.of(file)) {
+      if (!Files.exists(p.swap())) {
+        continue;
+      }
+      try {
+        if (!Files.exists(file) && p.restore()) {
+          restore(file, p.swap());
+          Asides.remove(p); // back under its name
+        } else if (Files.exists(file)
+            && TextFiles.sha256(Files.readAllBytes(file)).equals(p.wroteSha())) {
+          Asides.finish(p); // the new file was in; only the rename to .aside was missing
+        } else {
+          Asides.save(p.with(p.baseSha(), p.baseSize(), p.baseMtime(), "", ""));
+          Asides.finish(p);
+        }
+      } catch (IOException e) {
+        throw new MemdirException("cannot recover " + file + " from " + p.swap() + ": " + e, e);
+      }
+    }
+  }
+
+  private static void restore(Path file, Path from) {
+    try {
+      Files.createLink(file, from);
+    } catch (FileAlreadyExistsException e) {
+      // A person's file is there now: theirs stays.
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new MemdirException("cannot restore " + file + " from " + from + ": " + e, e);
+    }
+  }
+
+  /**
+   * The files directly in {@code dir} that a swap interrupted by a crash (or running now) has moved
+   * to the scratch folder, and those of old-style asides in {@code dir} itself.
+   */
   public static List<Path> asideTargets(Path dir) {
     List<Path> out = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
@@ -192,6 +315,15 @@ public final class AtomicFiles {
       }
     } catch (IOException e) {
       return out;
+    }
+    Path scratch = Asides.scratchToRead(dir.resolve("x"));
+    for (Asides.Pending p : Asides.list(scratch)) {
+      Path t = Asides.targetPath(scratch, p);
+      if (Files.exists(p.swap())
+          && dir.toAbsolutePath().normalize().equals(t.getParent())
+          && !out.contains(t)) {
+        out.add(t);
+      }
     }
     return out;
   }
@@ -211,9 +343,12 @@ public final class AtomicFiles {
     return dot <= 0 ? Optional.empty() : Optional.of(core.substring(0, dot));
   }
 
-  private static Path writeTemp(Path dir, Path file, byte[] bytes) throws IOException {
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+  private static Path writeTemp(Path scratch, Path file, byte[] bytes) throws IOException {
+    Path tmp = Asides.tempName(scratch, file);
+    // Default permissions: the umask decides, as for any new file; a replaced file's are copied.
+    try (FileChannel ch =
+        FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      copyAttributes(file, tmp);
       ByteBuffer buf = ByteBuffer.wrap(bytes);
       while (buf.hasRemaining()) {
         ch.write(buf);
@@ -226,16 +361,64 @@ public final class AtomicFiles {
     return tmp;
   }
 
-  private static Path asideName(Path file) {
-    String rnd = Long.toUnsignedString(RANDOM.nextLong(), 36);
-    return file.resolveSibling("." + file.getFileName() + "." + rnd + ASIDE);
+  /** Gives {@code to} the permissions, owner and group of {@code from} where allowed. */
+  private static void copyAttributes(Path from, Path to) {
+    PosixFileAttributeView view = Files.getFileAttributeView(to, PosixFileAttributeView.class);
+    if (view == null) {
+      return;
+    }
+    try {
+      PosixFileAttributes old;
+      try {
+        old = Files.readAttributes(from, PosixFileAttributes.class);
+      } catch (NoSuchFileException e) {
+        inheritGroup(from.toAbsolutePath().getParent(), view);
+        return;
+      }
+      view.setPermissions(old.permissions());
+      PosixFileAttributes now = view.readAttributes();
+      if (!now.group().equals(old.group())) {
+        trySet(() -> view.setGroup(old.group()));
+      }
+      if (!now.owner().equals(old.owner())) {
+        trySet(() -> view.setOwner(old.owner()));
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // The write goes on with the umask's permissions.
+    }
   }
 
-  private static List<Path> asides(Path file) {
+  /** A new file in a set-group-ID folder gets the folder's group, as if created there. */
+  private static void inheritGroup(Path dir, PosixFileAttributeView view) throws IOException {
+    try {
+      int mode = (Integer) Files.getAttribute(dir, "unix:mode");
+      if ((mode & 02000) != 0) {
+        GroupPrincipal g = Files.readAttributes(dir, PosixFileAttributes.class).group();
+        trySet(() -> view.setGroup(g));
+      }
+    } catch (UnsupportedOperationException | IllegalArgumentException | NoSuchFileException e) {
+      // No unix view: nothing to inherit.
+    }
+  }
+
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  private static void trySet(IoAction a) {
+    try {
+      a.run();
+    } catch (IOException e) {
+      // Not permitted (only root may give a file away): the file keeps the writer's.
+    }
+  }
+
+  /** Aside copies beside the file, as memdir wrote them before the scratch folder. */
+  private static List<Path> legacyAsides(Path file) {
     Path dir = file.toAbsolutePath().getParent();
     String name = file.getFileName().toString();
     List<Path> out = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".*" + ASIDE)) {
       for (Path p : ds) {
         if (asideOf(p.getFileName().toString()).filter(name::equals).isPresent()) {
           out.add(p);
@@ -251,31 +434,11 @@ public final class AtomicFiles {
     return paths.stream().max(Comparator.comparing(AtomicFiles::modified));
   }
 
-  private static FileTime modified(Path p) {
+  static FileTime modified(Path p) {
     try {
       return Files.getLastModifiedTime(p);
     } catch (IOException e) {
       return FileTime.fromMillis(0);
-    }
-  }
-
-  /** Puts a moved-aside file back under its name unless a newer file took the name meanwhile. */
-  private static void putBack(Path aside, Path file) throws IOException {
-    if (!linkIfAbsent(aside, file)) {
-      return; // a person saved a newer file at the name: it supersedes the one set aside
-    }
-    deleteQuietly(aside);
-  }
-
-  /** Replaces our just-written file by the person's, which was written after the comparison. */
-  private static void undo(Path file, byte[] ours, Path theirs) throws IOException {
-    Path mine = asideName(file);
-    Files.move(file, mine, StandardCopyOption.ATOMIC_MOVE);
-    if (Arrays.equals(Files.readAllBytes(mine), ours)) {
-      putBack(theirs, file);
-      deleteQuietly(mine);
-    } else {
-      putBack(mine, file); // someone replaced ours already; keep theirs
     }
   }
 
@@ -341,7 +504,7 @@ public final class AtomicFiles {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = writeTemp(dir, file, bytes);
+      tmp = writeTemp(Asides.scratchFor(file), file, bytes);
       boolean created = linkIfAbsent(tmp, file);
       if (created) {
         fsyncDirectory(dir);
@@ -364,7 +527,7 @@ public final class AtomicFiles {
     }
   }
 
-  private static void deleteQuietly(Path p) {
+  static void deleteQuietly(Path p) {
     if (p == null) {
       return;
     }

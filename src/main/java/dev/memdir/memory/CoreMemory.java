@@ -3,6 +3,7 @@ package dev.memdir.memory;
 import dev.memdir.EditException;
 import dev.memdir.FormatException;
 import dev.memdir.MemdirException;
+import dev.memdir.format.Asides;
 import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.Layout;
 import dev.memdir.format.MarkdownFolder;
@@ -11,6 +12,7 @@ import dev.memdir.format.TextFiles;
 import dev.memdir.format.WriteLock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,7 +20,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -36,9 +41,19 @@ import java.util.stream.Collectors;
  */
 public final class CoreMemory {
   private static final int ATTEMPTS = 10;
+  private static final System.Logger LOG = System.getLogger(CoreMemory.class.getName());
+  private static final long CLEAN_EVERY_MILLIS = 10_000;
+  private static final long LEGACY_TEMP_MILLIS = 60_000;
+  private static final long REAP_AFTER_MICROS = 300_000;
+  private static final int REAP_COUNT = 4;
+  private static final long GRACE_MILLIS = 60_000;
+  private static final long EMPTY_WAIT_MILLIS = 1_000;
 
   private final Layout layout;
   private final WriteLock lock;
+  private final Map<String, Integer> lastSeen = new ConcurrentHashMap<>();
+  private final List<String> notices = new ArrayList<>();
+  private volatile long lastClean;
 
   /** The core memory of the agent at {@code layout}; edits wait up to 10 s for the write lock. */
   public CoreMemory(Layout layout) {
@@ -49,11 +64,6 @@ public final class CoreMemory {
   public CoreMemory(Layout layout, WriteLock lock) {
     this.layout = layout;
     this.lock = lock;
-  }
-
-  /** How one edit changes a block's value; {@code stale} when the value changed since basedOn. */
-  private interface Change {
-    String apply(Block current, boolean stale);
   }
 
   /**
@@ -70,10 +80,46 @@ public final class CoreMemory {
     }
   }
 
-  /** Loads every block; one broken file does not stop the others. */
+  /**
+   * Loads every block; one broken file does not stop the others. First merges or deletes the old
+   * files kept since edits, and puts back a block a crash left missing.
+   */
   public Snapshot load() {
+    reconcile(false);
+    return inspect();
+  }
+
+  /**
+   * Loads every block as {@link #load} does but changes nothing: a block a crash left missing is
+   * read from its old file and reported, as is a person's late save kept to merge by hand.
+   */
+  public Snapshot inspect() {
     List<Block> blocks = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
+    Path scratch = layout.derivedDir().resolve("tmp");
+    for (Asides.Pending p : Asides.list(scratch)) {
+      Path target = Asides.targetPath(scratch, p);
+      if (!target.startsWith(layout.memoryDir())) {
+        continue;
+      }
+      if (!Files.exists(target) && Files.exists(p.swap())) {
+        problems.add(
+            Problem.error(
+                layout.display(target),
+                0,
+                "missing; its last content is in "
+                    + layout.display(p.swap())
+                    + " (the next edit puts it back)"));
+      } else if (p.conflict() && p.oldFile().isPresent()) {
+        problems.add(
+            Problem.warning(
+                layout.display(target),
+                0,
+                "a save that reached an old copy while the agent edited it is in "
+                    + layout.display(p.oldFile().get())
+                    + "; merge it by hand, then delete that file"));
+      }
+    }
     for (Path file : blockFiles(problems)) {
       String name = file.getFileName().toString();
       String label = name.substring(0, name.length() - 3);
@@ -111,6 +157,7 @@ public final class CoreMemory {
 
   /** The labels of all block files, sorted. */
   public List<String> labels() {
+    reconcile(false);
     return blockFiles(new ArrayList<>()).stream()
         .map(p -> p.getFileName().toString())
         .map(n -> n.substring(0, n.length() - 3))
@@ -120,6 +167,7 @@ public final class CoreMemory {
   /** The block with this label, if its file exists. */
   public Optional<Block> find(String label) {
     Path file = fileOf(label);
+    reconcile(false);
     if (AtomicFiles.settled(file).isEmpty()) {
       return Optional.empty();
     }
@@ -137,6 +185,7 @@ public final class CoreMemory {
     checkLimit(b, value);
     Path file = fileOf(label);
     try (WriteLock.Hold hold = lock.acquire()) {
+      reconcile(false);
       AtomicFiles.recoverAsides(file);
       if (Files.exists(file)
           || !AtomicFiles.createNew(file, b.render().getBytes(StandardCharsets.UTF_8))) {
@@ -151,8 +200,24 @@ public final class CoreMemory {
   public void delete(String label) {
     Path file = fileOf(label);
     try (WriteLock.Hold hold = lock.acquire()) {
+      reconcile(false);
       AtomicFiles.recoverAsides(file);
       Files.delete(file);
+      for (Asides.Pending p : Asides.of(file)) {
+        // Old copies of a deleted block are never put back; a late save to one stays reported.
+        Asides.save(
+            new Asides.Pending(
+                p.record(),
+                p.target(),
+                p.seq(),
+                p.baseSha(),
+                p.baseSize(),
+                p.baseMtime(),
+                p.wroteSha(),
+                "",
+                false,
+                p.conflict()));
+      }
     } catch (NoSuchFileException e) {
       throw noSuchBlock(label);
     } catch (IOException e) {
@@ -178,14 +243,7 @@ public final class CoreMemory {
     if (oldText.isEmpty()) {
       throw new EditException("old text is empty; give the exact text to replace");
     }
-    return edit(
-        actor,
-        label,
-        basedOn,
-        (b, stale) ->
-            stale
-                ? Edits.replaceOnceInChanged(b.label(), b.value(), oldText, newText)
-                : Edits.replaceOnce(b.label(), b.value(), oldText, newText));
+    return edit(actor, label, basedOn, Op.replace(oldText, newText));
   }
 
   /**
@@ -203,22 +261,7 @@ public final class CoreMemory {
    */
   public Block insert(
       Actor actor, String label, String text, int afterLine, Optional<String> basedOn) {
-    return edit(
-        actor,
-        label,
-        basedOn,
-        (b, stale) -> {
-          if (stale && afterLine != 0 && afterLine != -1) {
-            throw new EditException(
-                "edit refused: block '"
-                    + b.label()
-                    + "' changed since the agent read it, so line "
-                    + afterLine
-                    + " may not be the line meant; read the block again, or insert at 0 (top) or"
-                    + " -1 (end)");
-          }
-          return Edits.insertLines(b.label(), b.value(), text, afterLine);
-        });
+    return edit(actor, label, basedOn, Op.insert(text, afterLine));
   }
 
   /** Replaces the whole value. */
@@ -231,22 +274,7 @@ public final class CoreMemory {
    * the new value would silently drop that change.
    */
   public Block rethink(Actor actor, String label, String value, Optional<String> basedOn) {
-    return edit(
-        actor,
-        label,
-        basedOn,
-        (b, stale) -> {
-          if (stale) {
-            throw new EditException(
-                "edit refused: block '"
-                    + b.label()
-                    + "' changed since the agent read it (someone edited "
-                    + layout.display(fileOf(b.label()))
-                    + "); a rethink would overwrite that change, so read the block again and"
-                    + " rethink from its current text");
-          }
-          return value;
-        });
+    return edit(actor, label, basedOn, Op.rethink(value));
   }
 
   /** Appends text on a new line (or as the value of an empty block). */
@@ -256,15 +284,35 @@ public final class CoreMemory {
 
   /** Appends text on a new line; re-applied to a value changed since {@code basedOn}. */
   public Block append(Actor actor, String label, String text, Optional<String> basedOn) {
-    return edit(
-        actor, label, basedOn, (b, stale) -> b.value().isEmpty() ? text : b.value() + "\n" + text);
+    return edit(actor, label, basedOn, Op.append(text));
   }
 
-  private Block edit(Actor actor, String label, Optional<String> basedOn, Change change) {
+  /**
+   * The refusals since the last call: agent edits that could not be redone on a person's text that
+   * reached an old file late (the person's text was kept). Each names the block and the reason.
+   */
+  public List<String> takeNotices() {
+    synchronized (notices) {
+      List<String> out = List.copyOf(notices);
+      notices.clear();
+      return out;
+    }
+  }
+
+  /**
+   * Verifies every old block file kept since an edit, now: merges late writes into the blocks and
+   * deletes those unchanged and no longer open. Call it when a turn ends.
+   */
+  public void settle() {
+    reconcile(true);
+  }
+
+  private Block edit(Actor actor, String label, Optional<String> basedOn, Op op) {
     Block.checkLabel(label);
     Path file = fileOf(label);
     String display = layout.display(file);
     try (WriteLock.Hold hold = lock.acquire()) {
+      reconcile(false);
       AtomicFiles.recoverAsides(file);
       for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
         byte[] before = readSettled(file, label);
@@ -279,16 +327,260 @@ public final class CoreMemory {
                   + ")");
         }
         boolean stale = basedOn.isPresent() && !basedOn.get().equals(current.valueHash());
-        Block next = current.withValue(change.apply(current, stale));
+        Block next = current.withValue(op.apply(current, stale, display));
         checkLimit(next, next.value());
         byte[] after = next.render().getBytes(StandardCharsets.UTF_8);
-        if (AtomicFiles.compareAndSwap(file, before, after)) {
+        if (AtomicFiles.compareAndSwap(file, before, after, op.toJson())) {
+          lastSeen.put(label, after.length);
           return next;
         }
         // A person saved the file meanwhile: apply the edit to their text.
       }
     }
     throw new EditException("block '" + label + "' kept changing while being edited; try again");
+  }
+
+  /**
+   * Checks the old files that edits keep in {@code .memdir/tmp/} (see {@link Asides}): a crash
+   * mid-swap is undone, a write that reached an old file late (an editor that truncated before the
+   * swap and wrote after it, or one holding the file open, {@code >>} or r+) is merged into the
+   * block, and old files unchanged and open nowhere are deleted. Cheap when there are none: one
+   * folder listing. Needs the write lock; skipped while another process holds it.
+   */
+  private void reconcile(boolean force) {
+    Path scratch = layout.derivedDir().resolve("tmp");
+    long now = System.currentTimeMillis();
+    boolean cleanDue = now - lastClean > CLEAN_EVERY_MILLIS;
+    if (!Files.isDirectory(scratch)) {
+      if (cleanDue) {
+        lastClean = now;
+        cleanLegacyTemps();
+      }
+      return;
+    }
+    List<Asides.Pending> all =
+        Asides.list(scratch).stream().filter(p -> p.target().startsWith("memory/")).toList();
+    if (all.isEmpty() && !cleanDue) {
+      return;
+    }
+    Optional<WriteLock.Hold> hold;
+    try {
+      hold = lock.heldByCurrentThread() ? Optional.of(lock.acquire()) : lock.tryAcquire();
+    } catch (MemdirException e) {
+      return; // a read-only agent directory: read as it is
+    }
+    if (hold.isEmpty()) {
+      return;
+    }
+    try (WriteLock.Hold h = hold.get()) {
+      if (cleanDue) {
+        lastClean = now;
+        Asides.cleanTemps(scratch);
+        cleanLegacyTemps();
+      }
+      List<String> targets = all.stream().map(Asides.Pending::target).distinct().toList();
+      for (String target : targets) {
+        reconcile(scratch, target, force);
+      }
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot check " + layout.display(scratch) + ": " + e);
+    }
+  }
+
+  private void reconcile(Path scratch, String target, boolean force) throws IOException {
+    Path file = layout.root().resolve(target).normalize();
+    if (!file.startsWith(layout.memoryDir())) {
+      return;
+    }
+    AtomicFiles.recoverAsides(file);
+    List<Asides.Pending> ps = Asides.of(file);
+    for (Asides.Pending p : ps) {
+      AtomicFiles.joinFragment(file, p);
+    }
+    ps = Asides.of(file);
+    for (Asides.Pending p : ps) {
+      if (!p.conflict() && Asides.looksChanged(p)) {
+        byte[] v = Asides.content(p);
+        if (TextFiles.sha256(v).equals(p.baseSha())) {
+          Asides.save(Asides.rebase(p, v));
+        } else {
+          merge(file, p, v);
+        }
+        ps = Asides.of(file);
+      }
+    }
+    long nowMicros = System.currentTimeMillis() * 1000;
+    List<Asides.Pending> due = new ArrayList<>();
+    for (Asides.Pending p : ps) {
+      if (!p.conflict()
+          && !AtomicFiles.WINDOW.equals(p.note())
+          && Files.exists(p.aside())
+          && (force || ps.size() > REAP_COUNT || nowMicros - p.seq() > REAP_AFTER_MICROS)) {
+        due.add(p);
+      }
+    }
+    if (!due.isEmpty()) {
+      Optional<Set<Path>> held = Asides.heldOpen(due.stream().map(Asides.Pending::aside).toList());
+      for (Asides.Pending p : due) {
+        Path aside = p.aside().toAbsolutePath().normalize();
+        boolean open =
+            held.isPresent()
+                ? held.get().contains(aside)
+                : System.currentTimeMillis() - Files.getLastModifiedTime(aside).toMillis()
+                    < GRACE_MILLIS;
+        if (open) {
+          continue;
+        }
+        // Nobody holds it, so nothing can write to it any more: what it holds now is final.
+        byte[] v = Asides.content(p);
+        if (TextFiles.sha256(v).equals(p.baseSha())) {
+          Files.delete(p.aside());
+        } else {
+          merge(file, p, v);
+        }
+      }
+      ps = Asides.of(file);
+    }
+    // A record is kept while an older old file of the block is: a late write there redoes it.
+    boolean olderKept = false;
+    for (Asides.Pending p : ps) {
+      boolean kept = p.oldFile().isPresent();
+      if (!kept && !olderKept) {
+        Files.deleteIfExists(p.record());
+      }
+      olderKept |= kept;
+    }
+  }
+
+  /**
+   * A person's text {@code v} reached the old file of {@code p} after the swap. An append (it
+   * extends what the old file held) is appended to the block; a rewrite gets every agent edit made
+   * since redone on it, or, if one cannot be redone, the person's text wins and the refusal is
+   * noted. When the block itself was saved by a person meanwhile, two versions of theirs compete:
+   * the old file is kept and reported, never deleted.
+   */
+  private void merge(Path file, Asides.Pending p, byte[] v) throws IOException {
+    String label = labelOf(file);
+    String display = layout.display(file);
+    List<Asides.Pending> ps = Asides.of(file);
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (!Files.exists(file)) {
+        conflict(p, display, "the block file is gone");
+        return;
+      }
+      byte[] c = readSettled(file, label);
+      String cSha = TextFiles.sha256(c);
+      String lastWrote = "";
+      for (Asides.Pending q : ps) {
+        if (!q.wroteSha().isEmpty()) {
+          lastWrote = q.wroteSha();
+        }
+      }
+      byte[] next;
+      String note = "";
+      if (p.baseSize() > 0
+          && v.length >= p.baseSize()
+          && TextFiles.sha256(Arrays.copyOf(v, (int) p.baseSize())).equals(p.baseSha())) {
+        byte[] tail = Arrays.copyOfRange(v, (int) p.baseSize(), v.length);
+        next = Arrays.copyOf(c, c.length + tail.length);
+        System.arraycopy(tail, 0, next, c.length, tail.length);
+        note = Op.tail(new String(tail, StandardCharsets.UTF_8)).toJson();
+      } else if (cSha.equals(lastWrote) && redoable(ps, p)) {
+        next = redo(label, display, v, ps, p.seq());
+      } else {
+        conflict(p, display, "the block was saved again meanwhile (or rewritten by another save)");
+        return;
+      }
+      if (Arrays.equals(next, c) || AtomicFiles.compareAndSwap(file, c, next, note)) {
+        lastSeen.put(label, next.length);
+        Asides.save(Asides.rebase(p, v));
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            display + ": merged a save that reached it while the agent edited it");
+        return;
+      }
+      ps = Asides.of(file);
+    }
+  }
+
+  /**
+   * Whether every write since {@code p}'s swap can be redone: a merged rewrite of a person's
+   * cannot, and redoing the others on {@code p}'s text would silently drop it.
+   */
+  private static boolean redoable(List<Asides.Pending> ps, Asides.Pending p) {
+    return ps.stream()
+        .filter(q -> q.seq() >= p.seq() && !q.wroteSha().isEmpty())
+        .allMatch(q -> Op.fromJson(q.note()).isPresent());
+  }
+
+  /** The person's text with each edit since swap {@code from} redone, or as is if one cannot be. */
+  private byte[] redo(String label, String display, byte[] v, List<Asides.Pending> ps, long from) {
+    try {
+      Block b = BlockFile.parse(label, TextFiles.decode(v, display), display, new ArrayList<>());
+      for (Asides.Pending q : ps) {
+        if (q.seq() < from) {
+          continue;
+        }
+        Optional<Op> op = Op.fromJson(q.note());
+        if (op.isPresent()) {
+          b = b.withValue(op.get().apply(b, true, display));
+          checkLimit(b, b.value());
+        }
+      }
+      return b.render().getBytes(StandardCharsets.UTF_8);
+    } catch (EditException | FormatException e) {
+      notice(
+          display
+              + ": a person's save reached it while the agent edited it; the agent's edit could not"
+              + " be redone on it, so the person's text was kept ("
+              + e.getMessage()
+              + ")");
+      return v;
+    } catch (MemdirException e) {
+      notice(display + ": kept a person's late save as is (" + e.getMessage() + ")");
+      return v;
+    }
+  }
+
+  private void conflict(Asides.Pending p, String display, String why) throws IOException {
+    Asides.markConflict(p);
+    notice(
+        display
+            + ": a person's save reached an old copy while the agent edited it and "
+            + why
+            + "; it is kept in "
+            + layout.display(p.aside())
+            + " to merge by hand");
+  }
+
+  private void notice(String text) {
+    LOG.log(System.Logger.Level.WARNING, text);
+    synchronized (notices) {
+      notices.add(text);
+    }
+  }
+
+  /** Deletes temporary files that memdir once wrote beside blocks and a crash left. */
+  private void cleanLegacyTemps() {
+    Path dir = layout.memoryDir();
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".*.tmp")) {
+      for (Path p : ds) {
+        if (now - Files.getLastModifiedTime(p).toMillis() > LEGACY_TEMP_MILLIS) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException e) {
+      // Hidden debris; the next open tries again.
+    }
+  }
+
+  private static String labelOf(Path file) {
+    String name = file.getFileName().toString();
+    return name.substring(0, name.length() - 3);
   }
 
   private static void checkLimit(Block b, String value) {
@@ -307,10 +599,29 @@ public final class CoreMemory {
     }
   }
 
-  /** The file's bytes, read again after a pause when a person may be half-way through a save. */
+  /**
+   * The file's bytes once it looks settled. An empty file that memdir last saw non-empty, or a
+   * smaller one still changing, is an editor half-way through a save: wait (up to a second) for it.
+   * Correctness does not rest on this wait: a write that lands after the swap reaches the old file,
+   * which {@link #reconcile} merges.
+   */
   private byte[] readSettled(Path file, String label) {
     byte[] bytes = readBytesOrMissing(file, label);
-    for (int i = 0; i < 5 && AtomicFiles.mayBeMidWrite(bytes); i++) {
+    Integer last = lastSeen.get(label);
+    long deadline = System.nanoTime() + EMPTY_WAIT_MILLIS * 1_000_000;
+    boolean changing = true;
+    while (System.nanoTime() < deadline) {
+      boolean empty = bytes.length == 0 && (last == null || last > 0);
+      boolean shrunk = last != null && bytes.length < last && changing;
+      if (!empty && !shrunk) {
+        break;
+      }
+      sleep(empty ? 2 : 5);
+      byte[] again = readBytesOrMissing(file, label);
+      changing = !Arrays.equals(again, bytes);
+      bytes = again;
+    }
+    for (int i = 0; i < 5 && bytes.length > 0 && AtomicFiles.mayBeMidWrite(bytes); i++) {
       AtomicFiles.settle();
       byte[] again = readBytesOrMissing(file, label);
       if (Arrays.equals(again, bytes)) {
@@ -318,7 +629,17 @@ public final class CoreMemory {
       }
       bytes = again;
     }
+    lastSeen.put(label, bytes.length);
     return bytes;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MemdirException("interrupted while waiting for a block file to settle", e);
+    }
   }
 
   private byte[] readBytesOrMissing(Path file, String label) {

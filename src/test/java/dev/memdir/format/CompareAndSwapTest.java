@@ -17,9 +17,12 @@ class CompareAndSwapTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** The visible files: those a person sees (hidden ones are the swap's own bookkeeping). */
   private String names() throws Exception {
     try (Stream<Path> s = Files.list(dir)) {
-      return String.join(",", s.map(p -> p.getFileName().toString()).sorted().toList());
+      return String.join(
+          ",",
+          s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList());
     }
   }
 
