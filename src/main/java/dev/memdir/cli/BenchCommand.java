@@ -8,6 +8,7 @@ import dev.memdir.bench.locomo.PredictionScorer;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -100,6 +101,47 @@ final class BenchCommand implements Runnable {
             "Boost only if the named speaker's best turn reaches this fraction of the others' best (default: 0.7).")
     Double speakerGate;
 
+    @Option(
+        names = "--mode",
+        paramLabel = "MODE",
+        defaultValue = "retrieval",
+        description =
+            "retrieval (no LLM), agent (each question is one agent turn with the search tools),"
+                + " full-context (the whole conversation in the prompt) or oracle (only the"
+                + " evidence turns) (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(
+        names = "--model",
+        paramLabel = "PROVIDER/NAME",
+        description =
+            "The answering model, e.g. openai/gpt-4o-mini (modes agent, full-context, oracle).")
+    String model;
+
+    @Option(names = "--base-url", paramLabel = "URL", description = "The model's server.")
+    String baseUrl;
+
+    @Option(
+        names = "--conversations",
+        paramLabel = "ID,...",
+        split = ",",
+        description = "Only these conversations (sample_ids).")
+    List<String> conversations;
+
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "0",
+        description = "Only the first N questions in data order (0: all).")
+    int limit;
+
+    @Option(
+        names = "--parallel",
+        paramLabel = "N",
+        defaultValue = "1",
+        description = "Conversations answered at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
     @Option(names = "--no-speaker", description = "The query policy never passes a speaker.")
     boolean noSpeaker;
 
@@ -119,6 +161,27 @@ final class BenchCommand implements Runnable {
                   dataSha256,
                   LocomoDownload.cacheDir(System.getenv()),
                   err::println);
+      Path dir = out != null ? out : LocomoBenchmark.defaultOut();
+      if (!mode.equals("retrieval")) {
+        if (model == null) {
+          throw new ParameterException(
+              spec.commandLine(), "--mode " + mode + " needs --model PROVIDER/NAME");
+        }
+        LocomoBenchmark.Summary s =
+            LocomoBenchmark.answer(
+                file,
+                dir,
+                new LocomoBenchmark.AnswerOptions(
+                    mode,
+                    model,
+                    Optional.ofNullable(baseUrl),
+                    conversations == null ? List.of() : conversations,
+                    limit,
+                    parallel),
+                err);
+        Cli.out(spec).print(s.text());
+        return 0;
+      }
       LocomoBenchmark.Options o =
           new LocomoBenchmark.Options(
               layout,
@@ -131,7 +194,6 @@ final class BenchCommand implements Runnable {
               Optional.ofNullable(speakerGate),
               !noSpeaker,
               !keepNames);
-      Path dir = out != null ? out : LocomoBenchmark.defaultOut();
       LocomoBenchmark.Summary s = LocomoBenchmark.run(file, dir, o, err, System.console() != null);
       Cli.out(spec).print(s.text());
       return 0;
