@@ -138,7 +138,7 @@ public final class LocomoBenchmark {
     sb.append(
         String.format(
             Locale.ROOT,
-            "  %-24s %6s %8s %8s %8s %8s%n",
+            "  %-30s %6s %8s %8s %8s %8s%n",
             "category (LoCoMo / Mem0)",
             "F1",
             "recall",
@@ -154,7 +154,7 @@ public final class LocomoBenchmark {
       sb.append(
           String.format(
               Locale.ROOT,
-              "  %-24s %6.1f %8.1f %8d %8d %8d%n",
+              "  %-30s %6.1f %8.1f %8d %8d %8d%n",
               k + " " + c.locomoName() + " / " + c.mem0Name(),
               100 * j.at("/f1/by_category/" + k).asDouble(),
               100 * j.at("/evidence_recall/by_category/" + k).asDouble(),
@@ -165,7 +165,7 @@ public final class LocomoBenchmark {
     sb.append(
         String.format(
             Locale.ROOT,
-            "  %-24s %6.1f %8.1f%n  %-24s %6.1f %8.1f%n",
+            "  %-30s %6.1f %8.1f%n  %-30s %6.1f %8.1f%n",
             "cats 1-4",
             100 * j.at("/f1/cats_1_4").asDouble(),
             100 * j.at("/evidence_recall/cats_1_4").asDouble(),
