@@ -142,6 +142,31 @@ final class BenchCommand implements Runnable {
         description = "Conversations answered at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
+    @Option(
+        names = "--judge",
+        paramLabel = "PROVIDER/NAME",
+        description = "Also score with this LLM judge (J over categories 1-4).")
+    String judge;
+
+    @Option(names = "--judge-base-url", paramLabel = "URL", description = "The judge's server.")
+    String judgeBaseUrl;
+
+    @Option(
+        names = "--judge-prompt",
+        paramLabel = "PROMPT",
+        defaultValue = "mem0",
+        description =
+            "mem0 (generous: same topic, same date) or strict (default: ${DEFAULT-VALUE}).")
+    String judgePrompt;
+
+    @Option(
+        names = "--judge-runs",
+        paramLabel = "N",
+        defaultValue = "1",
+        description =
+            "Judge each answer N times; J is reported as mean ± sd (default: ${DEFAULT-VALUE}).")
+    int judgeRuns;
+
     @Option(names = "--no-speaker", description = "The query policy never passes a speaker.")
     boolean noSpeaker;
 
@@ -177,7 +202,11 @@ final class BenchCommand implements Runnable {
                     Optional.ofNullable(baseUrl),
                     conversations == null ? List.of() : conversations,
                     limit,
-                    parallel),
+                    parallel,
+                    Optional.ofNullable(judge),
+                    Optional.ofNullable(judgeBaseUrl),
+                    judgePrompt,
+                    judgeRuns),
                 err);
         Cli.out(spec).print(s.text());
         return 0;

@@ -167,6 +167,24 @@ final class AnswerReport {
             d.path("retrieval_miss").asInt(),
             d.path("answer_error").asInt(),
             d.path("no_evidence").asInt()));
+    JsonNode j = r.path("judge");
+    if (j.isObject()) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "J (judge `%s`, prompt `%s`, %d runs, categories 1-4): %.1f ± %.1f; by category:"
+                  + " `%s`. Leniency probe: the same judge accepts %d of %d vague wrong answers"
+                  + " (%.1f%%).%n%n",
+              j.get("model").asText(),
+              j.get("prompt").asText(),
+              j.get("runs").asInt(),
+              100 * j.get("j_mean").asDouble(),
+              100 * j.get("j_sd").asDouble(),
+              j.get("by_category"),
+              j.at("/leniency/accepted").asInt(),
+              j.at("/leniency/judged").asInt(),
+              100 * j.at("/leniency/rate").asDouble()));
+    }
     sb.append("Cost: `").append(r.get("cost")).append("`\n");
     return sb.toString();
   }

@@ -183,6 +183,7 @@ final class AnswerRun {
   private final Path out;
   private final PrintWriter progress;
   private final int parallel;
+  private Optional<Judge> judge = Optional.empty();
 
   AnswerRun(
       LocomoData data,
@@ -200,6 +201,14 @@ final class AnswerRun {
     this.out = out;
     this.progress = progress;
     this.parallel = parallel;
+  }
+
+  /**
+   * Has {@code j} judge the answers when the report is made (a re-score is answered by the cache).
+   */
+  AnswerRun judgedBy(Judge j) {
+    this.judge = Optional.of(j);
+    return this;
   }
 
   /** The questions in scope: the chosen conversations, then the first {@code limit}. */
@@ -304,6 +313,9 @@ final class AnswerRun {
     header.put("data_sha256", data.sha256());
     header.set("params", params.toJson());
     ObjectNode report = AnswerReport.of(lines, header);
+    if (judge.isPresent()) {
+      report.set("judge", judge.get().judge(lines, out));
+    }
     AtomicFiles.write(out.resolve("report.json"), RunFolder.pretty(report));
     AtomicFiles.write(out.resolve("report.md"), AnswerReport.markdown(report));
     return new Outcome(report, run.get());

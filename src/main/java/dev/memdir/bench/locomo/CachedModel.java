@@ -38,14 +38,24 @@ final class CachedModel implements ChatModel {
 
   private final ChatModel model;
   private final Path cacheDir;
+  private final String salt;
   private final List<ChatRequest> requests = new ArrayList<>();
   private Usage usage = Usage.ZERO;
   private int calls;
   private int hits;
 
   CachedModel(ChatModel model, Path cacheDir) {
+    this(model, cacheDir, "");
+  }
+
+  /**
+   * A cache whose keys also hold {@code salt}: the same request under another salt (the judge's run
+   * number) is sent again.
+   */
+  CachedModel(ChatModel model, Path cacheDir, String salt) {
     this.model = Objects.requireNonNull(model, "model");
     this.cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
+    this.salt = Objects.requireNonNull(salt, "salt");
   }
 
   @Override
@@ -90,7 +100,7 @@ final class CachedModel implements ChatModel {
   }
 
   private ChatResponse answer(ChatRequest request, java.util.function.Supplier<ChatResponse> call) {
-    String key = key(model.config().label(), request);
+    String key = key(model.config().label() + salt, request);
     Path file = cacheDir.resolve(key.substring(0, 2)).resolve(key + ".json");
     ChatResponse r;
     boolean hit = Files.isRegularFile(file);

@@ -101,6 +101,10 @@ public final class LocomoBenchmark {
    * @param conversations the sample_ids to run; empty for all
    * @param limit the most questions, in data order; 0 for all
    * @param parallel conversations answered at once
+   * @param judge the judge model, PROVIDER/NAME, if any
+   * @param judgeBaseUrl the judge's server, when not the provider's
+   * @param judgePrompt mem0 or strict
+   * @param judgeRuns how many times each answer is judged
    */
   public record AnswerOptions(
       String mode,
@@ -108,7 +112,11 @@ public final class LocomoBenchmark {
       Optional<String> baseUrl,
       List<String> conversations,
       int limit,
-      int parallel) {}
+      int parallel,
+      Optional<String> judge,
+      Optional<String> judgeBaseUrl,
+      String judgePrompt,
+      int judgeRuns) {}
 
   /**
    * Runs (or resumes) an answering run: the model answers every question in scope, in {@code
@@ -120,7 +128,13 @@ public final class LocomoBenchmark {
             AnswerRun.Mode.of(o.mode()), o.model(), o.baseUrl(), o.conversations(), o.limit());
     ChatModel model = ChatModels.open(ModelConfig.resolve(o.model(), o.baseUrl(), System.getenv()));
     LocomoData d = LocomoData.read(data);
-    AnswerRun.Outcome r = new AnswerRun(d, p, model, out, progress, o.parallel()).run();
+    AnswerRun run = new AnswerRun(d, p, model, out, progress, o.parallel());
+    if (o.judge().isPresent()) {
+      ChatModel j =
+          ChatModels.open(ModelConfig.resolve(o.judge().get(), o.judgeBaseUrl(), System.getenv()));
+      run.judgedBy(new Judge(j, o.judgePrompt(), o.judgeRuns(), out.resolve("cache")));
+    }
+    AnswerRun.Outcome r = run.run();
     return new Summary(summary(r, out), Double.NaN);
   }
 
@@ -172,6 +186,22 @@ public final class LocomoBenchmark {
             "overall",
             100 * j.at("/f1/overall").asDouble(),
             100 * j.at("/evidence_recall/overall").asDouble()));
+    JsonNode jd = j.path("judge");
+    if (jd.isObject()) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "J (%s, prompt %s, %d runs, cats 1-4): %.1f ± %.1f   leniency: accepts %d of %d"
+                  + " vague wrong answers (%.1f%%)%n",
+              jd.get("model").asText(),
+              jd.get("prompt").asText(),
+              jd.get("runs").asInt(),
+              100 * jd.get("j_mean").asDouble(),
+              100 * jd.get("j_sd").asDouble(),
+              jd.at("/leniency/accepted").asInt(),
+              jd.at("/leniency/judged").asInt(),
+              100 * jd.at("/leniency/rate").asDouble()));
+    }
     sb.append("cost: ").append(j.get("cost")).append('\n');
     sb.append("report: ").append(out.resolve("report.md")).append('\n');
     return sb.toString();
