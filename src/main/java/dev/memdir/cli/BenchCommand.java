@@ -40,7 +40,7 @@ final class BenchCommand implements Runnable {
         "Without --data it downloads locomo10.json (CC BY-NC) into the cache folder and checks"
             + " its sha256. Runs resume: start again with the same --out."
       },
-      subcommands = {Score.class})
+      subcommands = {Score.class, Compare.class})
   static final class Locomo implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -167,6 +167,14 @@ final class BenchCommand implements Runnable {
             "Judge each answer N times; J is reported as mean ± sd (default: ${DEFAULT-VALUE}).")
     int judgeRuns;
 
+    @Option(
+        names = "--answer-key",
+        paramLabel = "FILE",
+        description =
+            "Corrected gold answers, one {\"sample_id\", \"question_index\", \"answer\"} per line;"
+                + " the report shows F1 under both keys.")
+    Path answerKey;
+
     @Option(names = "--no-speaker", description = "The query policy never passes a speaker.")
     boolean noSpeaker;
 
@@ -206,7 +214,8 @@ final class BenchCommand implements Runnable {
                     Optional.ofNullable(judge),
                     Optional.ofNullable(judgeBaseUrl),
                     judgePrompt,
-                    judgeRuns),
+                    judgeRuns,
+                    Optional.ofNullable(answerKey)),
                 err);
         Cli.out(spec).print(s.text());
         return 0;
@@ -225,6 +234,35 @@ final class BenchCommand implements Runnable {
               !keepNames);
       LocomoBenchmark.Summary s = LocomoBenchmark.run(file, dir, o, err, System.console() != null);
       Cli.out(spec).print(s.text());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "compare",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Compare two answering runs: F1 per category over the questions both answered, the"
+            + " deltas, and the questions that flipped between correct and wrong."
+      })
+  static final class Compare implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Parameters(
+        index = "0",
+        paramLabel = "RUN_A",
+        description = "A run folder.")
+    Path a;
+
+    @picocli.CommandLine.Parameters(
+        index = "1",
+        paramLabel = "RUN_B",
+        description = "A run folder.")
+    Path b;
+
+    @Override
+    public Integer call() {
+      Cli.out(spec).print(LocomoBenchmark.compare(a, b));
       return 0;
     }
   }

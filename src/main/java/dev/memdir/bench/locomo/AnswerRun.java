@@ -184,6 +184,7 @@ final class AnswerRun {
   private final PrintWriter progress;
   private final int parallel;
   private Optional<Judge> judge = Optional.empty();
+  private Optional<Path> answerKey = Optional.empty();
 
   AnswerRun(
       LocomoData data,
@@ -208,6 +209,12 @@ final class AnswerRun {
    */
   AnswerRun judgedBy(Judge j) {
     this.judge = Optional.of(j);
+    return this;
+  }
+
+  /** Also scores the answers under the corrected gold answers of {@code file}. */
+  AnswerRun withAnswerKey(Path file) {
+    this.answerKey = Optional.of(file);
     return this;
   }
 
@@ -313,6 +320,10 @@ final class AnswerRun {
     header.put("data_sha256", data.sha256());
     header.set("params", params.toJson());
     ObjectNode report = AnswerReport.of(lines, header);
+    Prices.price(out, params.model(), (ObjectNode) report.get("cost"));
+    if (answerKey.isPresent()) {
+      report.set("answer_key", AnswerKey.apply(answerKey.get(), data, lines));
+    }
     if (judge.isPresent()) {
       report.set("judge", judge.get().judge(lines, out));
     }

@@ -105,6 +105,7 @@ public final class LocomoBenchmark {
    * @param judgeBaseUrl the judge's server, when not the provider's
    * @param judgePrompt mem0 or strict
    * @param judgeRuns how many times each answer is judged
+   * @param answerKey a file of corrected gold answers, if any
    */
   public record AnswerOptions(
       String mode,
@@ -116,7 +117,8 @@ public final class LocomoBenchmark {
       Optional<String> judge,
       Optional<String> judgeBaseUrl,
       String judgePrompt,
-      int judgeRuns) {}
+      int judgeRuns,
+      Optional<Path> answerKey) {}
 
   /**
    * Runs (or resumes) an answering run: the model answers every question in scope, in {@code
@@ -134,6 +136,7 @@ public final class LocomoBenchmark {
           ChatModels.open(ModelConfig.resolve(o.judge().get(), o.judgeBaseUrl(), System.getenv()));
       run.judgedBy(new Judge(j, o.judgePrompt(), o.judgeRuns(), out.resolve("cache")));
     }
+    o.answerKey().ifPresent(run::withAnswerKey);
     AnswerRun.Outcome r = run.run();
     return new Summary(summary(r, out), Double.NaN);
   }
@@ -202,9 +205,28 @@ public final class LocomoBenchmark {
               jd.at("/leniency/judged").asInt(),
               100 * jd.at("/leniency/rate").asDouble()));
     }
+    JsonNode key = j.path("answer_key");
+    if (key.isObject()) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "with the answer key %s (%d corrections): F1 overall %.1f, cats 1-4 %.1f (original"
+                  + " key: %.1f, %.1f)%n",
+              key.get("file").asText(),
+              key.get("corrections").asInt(),
+              100 * key.at("/f1/overall").asDouble(),
+              100 * key.at("/f1/cats_1_4").asDouble(),
+              100 * j.at("/f1/overall").asDouble(),
+              100 * j.at("/f1/cats_1_4").asDouble()));
+    }
     sb.append("cost: ").append(j.get("cost")).append('\n');
     sb.append("report: ").append(out.resolve("report.md")).append('\n');
     return sb.toString();
+  }
+
+  /** {@code memdir bench locomo compare}: per-category deltas and the questions that flipped. */
+  public static String compare(Path a, Path b) {
+    return RunCompare.compare(a, b);
   }
 
   static RunParams params(Options o) {
