@@ -185,6 +185,7 @@ final class AnswerRun {
   private final int parallel;
   private Optional<Judge> judge = Optional.empty();
   private Optional<Path> answerKey = Optional.empty();
+  private SharedBackoff backoff = SharedBackoff.defaults();
 
   AnswerRun(
       LocomoData data,
@@ -209,6 +210,12 @@ final class AnswerRun {
    */
   AnswerRun judgedBy(Judge j) {
     this.judge = Optional.of(j);
+    return this;
+  }
+
+  /** Waits out rate limits with {@code b}, shared by all workers. */
+  AnswerRun withBackoff(SharedBackoff b) {
+    this.backoff = b;
     return this;
   }
 
@@ -269,26 +276,32 @@ final class AnswerRun {
         if (todo == null) {
           continue;
         }
-        tasks.add(
-            pool.submit(
-                () -> {
-                  for (JsonNode line : answerAll(c, todo)) {
-                    synchronized (w) {
-                      w.write(line.toString());
-                      w.write('\n');
-                      w.flush();
-                    }
-                    fresh.add(line);
-                    int n = run.incrementAndGet();
-                    if (n % 50 == 0) {
-                      synchronized (progress) {
-                        progress.println(n + " questions answered");
-                        progress.flush();
+        // An agent's questions share its open windows: one task per conversation. Context
+        // questions share nothing: one task each.
+        List<List<LocomoData.Question>> parts =
+            params.mode() == Mode.AGENT ? List.of(todo) : todo.stream().map(List::of).toList();
+        for (List<LocomoData.Question> part : parts) {
+          tasks.add(
+              pool.submit(
+                  () -> {
+                    for (JsonNode line : answerAll(c, part)) {
+                      synchronized (w) {
+                        w.write(line.toString());
+                        w.write('\n');
+                        w.flush();
+                      }
+                      fresh.add(line);
+                      int n = run.incrementAndGet();
+                      if (n % 50 == 0) {
+                        synchronized (progress) {
+                          progress.println(n + " questions answered");
+                          progress.flush();
+                        }
                       }
                     }
-                  }
-                  return null;
-                }));
+                    return null;
+                  }));
+        }
       }
       for (Future<?> f : tasks) {
         f.get();
@@ -321,6 +334,7 @@ final class AnswerRun {
     header.set("params", params.toJson());
     ObjectNode report = AnswerReport.of(lines, header);
     Prices.price(out, params.model(), (ObjectNode) report.get("cost"));
+    ((ObjectNode) report.get("cost")).put("rate_limit_waits", backoff.waits());
     if (answerKey.isPresent()) {
       report.set("answer_key", AnswerKey.apply(answerKey.get(), data, lines));
     }
@@ -398,7 +412,7 @@ final class AnswerRun {
             Map.of("speaker_a", c.speakerA(), "speaker_b", c.speakerB(), "question", asked.text()));
     Path scratch = out.resolve("scratch").resolve(c.sampleId() + "-" + q.index());
     LocomoIngest.deleteTree(scratch);
-    CachedModel qm = new CachedModel(model, out.resolve("cache"));
+    CachedModel qm = new CachedModel(model, out.resolve("cache"), backoff);
     long t0 = System.nanoTime();
     Reply reply;
     Layout scratchLayout = new Layout(scratch);
@@ -461,7 +475,7 @@ final class AnswerRun {
                         ? AnswerPrompts.CONTEXT_QUESTION_CAT5
                         : AnswerPrompts.CONTEXT_QUESTION),
                 Map.of("question", asked.text()));
-    CachedModel qm = new CachedModel(model, out.resolve("cache"));
+    CachedModel qm = new CachedModel(model, out.resolve("cache"), backoff);
     long t0 = System.nanoTime();
     String reply =
         qm.chat(

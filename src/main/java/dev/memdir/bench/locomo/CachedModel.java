@@ -39,23 +39,29 @@ final class CachedModel implements ChatModel {
   private final ChatModel model;
   private final Path cacheDir;
   private final String salt;
+  private final SharedBackoff backoff;
   private final List<ChatRequest> requests = new ArrayList<>();
   private Usage usage = Usage.ZERO;
   private int calls;
   private int hits;
 
   CachedModel(ChatModel model, Path cacheDir) {
-    this(model, cacheDir, "");
+    this(model, cacheDir, "", SharedBackoff.defaults());
+  }
+
+  CachedModel(ChatModel model, Path cacheDir, SharedBackoff backoff) {
+    this(model, cacheDir, "", backoff);
   }
 
   /**
    * A cache whose keys also hold {@code salt}: the same request under another salt (the judge's run
    * number) is sent again.
    */
-  CachedModel(ChatModel model, Path cacheDir, String salt) {
+  CachedModel(ChatModel model, Path cacheDir, String salt, SharedBackoff backoff) {
     this.model = Objects.requireNonNull(model, "model");
     this.cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
     this.salt = Objects.requireNonNull(salt, "salt");
+    this.backoff = Objects.requireNonNull(backoff, "backoff");
   }
 
   @Override
@@ -107,7 +113,7 @@ final class CachedModel implements ChatModel {
     if (hit) {
       r = read(file);
     } else {
-      r = call.get();
+      r = backoff.call(call);
       write(file, r);
     }
     synchronized (this) {

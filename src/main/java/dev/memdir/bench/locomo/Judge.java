@@ -38,6 +38,7 @@ final class Judge {
   private final String prompt;
   private final int runs;
   private final Path cacheDir;
+  private final SharedBackoff backoff = SharedBackoff.defaults();
 
   /**
    * A judge.
@@ -91,7 +92,7 @@ final class Judge {
             ToolChoice.AUTO,
             Optional.of(0.0));
     for (int r = 0; r < runs; r++) {
-      CachedModel m = new CachedModel(model, cacheDir, " judge run " + (r + 1));
+      CachedModel m = new CachedModel(model, cacheDir, " judge run " + (r + 1), backoff);
       Optional<Boolean> l = label(m.chat(req).text());
       if (l.isEmpty()) {
         unparsed[0]++;

@@ -120,6 +120,37 @@ class RunToolsTest {
     assertThat(again.get("usd").asDouble()).isCloseTo(8 * 1 + 4 * 2, within());
   }
 
+  @Test
+  void parallelWorkersWaitOutARateLimitTogetherAndEveryQuestionIsAnswered() throws Exception {
+    server.enqueue(OpenAiReplies.rateLimited(0));
+    for (int i = 0; i < 8; i++) {
+      server.enqueue(OpenAiReplies.text("Not mentioned"));
+    }
+    Path out = dir.resolve("run");
+    SharedBackoff backoff =
+        new SharedBackoff(java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(100));
+    JsonNode r =
+        new AnswerRun(
+                LocomoDataTest.fixture(),
+                new AnswerRun.Params(
+                    AnswerRun.Mode.FULL_CONTEXT,
+                    "openai/gpt-4o-mini",
+                    Optional.empty(),
+                    List.of(),
+                    0),
+                ScriptedAnswerer.model(server),
+                out,
+                new PrintWriter(new StringWriter(), true),
+                4)
+            .withBackoff(backoff)
+            .run()
+            .report();
+    assertThat(r.get("questions").asInt()).isEqualTo(8);
+    assertThat(server.requestCount()).isEqualTo(9);
+    assertThat(r.at("/cost/rate_limit_waits").asInt()).isEqualTo(1);
+    assertThat(LocomoRunTest.results(out)).hasSize(8);
+  }
+
   static org.assertj.core.data.Offset<Double> within() {
     return org.assertj.core.data.Offset.offset(1e-9);
   }
