@@ -130,7 +130,60 @@ public final class AnswerRunBenchmark {
     }
   }
 
+  /**
+   * With {@code tokens FILE}: the o200k_base tokens (gpt-4o-mini's and gpt-4.1-mini's tokenizer) of
+   * every full-context and oracle prompt of FILE, so the cost of those baselines is known before a
+   * run; no model is called.
+   */
+  static void tokens(Path file) {
+    LocomoData d = LocomoData.read(file);
+    com.knuddels.jtokkit.api.Encoding enc =
+        com.knuddels.jtokkit.Encodings.newLazyEncodingRegistry()
+            .getEncoding(com.knuddels.jtokkit.api.EncodingType.O200K_BASE);
+    long full = 0;
+    long oracle = 0;
+    int questions = 0;
+    for (LocomoData.Conversation c : d.conversations()) {
+      String start =
+          AnswerPrompts.fill(
+              AnswerPrompts.text(AnswerPrompts.CONTEXT_START),
+              java.util.Map.of("speaker_a", c.speakerA(), "speaker_b", c.speakerB()));
+      int conv =
+          enc.countTokensOrdinary(start + AnswerRun.render(c, Optional.empty(), new ArrayList<>()));
+      for (LocomoData.Question q : c.questions()) {
+        String ask =
+            AnswerPrompts.fill(
+                AnswerPrompts.text(AnswerPrompts.CONTEXT_QUESTION),
+                java.util.Map.of("question", AnswerPrompts.ask(q).text()));
+        int qt = enc.countTokensOrdinary("\n\n" + ask);
+        full += conv + qt;
+        oracle +=
+            enc.countTokensOrdinary(
+                    start
+                        + AnswerRun.render(
+                            c,
+                            Optional.of(new java.util.HashSet<>(q.normalizedEvidence())),
+                            new ArrayList<>()))
+                + qt;
+        questions++;
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %d questions; full-context input %d tokens (%.0f per question); oracle %d (%.0f per question)%n",
+        file,
+        questions,
+        full,
+        (double) full / questions,
+        oracle,
+        (double) oracle / questions);
+  }
+
   public static void main(String[] args) throws Exception {
+    if (args.length == 2 && args[0].equals("tokens")) {
+      tokens(Path.of(args[1]));
+      return;
+    }
     Path tmp = Files.createTempDirectory("locomo-bench");
     System.out.printf(
         Locale.ROOT,
