@@ -37,6 +37,10 @@ final class BenchCommand implements Runnable {
         "Run the LoCoMo benchmark in retrieval mode (no LLM): ingest each conversation into an"
             + " agent directory, ask every question through the agent's own search tool, and score"
             + " evidence recall at k = 5, 10, 25, 50.",
+        "With --mode agent|full-context|oracle and --model, a model answers every question (as one"
+            + " agent turn with the search tools, or with the whole conversation or only the"
+            + " evidence in the prompt), scored with LoCoMo's official F1, the evidence that"
+            + " reached the context and, with --judge, an LLM judge beside its leniency.",
         "Without --data it downloads locomo10.json (CC BY-NC) into the cache folder and checks"
             + " its sha256. Runs resume: start again with the same --out."
       },
