@@ -199,7 +199,7 @@ final class BenchCommand implements Runnable {
                   LocomoDownload.cacheDir(System.getenv()),
                   err::println);
       Path dir = out != null ? out : LocomoBenchmark.defaultOut();
-      if (!mode.equals("retrieval")) {
+      if (List.of("agent", "full-context", "oracle").contains(mode)) {
         if (model == null) {
           throw new ParameterException(
               spec.commandLine(), "--mode " + mode + " needs --model PROVIDER/NAME");
@@ -223,6 +223,34 @@ final class BenchCommand implements Runnable {
                 err);
         Cli.out(spec).print(s.text());
         return 0;
+      }
+      if (!mode.equals("retrieval")) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--mode must be retrieval, agent, full-context or oracle, got \"" + mode + "\"");
+      }
+      List<String> answerOnly = new java.util.ArrayList<>();
+      if (model != null) {
+        answerOnly.add("--model");
+      }
+      if (judge != null) {
+        answerOnly.add("--judge");
+      }
+      if (answerKey != null) {
+        answerOnly.add("--answer-key");
+      }
+      if (conversations != null) {
+        answerOnly.add("--conversations");
+      }
+      if (limit != 0) {
+        answerOnly.add("--limit");
+      }
+      if (!answerOnly.isEmpty()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            String.join(", ", answerOnly)
+                + " only work with --mode agent, full-context or oracle (retrieval mode asks no"
+                + " model)");
       }
       LocomoBenchmark.Options o =
           new LocomoBenchmark.Options(

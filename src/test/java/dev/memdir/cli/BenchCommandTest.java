@@ -124,6 +124,13 @@ class BenchCommandTest {
       String[] noModel = run("bench", "locomo", "--mode", "agent", "--data", data.toString());
       assertThat(noModel[0]).isEqualTo("2");
       assertThat(noModel[2]).contains("--mode agent needs --model PROVIDER/NAME");
+      String[] retrieval =
+          run("bench", "locomo", "--data", data.toString(), "--limit", "3", "--judge", "x/y");
+      assertThat(retrieval[0]).isEqualTo("2");
+      assertThat(retrieval[2])
+          .contains("--judge, --limit only work with --mode agent, full-context or oracle");
+      String[] unknown = run("bench", "locomo", "--data", data.toString(), "--mode", "chat");
+      assertThat(unknown[2]).contains("--mode must be retrieval, agent, full-context or oracle");
     }
   }
 }
