@@ -8,6 +8,7 @@ import dev.memdir.bench.locomo.PredictionScorer;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,10 +37,14 @@ final class BenchCommand implements Runnable {
         "Run the LoCoMo benchmark in retrieval mode (no LLM): ingest each conversation into an"
             + " agent directory, ask every question through the agent's own search tool, and score"
             + " evidence recall at k = 5, 10, 25, 50.",
+        "With --mode agent|full-context|oracle and --model, a model answers every question (as one"
+            + " agent turn with the search tools, or with the whole conversation or only the"
+            + " evidence in the prompt), scored with LoCoMo's official F1, the evidence that"
+            + " reached the context and, with --judge, an LLM judge beside its leniency.",
         "Without --data it downloads locomo10.json (CC BY-NC) into the cache folder and checks"
             + " its sha256. Runs resume: start again with the same --out."
       },
-      subcommands = {Score.class})
+      subcommands = {Score.class, Compare.class})
   static final class Locomo implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -100,6 +105,80 @@ final class BenchCommand implements Runnable {
             "Boost only if the named speaker's best turn reaches this fraction of the others' best (default: 0.7).")
     Double speakerGate;
 
+    @Option(
+        names = "--mode",
+        paramLabel = "MODE",
+        defaultValue = "retrieval",
+        description =
+            "retrieval (no LLM), agent (each question is one agent turn with the search tools),"
+                + " full-context (the whole conversation in the prompt) or oracle (only the"
+                + " evidence turns) (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(
+        names = "--model",
+        paramLabel = "PROVIDER/NAME",
+        description =
+            "The answering model, e.g. openai/gpt-4o-mini (modes agent, full-context, oracle).")
+    String model;
+
+    @Option(names = "--base-url", paramLabel = "URL", description = "The model's server.")
+    String baseUrl;
+
+    @Option(
+        names = "--conversations",
+        paramLabel = "ID,...",
+        split = ",",
+        description = "Only these conversations (sample_ids).")
+    List<String> conversations;
+
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "0",
+        description = "Only the first N questions in data order (0: all).")
+    int limit;
+
+    @Option(
+        names = "--parallel",
+        paramLabel = "N",
+        defaultValue = "1",
+        description = "Conversations answered at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(
+        names = "--judge",
+        paramLabel = "PROVIDER/NAME",
+        description = "Also score with this LLM judge (J over categories 1-4).")
+    String judge;
+
+    @Option(names = "--judge-base-url", paramLabel = "URL", description = "The judge's server.")
+    String judgeBaseUrl;
+
+    @Option(
+        names = "--judge-prompt",
+        paramLabel = "PROMPT",
+        defaultValue = "mem0",
+        description =
+            "mem0 (generous: same topic, same date) or strict (default: ${DEFAULT-VALUE}).")
+    String judgePrompt;
+
+    @Option(
+        names = "--judge-runs",
+        paramLabel = "N",
+        defaultValue = "1",
+        description =
+            "Judge each answer N times; J is reported as mean ± sd (default: ${DEFAULT-VALUE}).")
+    int judgeRuns;
+
+    @Option(
+        names = "--answer-key",
+        paramLabel = "FILE",
+        description =
+            "Corrected gold answers, one {\"sample_id\", \"question_index\", \"answer\"} per line;"
+                + " the report shows F1 under both keys.")
+    Path answerKey;
+
     @Option(names = "--no-speaker", description = "The query policy never passes a speaker.")
     boolean noSpeaker;
 
@@ -119,6 +198,60 @@ final class BenchCommand implements Runnable {
                   dataSha256,
                   LocomoDownload.cacheDir(System.getenv()),
                   err::println);
+      Path dir = out != null ? out : LocomoBenchmark.defaultOut();
+      if (List.of("agent", "full-context", "oracle").contains(mode)) {
+        if (model == null) {
+          throw new ParameterException(
+              spec.commandLine(), "--mode " + mode + " needs --model PROVIDER/NAME");
+        }
+        LocomoBenchmark.Summary s =
+            LocomoBenchmark.answer(
+                file,
+                dir,
+                new LocomoBenchmark.AnswerOptions(
+                    mode,
+                    model,
+                    Optional.ofNullable(baseUrl),
+                    conversations == null ? List.of() : conversations,
+                    limit,
+                    parallel,
+                    Optional.ofNullable(judge),
+                    Optional.ofNullable(judgeBaseUrl),
+                    judgePrompt,
+                    judgeRuns,
+                    Optional.ofNullable(answerKey)),
+                err);
+        Cli.out(spec).print(s.text());
+        return 0;
+      }
+      if (!mode.equals("retrieval")) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--mode must be retrieval, agent, full-context or oracle, got \"" + mode + "\"");
+      }
+      List<String> answerOnly = new java.util.ArrayList<>();
+      if (model != null) {
+        answerOnly.add("--model");
+      }
+      if (judge != null) {
+        answerOnly.add("--judge");
+      }
+      if (answerKey != null) {
+        answerOnly.add("--answer-key");
+      }
+      if (conversations != null) {
+        answerOnly.add("--conversations");
+      }
+      if (limit != 0) {
+        answerOnly.add("--limit");
+      }
+      if (!answerOnly.isEmpty()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            String.join(", ", answerOnly)
+                + " only work with --mode agent, full-context or oracle (retrieval mode asks no"
+                + " model)");
+      }
       LocomoBenchmark.Options o =
           new LocomoBenchmark.Options(
               layout,
@@ -131,9 +264,37 @@ final class BenchCommand implements Runnable {
               Optional.ofNullable(speakerGate),
               !noSpeaker,
               !keepNames);
-      Path dir = out != null ? out : LocomoBenchmark.defaultOut();
       LocomoBenchmark.Summary s = LocomoBenchmark.run(file, dir, o, err, System.console() != null);
       Cli.out(spec).print(s.text());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "compare",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Compare two answering runs: F1 per category over the questions both answered, the"
+            + " deltas, and the questions that flipped between correct and wrong."
+      })
+  static final class Compare implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Parameters(
+        index = "0",
+        paramLabel = "RUN_A",
+        description = "A run folder.")
+    Path a;
+
+    @picocli.CommandLine.Parameters(
+        index = "1",
+        paramLabel = "RUN_B",
+        description = "A run folder.")
+    Path b;
+
+    @Override
+    public Integer call() {
+      Cli.out(spec).print(LocomoBenchmark.compare(a, b));
       return 0;
     }
   }

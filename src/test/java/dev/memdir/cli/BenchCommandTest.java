@@ -93,4 +93,44 @@ class BenchCommandTest {
         .contains("F1 overall: 0.5000");
     assertThat(Files.readAllLines(dir.resolve("s/scores.jsonl"))).hasSize(2);
   }
+
+  @Test
+  void fullContextModeAsksTheModelAtBaseUrlAndPrintsF1ByCategory() throws Exception {
+    Path data = dir.resolve("data.json");
+    Files.writeString(data, DATA);
+    try (dev.memdir.llm.scripted.ScriptedServer server =
+        dev.memdir.llm.scripted.ScriptedServer.start()) {
+      server.enqueue(dev.memdir.llm.scripted.OpenAiReplies.text("tomatoes"));
+      server.enqueue(dev.memdir.llm.scripted.OpenAiReplies.text("a blue car"));
+      String[] r =
+          run(
+              "bench",
+              "locomo",
+              "--mode",
+              "full-context",
+              "--model",
+              "openai/gpt-4o-mini",
+              "--base-url",
+              server.openAiBaseUrl(),
+              "--data",
+              data.toString(),
+              "--out",
+              dir.resolve("run").toString());
+      assertThat(r[0]).as(r[2]).isEqualTo("0");
+      assertThat(r[1])
+          .contains("2 questions (2 answered now), mode full-context, model openai/gpt-4o-mini")
+          .containsPattern("4 single-hop / open-domain +50.0 +100.0");
+      assertThat(server.requestCount()).isEqualTo(2);
+      String[] noModel = run("bench", "locomo", "--mode", "agent", "--data", data.toString());
+      assertThat(noModel[0]).isEqualTo("2");
+      assertThat(noModel[2]).contains("--mode agent needs --model PROVIDER/NAME");
+      String[] retrieval =
+          run("bench", "locomo", "--data", data.toString(), "--limit", "3", "--judge", "x/y");
+      assertThat(retrieval[0]).isEqualTo("2");
+      assertThat(retrieval[2])
+          .contains("--judge, --limit only work with --mode agent, full-context or oracle");
+      String[] unknown = run("bench", "locomo", "--data", data.toString(), "--mode", "chat");
+      assertThat(unknown[2]).contains("--mode must be retrieval, agent, full-context or oracle");
+    }
+  }
 }

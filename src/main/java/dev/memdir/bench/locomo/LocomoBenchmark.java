@@ -1,9 +1,14 @@
 package dev.memdir.bench.locomo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.memdir.format.SearchSettings;
+import dev.memdir.llm.ChatModel;
+import dev.memdir.llm.ChatModels;
+import dev.memdir.llm.ModelConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -85,6 +90,143 @@ public final class LocomoBenchmark {
     sb.append("report: ").append(out.resolve("report.md")).append('\n');
     double r10 = params.ks().contains(10) ? r.report().recall("overall", 10) : Double.NaN;
     return new Summary(sb.toString(), r10);
+  }
+
+  /**
+   * What an answering run may be given.
+   *
+   * @param mode agent, full-context or oracle
+   * @param model PROVIDER/NAME
+   * @param baseUrl the server, when not the provider's
+   * @param conversations the sample_ids to run; empty for all
+   * @param limit the most questions, in data order; 0 for all
+   * @param parallel conversations answered at once
+   * @param judge the judge model, PROVIDER/NAME, if any
+   * @param judgeBaseUrl the judge's server, when not the provider's
+   * @param judgePrompt mem0 or strict
+   * @param judgeRuns how many times each answer is judged
+   * @param answerKey a file of corrected gold answers, if any
+   */
+  public record AnswerOptions(
+      String mode,
+      String model,
+      Optional<String> baseUrl,
+      List<String> conversations,
+      int limit,
+      int parallel,
+      Optional<String> judge,
+      Optional<String> judgeBaseUrl,
+      String judgePrompt,
+      int judgeRuns,
+      Optional<Path> answerKey) {}
+
+  /**
+   * Runs (or resumes) an answering run: the model answers every question in scope, in {@code
+   * o.mode()}; the key comes from the environment.
+   */
+  public static Summary answer(Path data, Path out, AnswerOptions o, PrintWriter progress) {
+    AnswerRun.Params p =
+        new AnswerRun.Params(
+            AnswerRun.Mode.of(o.mode()), o.model(), o.baseUrl(), o.conversations(), o.limit());
+    ChatModel model = ChatModels.open(ModelConfig.resolve(o.model(), o.baseUrl(), System.getenv()));
+    LocomoData d = LocomoData.read(data);
+    AnswerRun run = new AnswerRun(d, p, model, out, progress, o.parallel());
+    if (o.judge().isPresent()) {
+      ChatModel j =
+          ChatModels.open(ModelConfig.resolve(o.judge().get(), o.judgeBaseUrl(), System.getenv()));
+      run.judgedBy(new Judge(j, o.judgePrompt(), o.judgeRuns(), out.resolve("cache")));
+    }
+    o.answerKey().ifPresent(run::withAnswerKey);
+    AnswerRun.Outcome r = run.run();
+    return new Summary(summary(r, out), Double.NaN);
+  }
+
+  static String summary(AnswerRun.Outcome r, Path out) {
+    JsonNode j = r.report();
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%d questions (%d answered now), mode %s, model %s%n",
+            j.get("questions").asInt(),
+            r.questionsRun(),
+            j.at("/params/mode").asText(),
+            j.at("/params/model").asText()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  %-30s %6s %8s %8s %8s %8s%n",
+            "category (LoCoMo / Mem0)",
+            "F1",
+            "recall",
+            "correct",
+            "ret.miss",
+            "ans.err"));
+    for (Category c : Category.ALL) {
+      String k = String.valueOf(c.number());
+      if (!j.at("/f1/by_category").has(k)) {
+        continue;
+      }
+      JsonNode d = j.at("/diagnosis/by_category/" + k);
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %-30s %6.1f %8.1f %8d %8d %8d%n",
+              k + " " + c.locomoName() + " / " + c.mem0Name(),
+              100 * j.at("/f1/by_category/" + k).asDouble(),
+              100 * j.at("/evidence_recall/by_category/" + k).asDouble(),
+              d.path("correct").asInt(),
+              d.path("retrieval_miss").asInt(),
+              d.path("answer_error").asInt()));
+    }
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  %-30s %6.1f %8.1f%n  %-30s %6.1f %8.1f%n",
+            "cats 1-4",
+            100 * j.at("/f1/cats_1_4").asDouble(),
+            100 * j.at("/evidence_recall/cats_1_4").asDouble(),
+            "overall",
+            100 * j.at("/f1/overall").asDouble(),
+            100 * j.at("/evidence_recall/overall").asDouble()));
+    JsonNode jd = j.path("judge");
+    if (jd.isObject()) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "J (%s, prompt %s, %d runs, cats 1-4): %.1f ± %.1f   leniency: accepts %d of %d"
+                  + " vague wrong answers (%.1f%%)%n",
+              jd.get("model").asText(),
+              jd.get("prompt").asText(),
+              jd.get("runs").asInt(),
+              100 * jd.get("j_mean").asDouble(),
+              100 * jd.get("j_sd").asDouble(),
+              jd.at("/leniency/accepted").asInt(),
+              jd.at("/leniency/judged").asInt(),
+              100 * jd.at("/leniency/rate").asDouble()));
+    }
+    JsonNode key = j.path("answer_key");
+    if (key.isObject()) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "with the answer key %s (%d corrections): F1 overall %.1f, cats 1-4 %.1f (original"
+                  + " key: %.1f, %.1f)%n",
+              key.get("file").asText(),
+              key.get("corrections").asInt(),
+              100 * key.at("/f1/overall").asDouble(),
+              100 * key.at("/f1/cats_1_4").asDouble(),
+              100 * j.at("/f1/overall").asDouble(),
+              100 * j.at("/f1/cats_1_4").asDouble()));
+    }
+    sb.append("cost: ").append(j.get("cost")).append('\n');
+    sb.append("report: ").append(out.resolve("report.md")).append('\n');
+    return sb.toString();
+  }
+
+  /** {@code memdir bench locomo compare}: per-category deltas and the questions that flipped. */
+  public static String compare(Path a, Path b) {
+    return RunCompare.compare(a, b);
   }
 
   static RunParams params(Options o) {

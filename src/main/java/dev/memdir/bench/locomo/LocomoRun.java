@@ -1,9 +1,7 @@
 package dev.memdir.bench.locomo;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.knuddels.jtokkit.Encodings;
@@ -13,14 +11,12 @@ import dev.memdir.Agent;
 import dev.memdir.MemdirException;
 import dev.memdir.Version;
 import dev.memdir.format.AtomicFiles;
-import dev.memdir.format.TextFiles;
 import dev.memdir.search.FileHit;
 import dev.memdir.search.MessageHit;
 import dev.memdir.search.Search;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -330,44 +326,13 @@ final class LocomoRun {
   }
 
   private void checkManifest() {
-    ObjectNode manifest = manifest();
-    Path file = out.resolve("manifest.json");
-    if (Files.exists(file)) {
-      JsonNode old;
-      try {
-        old = JSON.readTree(file.toFile());
-      } catch (IOException e) {
-        throw new MemdirException(
-            file + ": cannot read the manifest of the earlier run: " + e.getMessage(), e);
-      }
-      if (!old.path("data").path("sha256").asText().equals(data.sha256())) {
-        throw new MemdirException(
-            out
-                + " holds a run on another data file (sha256 "
-                + old.path("data").path("sha256").asText()
-                + ", this one "
-                + data.sha256()
-                + "); use another --out");
-      }
-      if (!old.path("params").equals(manifest.get("params"))) {
-        throw new MemdirException(
-            out
-                + " holds a run with other parameters:\n  earlier: "
-                + old.path("params")
-                + "\n  now:     "
-                + manifest.get("params")
-                + "\nuse another --out, or the same parameters to resume");
-      }
-      progress.println("resuming the run in " + out);
-      return;
-    }
-    write("manifest.json", pretty(manifest));
+    RunFolder.checkManifest(out, manifest(), data.sha256(), progress);
   }
 
   private ObjectNode manifest() {
     ObjectNode m = JSON.createObjectNode();
     m.put("memdir_version", Version.get());
-    m.put("git_commit", gitCommit());
+    m.put("git_commit", RunFolder.gitCommit());
     ObjectNode d = m.putObject("data");
     d.put("file", data.file());
     d.put("sha256", data.sha256());
@@ -449,43 +414,8 @@ final class LocomoRun {
     return new LocomoIngest.DiaMap(sampleId, passages, records);
   }
 
-  /** The lines already in results.jsonl; a torn last line (a killed run) is cut off. */
   private List<JsonNode> readResults() {
-    Path file = out.resolve("results.jsonl");
-    List<JsonNode> lines = new ArrayList<>();
-    if (!Files.exists(file)) {
-      return lines;
-    }
-    byte[] bytes = TextFiles.readBytes(file, file.toString(), Long.MAX_VALUE);
-    int start = 0;
-    for (int i = 0; i < bytes.length; i++) {
-      if (bytes[i] != '\n') {
-        continue;
-      }
-      String text = new String(bytes, start, i - start, StandardCharsets.UTF_8);
-      try {
-        lines.add(JSON.readTree(text));
-      } catch (JsonProcessingException e) {
-        throw new MemdirException(
-            file + ": line " + (lines.size() + 1) + " is damaged; delete " + out + " and run again",
-            e);
-      }
-      start = i + 1;
-    }
-    if (start < bytes.length) {
-      progress.println(
-          "cutting off an unfinished last line of "
-              + file
-              + " ("
-              + (bytes.length - start)
-              + " bytes)");
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        ch.truncate(start);
-      } catch (IOException e) {
-        throw new MemdirException("cannot repair " + file + ": " + e.getMessage(), e);
-      }
-    }
-    return lines;
+    return RunFolder.readResults(out, progress);
   }
 
   private ObjectNode reportHeader() {
@@ -560,23 +490,6 @@ final class LocomoRun {
   }
 
   private static String pretty(JsonNode n) {
-    try {
-      return JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(n) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String gitCommit() {
-    try {
-      Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-      String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      return p.waitFor() == 0 && s.matches("[0-9a-f]{40}") ? s : "unknown";
-    } catch (IOException e) {
-      return "unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
-    }
+    return RunFolder.pretty(n);
   }
 }
