@@ -228,9 +228,8 @@ class AnswerRunTest {
     String prompt = first.json().path("messages").get(0).path("content").asText();
     assertThat(prompt)
         .isEqualTo(
-            "Below is a conversation between two people: Ines and Marek. The conversation takes"
-                + " place over multiple days and the date of each conversation is wriiten at the"
-                + " beginning of the conversation.\n\n"
+            "The following is a conversation between Ines and Marek that spans several days;"
+                + " each session starts with the date on which it took place.\n\n"
                 + "DATE: 9:15 am on 3 March, 2024\nCONVERSATION:\n"
                 + "Ines said, \"I finally repaired the old sailing boat.\"\n"
                 + "Marek said, \"Great! Where will you take it first?\"\n"
@@ -239,9 +238,9 @@ class AnswerRunTest {
                 + "DATE: 6:40 pm on 17 March, 2024\nCONVERSATION:\n"
                 + "Marek said, \"How was the lake trip?\"\n"
                 + "Ines said, \"Windy, but we sailed for 3 hours.\"\n\n\n\n\n\n\n\n"
-                + "Based on the above context, write an answer in the form of a short phrase for"
-                + " the following question. Answer with exact words from the context whenever"
-                + " possible.\n\nQuestion: Where did Ines take the boat? Short answer:\n");
+                + "Using the conversation above, answer the question below with a short phrase,"
+                + " reusing the words of the conversation where you can.\n\n"
+                + "Question: Where did Ines take the boat? Short answer:\n");
     assertThat(first.json().path("temperature").asDouble()).isZero();
     assertThat(o.report().at("/f1/overall").asDouble())
         .isEqualTo(scorerF1(out, dir.resolve("scored")));
