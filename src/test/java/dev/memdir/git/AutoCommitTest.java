@@ -61,6 +61,47 @@ class AutoCommitTest {
     }
   }
 
+  /** A scripted run in a new agent: its commit subjects, then every file without ids and times. */
+  private List<String> scriptedRun(Path dir) throws Exception {
+    versionedAgent(dir);
+    try (ScriptedServer server = ScriptedServer.start()) {
+      server.enqueue(
+          OpenAiReplies.toolCalls(
+              Scripted.call(
+                  "c1", "memory_insert", "{\"label\":\"human\",\"new_str\":\"Likes tea.\"}"),
+              Scripted.call("c2", "archival_memory_insert", "{\"content\":\"Has a cat.\"}")));
+      server.enqueue(OpenAiReplies.text("Noted."));
+      try (Agent agent = Agent.open(dir)) {
+        agent.send("I like tea and have a cat.", Scripted.openAi(server));
+      }
+    }
+    List<String> out = new java.util.ArrayList<>(GitLog.subjects(dir));
+    try (var files = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+        String rel = dir.relativize(p).toString();
+        if (rel.startsWith(".git/") || rel.startsWith(".memdir/")) {
+          continue;
+        }
+        String text =
+            Files.readString(p)
+                .replaceAll("\\d{4}-\\d\\d-\\d\\d-[a-z0-9-]+-[0-9a-f]{6}", "FACT")
+                .replaceAll("\"id\":\"[0-9A-Z]{26}\"", "ID")
+                .replaceAll("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z", "TIME")
+                .replaceAll("call_[0-9a-z]+|c[12]", "CALL");
+        out.add(
+            rel.replaceAll("[0-9a-f]{6}\\.md$", "ID.md").replaceAll("\\d{4}-\\d\\d", "MONTH")
+                + "\n"
+                + text);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void twoIdenticalScriptedRunsGiveIdenticalCommitsAndTreesApartFromIdsAndTimes() throws Exception {
+    assertThat(scriptedRun(tmp.resolve("one/ada"))).isEqualTo(scriptedRun(tmp.resolve("two/ada")));
+  }
+
   @Test
   void aHandEditDuringARunIsCommittedFirstAsThePersonsOwnCommit() throws Exception {
     Path dir = versionedAgent(tmp.resolve("ada"));
