@@ -41,8 +41,8 @@ public final class GitMergeBenchmark {
     int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
     boolean git = hasGit();
-    long[] sync = new long[6];
-    long[] plain = new long[6];
+    long[] sync = new long[7];
+    long[] plain = new long[7];
     long t = System.nanoTime();
     for (int p = 0; p < pairs; p++) {
       Path tmp = Files.createTempDirectory("memdir-gitmerge");
@@ -69,9 +69,10 @@ public final class GitMergeBenchmark {
 
   private static void print(String how, long[] c) {
     System.out.printf(
-        "%s: records on both sides %d, after merge %d, lost %d, out of time order %d pairs,"
-            + " block edits kept %d of %d, pairs where git left conflict markers %d%n",
-        how, c[0], c[1], c[0] - c[1], c[2], c[3], c[4], c[5]);
+        "%s: records on both sides %d, after merge %d, lost %d, out of time order %d pairs"
+            + " (files), %d pairs (last-N read), block edits kept %d of %d, pairs where git left"
+            + " conflict markers %d%n",
+        how, c[0], c[1], c[0] - c[1], c[2], c[6], c[3], c[4], c[5]);
   }
 
   /** One pair: a shared base, then each clone adds records and block lines, then they merge. */
@@ -114,6 +115,16 @@ public final class GitMergeBenchmark {
         Stream<Record> s = agent.history().stream()) {
       h = s.toList();
     }
+    try (Agent agent = Agent.open(b)) {
+      List<Record> tail = agent.history().tail(h.size());
+      boolean ordered = tail.stream().map(Record::id).distinct().count() == tail.size();
+      for (int i = 1; i < tail.size(); i++) {
+        ordered &= !tail.get(i).ts().isBefore(tail.get(i - 1).ts());
+      }
+      if (!ordered) {
+        counts[6]++;
+      }
+    }
     Set<String> ids = new HashSet<>();
     h.forEach(x -> ids.add(x.id()));
     counts[1] += ids.size();
@@ -134,8 +145,10 @@ public final class GitMergeBenchmark {
 
   private static void add(Path dir, Random r, int n, int minuteBase, String who) {
     try (Agent agent = Agent.open(dir)) {
+      long at = 60L * minuteBase;
       for (int i = 0; i < n; i++) {
-        Instant ts = T0.plusSeconds(60L * (minuteBase + r.nextInt(60)) + i);
+        at += 1 + r.nextInt(300);
+        Instant ts = T0.plusSeconds(at);
         agent.write("history append", () -> agent.history().append(Message.user(who), ts));
       }
     }
