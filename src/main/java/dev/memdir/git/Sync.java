@@ -96,6 +96,16 @@ public final class Sync {
         throw new MemdirException(
             "git: HEAD is detached (at " + branch + "); check out a branch to sync");
       }
+      if (!remote.contains(":")
+          && !remote.contains("/")
+          && repo.getConfig().getString("remote", remote, "url") == null) {
+        throw new MemdirException(
+            "git: no remote named '"
+                + remote
+                + "'; add one (git remote add "
+                + remote
+                + " URL) or give a URL");
+      }
       agent.commitPending();
       String space = "refs/memdir/remote/" + remote.replaceAll("[^A-Za-z0-9._-]", "_") + "/";
       String tracking = space + Repository.shortenRefName(branch);
@@ -147,6 +157,7 @@ public final class Sync {
       BlockMerge.OnConflict policy)
       throws IOException, GitAPIException {
     Map<String, ObjectId[]> paths = new LinkedHashMap<>();
+    Map<String, FileMode> modes = new LinkedHashMap<>();
     try (TreeWalk tw = new TreeWalk(repo)) {
       tw.addTree(base == null ? new org.eclipse.jgit.treewalk.EmptyTreeIterator() : iter(base));
       tw.addTree(ours.getTree());
@@ -158,6 +169,10 @@ public final class Sync {
             new ObjectId[] {
               id(tw, 0), id(tw, 1), id(tw, 2),
             });
+        // Our mode (executable, symlink) unless only their side has the file.
+        modes.put(
+            tw.getPathString(),
+            tw.getFileMode(1) == FileMode.MISSING ? tw.getFileMode(2) : tw.getFileMode(1));
       }
     }
     DirCache merged = DirCache.newInCore();
@@ -199,7 +214,8 @@ public final class Sync {
         }
         if (result != null) {
           DirCacheEntry d = new DirCacheEntry(path);
-          d.setFileMode(FileMode.REGULAR_FILE);
+          FileMode mode = modes.get(path);
+          d.setFileMode(mode == FileMode.MISSING ? FileMode.REGULAR_FILE : mode);
           d.setObjectId(result);
           b.add(d);
         }

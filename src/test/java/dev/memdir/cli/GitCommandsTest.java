@@ -79,6 +79,11 @@ class GitCommandsTest {
     CliTest.Result r = CliTest.run("log", dir.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("is not in a git repository");
+    Path versioned = tmp.resolve("versioned");
+    ok("init", versioned.toString(), "--git");
+    CliTest.Result s = CliTest.run("sync", versioned.toString());
+    assertThat(s.code()).isEqualTo(1);
+    assertThat(s.err()).contains("no remote named 'origin'; add one (git remote add origin URL)");
   }
 
   private static String git(Path dir, String... args) throws Exception {
