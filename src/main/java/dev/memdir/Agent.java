@@ -11,10 +11,12 @@ import dev.memdir.format.Layout;
 import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
 import dev.memdir.format.WriteLock;
+import dev.memdir.git.AgentRepo;
 import dev.memdir.history.HistoryLog;
 import dev.memdir.llm.ChatModel;
 import dev.memdir.llm.ChatModels;
 import dev.memdir.llm.ModelConfig;
+import dev.memdir.memory.Actor;
 import dev.memdir.memory.CoreMemory;
 import dev.memdir.search.Search;
 import java.io.IOException;
@@ -25,6 +27,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -53,6 +57,7 @@ public final class Agent implements AutoCloseable {
   private final WriteLock lock;
   private final HistoryLog history;
   private final Clock clock;
+  private final Optional<AgentRepo> git;
   private Runner runner;
   private Search search;
 
@@ -65,6 +70,7 @@ public final class Agent implements AutoCloseable {
     this.archival = new ArchivalStore(layout, clock, lock);
     this.history = HistoryLog.open(layout, config.durability(), lock, clock);
     this.clock = clock;
+    this.git = config.gitAutocommit() ? AgentRepo.find(layout, clock) : Optional.empty();
   }
 
   /**
@@ -206,8 +212,47 @@ public final class Agent implements AutoCloseable {
    * listener} hears the reply stream and each tool call as they happen.
    */
   public synchronized Reply send(String message, ChatModel model, TurnListener listener) {
+    return versioned(
+        Actor.AGENT,
+        () -> {
+          try (Turn t = turn()) {
+            return runner().send(message, model, listener);
+          }
+        },
+        r ->
+            String.join(
+                ", ",
+                r.steps().stream()
+                    .flatMap(s -> s.toolRuns().stream())
+                    .map(t -> t.name())
+                    .distinct()
+                    .toList()));
+  }
+
+  /**
+   * Runs a person's write ({@code cause} names it, like {@code memory append}); with {@code git:
+   * autocommit: true} in agent.yaml, first commits what a person changed by hand, then commits this
+   * write on its own. Writes made outside this method (and outside {@link #send}) are committed by
+   * the next one, as a person's edit.
+   */
+  public <T> T write(String cause, Supplier<T> change) {
+    return versioned(Actor.PERSON, change, r -> cause);
+  }
+
+  private synchronized <T> T versioned(Actor actor, Supplier<T> change, Function<T, String> cause) {
+    if (git.isEmpty()) {
+      return change.get();
+    }
     try (Turn t = turn()) {
-      return runner().send(message, model, listener);
+      git.get().commitPending();
+      T result = null;
+      try {
+        result = change.get();
+        return result;
+      } finally {
+        history.sync();
+        git.get().commitChanges(actor, result == null ? "failed turn" : cause.apply(result));
+      }
     }
   }
 
@@ -329,6 +374,7 @@ public final class Agent implements AutoCloseable {
       }
     } finally {
       history.close();
+      git.ifPresent(AgentRepo::close);
     }
   }
 

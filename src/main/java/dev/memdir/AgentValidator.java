@@ -5,6 +5,7 @@ import dev.memdir.format.AgentConfig;
 import dev.memdir.format.Layout;
 import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
+import dev.memdir.history.ConflictMarker;
 import dev.memdir.history.HistoryLog;
 import dev.memdir.memory.CoreMemory;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ final class AgentValidator {
     checkFolder(layout, layout.historyDir(), all);
     all.addAll(HistoryLog.validate(layout));
     checkGitignore(layout, all);
+    checkConflictMarkers(layout, all);
     List<Problem> errors = new ArrayList<>();
     List<Problem> warnings = new ArrayList<>();
     for (Problem p : all) {
@@ -58,6 +60,46 @@ final class AgentValidator {
       out.add(Problem.error(layout.display(dir), 0, TextFiles.SYMBOLIC_LINK + " (a folder)"));
     } else if (Files.exists(dir) && !Files.isDirectory(dir)) {
       out.add(Problem.error(layout.display(dir), 0, "is a file, expected a folder"));
+    }
+  }
+
+  /** Marker lines a git merge left in any text file (history/ reports its own). */
+  private static void checkConflictMarkers(Layout layout, List<Problem> out) {
+    List<Path> files = new ArrayList<>();
+    try (var walk = Files.walk(layout.root())) {
+      walk.filter(Files::isRegularFile)
+          .filter(
+              p -> {
+                String rel = layout.root().relativize(p).toString().replace('\\', '/');
+                return !rel.startsWith(".memdir/")
+                    && !rel.startsWith(".git/")
+                    && !rel.startsWith("history/");
+              })
+          .sorted()
+          .forEach(files::add);
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return; // the folder checks above report what cannot be listed
+    }
+    for (Path f : files) {
+      try {
+        if (Files.size(f) > Layout.MAX_MARKDOWN_BYTES) {
+          continue;
+        }
+        List<String> lines =
+            java.nio.charset.StandardCharsets.UTF_8
+                .newDecoder()
+                .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(f)))
+                .toString()
+                .lines()
+                .toList();
+        for (int i = 0; i < lines.size(); i++) {
+          if (ConflictMarker.is(lines.get(i))) {
+            out.add(Problem.error(layout.display(f), i + 1, ConflictMarker.MESSAGE));
+          }
+        }
+      } catch (IOException e) {
+        // Not UTF-8 text, or unreadable: the checks of each kind of file report it.
+      }
     }
   }
 

@@ -25,6 +25,7 @@ class ArchitectureTest {
           Map.entry("history", Set.of("format")),
           Map.entry("search", Set.of("format", "memory", "archival", "history")),
           Map.entry("llm", Set.of("format")),
+          Map.entry("git", Set.of("format", "memory", "history", "archival")),
           Map.entry("tools", Set.of("format", "memory", "archival", "history", "search")),
           Map.entry(
               "agent",
@@ -80,6 +81,9 @@ class ArchitectureTest {
         }
         if (text.contains("import org.apache.lucene.") && !rel.startsWith("search/")) {
           violations.add(rel + " imports Lucene");
+        }
+        if (text.contains("import org.eclipse.jgit.") && !rel.startsWith("git/")) {
+          violations.add(rel + " imports JGit");
         }
         if (text.contains("import com.google.re2j.") && !rel.startsWith("search/")) {
           violations.add(rel + " imports RE2J");

@@ -72,7 +72,7 @@ final class ArchivalCommand implements Runnable {
     public Integer call() {
       String t = Cli.text(spec, text);
       try (Agent agent = dir.open(wait)) {
-        Fact f = agent.archival().insert(t, tags);
+        Fact f = agent.write("archival add", () -> agent.archival().insert(t, tags));
         Cli.out(spec).println(f.id());
       }
       return 0;
@@ -159,7 +159,7 @@ final class ArchivalCommand implements Runnable {
     @Override
     public Integer call() {
       try (Agent agent = dir.open(wait)) {
-        Fact f = agent.archival().delete(id);
+        Fact f = agent.write("archival delete", () -> agent.archival().delete(id));
         Cli.out(spec).println("deleted " + f.id());
       }
       return 0;

@@ -148,7 +148,12 @@ final class HistoryCommand implements Callable<Integer> {
       Instant time = ts == null ? null : parseTime(ts);
       try (Agent agent = dir.open(wait)) {
         Record r =
-            time == null ? agent.history().append(message) : agent.history().append(message, time);
+            agent.write(
+                "history append",
+                () ->
+                    time == null
+                        ? agent.history().append(message)
+                        : agent.history().append(message, time));
         Cli.out(spec).println(r.id());
       }
       return 0;

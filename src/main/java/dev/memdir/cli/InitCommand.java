@@ -3,7 +3,9 @@ package dev.memdir.cli;
 import dev.memdir.Agent;
 import dev.memdir.InitOptions;
 import dev.memdir.format.AgentConfig;
+import dev.memdir.git.AgentRepo;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,6 +39,13 @@ final class InitCommand implements Callable<Integer> {
       defaultValue = AgentConfig.DEFAULT_MODEL)
   String model;
 
+  @Option(
+      names = "--git",
+      description =
+          "Version the agent with git: a repository (unless one holds DIR already),"
+              + " .gitattributes, 'git: autocommit: true' and a first commit.")
+  boolean git;
+
   @Override
   public Integer call() {
     InitOptions options =
@@ -46,6 +55,16 @@ final class InitCommand implements Callable<Integer> {
             Optional.ofNullable(human).map(h -> Cli.text(spec, h)),
             model);
     try (Agent agent = Agent.init(dir, options)) {
+      if (git) {
+        try (AgentRepo repo = AgentRepo.init(agent.layout(), Clock.systemUTC())) {
+          Cli.out(spec)
+              .println(
+                  "versioned with git"
+                      + (repo.prefix().isEmpty()
+                          ? ""
+                          : " (inside a larger repository, as " + repo.prefix() + ")"));
+        }
+      }
       Cli.out(spec).println("created agent '" + agent.config().name() + "' in " + dir);
     }
     return 0;

@@ -31,6 +31,11 @@ import picocli.CommandLine.Command;
       SendCommand.class,
       ChatCommand.class,
       ContextCommand.class,
+      SyncCommand.class,
+      LogCommand.class,
+      DiffCommand.class,
+      UndoCommand.class,
+      MergeFileCommand.class,
     })
 public final class Main implements Runnable {
   final InputStream in;

@@ -109,7 +109,7 @@ final class MemoryCommand implements Callable<Integer> {
 
     Integer edit(Function<Agent, Block> change) {
       try (Agent agent = dir.open(wait)) {
-        Block b = change.apply(agent);
+        Block b = agent.write("memory " + spec.name(), () -> change.apply(agent));
         Cli.out(spec).println(header(b));
       }
       return 0;
@@ -218,7 +218,12 @@ final class MemoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       try (Agent agent = dir.open(wait)) {
-        agent.memory().delete(label);
+        agent.write(
+            "memory delete",
+            () -> {
+              agent.memory().delete(label);
+              return label;
+            });
         Cli.out(spec).println("deleted block '" + label + "'");
       }
       return 0;

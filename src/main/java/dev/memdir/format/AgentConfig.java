@@ -124,6 +124,12 @@ public record AgentConfig(
    */
   private static final String MAX_TOKENS_FIELD = "max_tokens_field";
 
+  /**
+   * {@code git: autocommit: true|false}: read by {@link #gitAutocommit()} from {@link #extra} (kept
+   * there so the record's shape does not change), checked here like every other key.
+   */
+  private static final String GIT = "git";
+
   private static final Pattern MODEL = Pattern.compile("([a-z]+)/(\\S+)");
 
   /** Validates and copies the fields. */
@@ -459,7 +465,7 @@ public record AgentConfig(
     ObjectNode extra = y.unknown(KNOWN_KEYS);
     for (Iterator<String> it = extra.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      if (!key.equals(MAX_TOKENS_FIELD)) {
+      if (!key.equals(MAX_TOKENS_FIELD) && !key.equals(GIT)) {
         warnings.add(Problem.warning(FILE, y.line(key), "unknown key '" + key + "' (kept as is)"));
       }
     }
@@ -477,6 +483,9 @@ public record AgentConfig(
             }
             return v;
           });
+    }
+    if (extra.has(GIT)) {
+      key(broken, GIT, null, () -> git(y, extra));
     }
     Durability durability =
         key(broken, "history", Durability.TURN, () -> history(y, warnings, extra));
@@ -538,6 +547,35 @@ public record AgentConfig(
         toolRules,
         overflow,
         extra);
+  }
+
+  /** True when agent.yaml says {@code git: autocommit: true}. */
+  public boolean gitAutocommit() {
+    JsonNode v = extra.path(GIT).path("autocommit");
+    return v.isBoolean() && v.booleanValue();
+  }
+
+  private static Void git(YamlMap y, ObjectNode extra) {
+    JsonNode git = extra.get(GIT);
+    if (!git.isObject()) {
+      throw y.error(GIT, "must be a mapping like 'autocommit: true', got \"" + git.asText() + "\"");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = git.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getKey().equals("autocommit")) {
+        throw new ConfigException(
+            FILE,
+            y.line(GIT, e.getKey()),
+            "unknown key 'git." + e.getKey() + "' (known: autocommit)");
+      }
+      if (!e.getValue().isBoolean()) {
+        throw new ConfigException(
+            FILE,
+            y.line(GIT, "autocommit"),
+            "'git.autocommit' must be true or false, got \"" + e.getValue().asText() + "\"");
+      }
+    }
+    return null;
   }
 
   private static Durability history(YamlMap y, List<Problem> warnings, ObjectNode extra) {

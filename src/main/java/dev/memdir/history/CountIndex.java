@@ -92,6 +92,9 @@ final class CountIndex {
     long end = from;
     long count = lines;
     boolean content = false;
+    // The first 8 bytes of the line, to leave out git conflict markers.
+    byte[] head = new byte[8];
+    int col = 0;
     ByteBuffer buf = ByteBuffer.allocate(1 << 16);
     byte[] b = buf.array();
     for (long pos = from; pos < size; ) {
@@ -102,13 +105,20 @@ final class CountIndex {
       }
       for (int i = 0; i < n; i++) {
         if (b[i] == '\n') {
-          if (content) {
+          if (content && !ConflictMarker.is(head, 0, Math.min(col, head.length))) {
             count++;
           }
           content = false;
+          col = 0;
           end = pos + i + 1;
-        } else if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
-          content = true;
+        } else {
+          if (col < head.length) {
+            head[col] = b[i];
+          }
+          col++;
+          if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
+            content = true;
+          }
         }
       }
       pos += n;

@@ -167,7 +167,8 @@ public final class HistoryLog implements AutoCloseable {
 
   /**
    * The last {@code n} records, oldest first, read backwards from the end of the newest segments
-   * without reading the rest of the files.
+   * without reading the rest of the files; sorted by time and deduplicated by id when a merge left
+   * them out of order (see {@link #inTimeOrder}).
    */
   public List<Record> tail(int n) {
     if (n < 0) {
@@ -191,6 +192,29 @@ public final class HistoryLog implements AutoCloseable {
             "cannot read " + layout.display(segs.get(i)) + ": " + e.getMessage(), e);
       }
     }
+    return inTimeOrder(out);
+  }
+
+  /**
+   * The records sorted by time then id, each id once, when a merge left them out of order or
+   * duplicated (git's union merge appends one side's lines after the other's); else as they are.
+   */
+  static List<Record> inTimeOrder(java.util.Collection<Record> records) {
+    List<Record> list = new ArrayList<>(records);
+    Comparator<Record> order = Comparator.comparing(Record::ts).thenComparing(Record::id);
+    boolean sorted = true;
+    Set<String> ids = new java.util.HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      sorted &=
+          ids.add(list.get(i).id()) && (i == 0 || order.compare(list.get(i - 1), list.get(i)) < 0);
+    }
+    if (sorted) {
+      return List.copyOf(list);
+    }
+    java.util.Map<String, Record> byId = new java.util.LinkedHashMap<>();
+    list.forEach(r -> byId.putIfAbsent(r.id(), r));
+    List<Record> out = new ArrayList<>(byId.values());
+    out.sort(order);
     return List.copyOf(out);
   }
 

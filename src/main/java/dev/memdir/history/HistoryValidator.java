@@ -101,6 +101,10 @@ final class HistoryValidator {
           }
           continue;
         }
+        if (ConflictMarker.is(l.bytes, 0, l.length)) {
+          out.add(Problem.error(display, lineNo, ConflictMarker.MESSAGE));
+          continue;
+        }
         warnings.clear();
         Record rec;
         try {
