@@ -8,6 +8,7 @@ import dev.memdir.format.TextFiles;
 import dev.memdir.history.ConflictMarker;
 import dev.memdir.history.HistoryLog;
 import dev.memdir.memory.CoreMemory;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
