@@ -568,19 +568,9 @@ final class AnswerRun {
   }
 
   private ObjectNode manifest() {
-    ObjectNode m = JSON.createObjectNode();
-    m.put("memdir_version", Version.get());
-    m.put("git_commit", RunFolder.gitCommit());
-    ObjectNode d = m.putObject("data");
-    d.put("file", data.file());
-    d.put("sha256", data.sha256());
-    d.put("conversations", data.conversations().size());
-    d.put("questions", data.questionCount());
-    m.set("params", params.toJson());
+    ObjectNode m = RunFolder.manifest(data, params.toJson());
     m.put("parallel", parallel);
-    ObjectNode jvm = m.putObject("jvm");
-    jvm.put("version", System.getProperty("java.version"));
-    jvm.put("vendor", System.getProperty("java.vendor"));
+    RunFolder.putJvm(m);
     m.put("started", Instant.now().toString());
     return m;
   }

@@ -293,18 +293,8 @@ final class LocomoRun {
   }
 
   private ObjectNode manifest() {
-    ObjectNode m = JSON.createObjectNode();
-    m.put("memdir_version", Version.get());
-    m.put("git_commit", RunFolder.gitCommit());
-    ObjectNode d = m.putObject("data");
-    d.put("file", data.file());
-    d.put("sha256", data.sha256());
-    d.put("conversations", data.conversations().size());
-    d.put("questions", data.questionCount());
-    m.set("params", params.toJson());
-    ObjectNode jvm = m.putObject("jvm");
-    jvm.put("version", System.getProperty("java.version"));
-    jvm.put("vendor", System.getProperty("java.vendor"));
+    ObjectNode m = RunFolder.manifest(data, params.toJson());
+    RunFolder.putJvm(m);
     ObjectNode machine = m.putObject("machine");
     machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     machine.put("arch", System.getProperty("os.arch"));

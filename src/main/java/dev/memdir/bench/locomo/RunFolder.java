@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.MemdirException;
+import dev.memdir.Version;
 import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.TextFiles;
 import java.io.BufferedWriter;
@@ -166,6 +167,27 @@ final class RunFolder {
     lines.sort(
         Comparator.comparingInt((JsonNode l) -> order.getOrDefault(l.get("sample_id").asText(), -1))
             .thenComparingInt(l -> l.get("question_index").asInt()));
+  }
+
+  /** The start of a run's manifest: memdir, its commit, the data file and {@code params}. */
+  static ObjectNode manifest(LocomoData data, JsonNode params) {
+    ObjectNode m = JSON.createObjectNode();
+    m.put("memdir_version", Version.get());
+    m.put("git_commit", gitCommit());
+    ObjectNode d = m.putObject("data");
+    d.put("file", data.file());
+    d.put("sha256", data.sha256());
+    d.put("conversations", data.conversations().size());
+    d.put("questions", data.questionCount());
+    m.set("params", params);
+    return m;
+  }
+
+  /** Adds the JVM the run is on to manifest {@code m}. */
+  static void putJvm(ObjectNode m) {
+    ObjectNode jvm = m.putObject("jvm");
+    jvm.put("version", System.getProperty("java.version"));
+    jvm.put("vendor", System.getProperty("java.vendor"));
   }
 
   static String pretty(JsonNode n) {
