@@ -39,8 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -258,11 +256,10 @@ final class AnswerRun {
     }
     AtomicInteger run = new AtomicInteger();
     List<JsonNode> fresh = java.util.Collections.synchronizedList(new ArrayList<>());
-    ExecutorService pool = Executors.newFixedThreadPool(parallel);
     RunFolder.appendResults(
         out,
-        pool,
-        w -> {
+        parallel,
+        (pool, w) -> {
           List<Future<?>> tasks = new ArrayList<>();
           for (LocomoData.Conversation c : data.conversations()) {
             List<LocomoData.Question> todo = byConversation.get(c.sampleId());

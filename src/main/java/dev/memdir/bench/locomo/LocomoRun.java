@@ -33,8 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -118,11 +116,10 @@ final class LocomoRun {
                 Integer.getInteger(
                     "memdir.bench.threads", Runtime.getRuntime().availableProcessors()),
                 data.conversations().size()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
     RunFolder.appendResults(
         out,
-        pool,
-        w -> {
+        threads,
+        (pool, w) -> {
           List<Future<?>> tasks = new ArrayList<>();
           for (LocomoData.Conversation c : data.conversations()) {
             tasks.add(

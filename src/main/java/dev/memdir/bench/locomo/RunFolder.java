@@ -24,8 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /** What every kind of LoCoMo run does with its folder: the manifest, results.jsonl, resuming. */
 final class RunFolder {
@@ -116,18 +117,19 @@ final class RunFolder {
   }
 
   /**
-   * Opens {@code out/results.jsonl} for appending, has {@code submit} queue on {@code pool} the
-   * tasks that write to it, waits for them all and shuts {@code pool} down.
+   * Opens {@code out/results.jsonl} for appending, has {@code submit} queue on a pool of {@code
+   * threads} the tasks that write to it, waits for them all and shuts the pool down.
    */
   static void appendResults(
-      Path out, ExecutorService pool, Function<BufferedWriter, List<Future<?>>> submit) {
+      Path out, int threads, BiFunction<ExecutorService, BufferedWriter, List<Future<?>>> submit) {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
     try (BufferedWriter w =
         Files.newBufferedWriter(
             out.resolve("results.jsonl"),
             StandardCharsets.UTF_8,
             StandardOpenOption.CREATE,
             StandardOpenOption.APPEND)) {
-      for (Future<?> f : submit.apply(w)) {
+      for (Future<?> f : submit.apply(pool, w)) {
         f.get();
       }
     } catch (IOException e) {
