@@ -105,6 +105,13 @@ final class AnswerReport {
     return s;
   }
 
+  /** The categories {@code report} has numbers for, in LoCoMo's order. */
+  static List<Category> reported(JsonNode report) {
+    return Category.ALL.stream()
+        .filter(c -> report.at("/f1/by_category").has(String.valueOf(c.number())))
+        .toList();
+  }
+
   /** The report as Markdown tables, each category under both label conventions. */
   static String markdown(JsonNode r) {
     StringBuilder sb = new StringBuilder();
@@ -130,11 +137,8 @@ final class AnswerReport {
     sb.append("| category | LoCoMo name | Mem0 name | F1 | evidence recall | correct |")
         .append(" retrieval miss | answer error | no evidence |\n");
     sb.append("|---|---|---|---|---|---|---|---|---|\n");
-    for (Category c : Category.ALL) {
+    for (Category c : reported(r)) {
       String k = String.valueOf(c.number());
-      if (!r.at("/f1/by_category").has(k)) {
-        continue;
-      }
       JsonNode d = r.at("/diagnosis/by_category/" + k);
       sb.append(
           String.format(

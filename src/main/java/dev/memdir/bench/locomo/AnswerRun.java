@@ -23,20 +23,15 @@ import dev.memdir.llm.ToolChoice;
 import dev.memdir.llm.UserMessage;
 import dev.memdir.search.FileWindow;
 import dev.memdir.search.Search;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -44,9 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -253,80 +245,54 @@ final class AnswerRun {
     RunFolder.checkManifest(out, manifest(), data.sha256(), progress);
     List<JsonNode> lines = RunFolder.readResults(out, progress);
     Set<String> done = new HashSet<>();
-    lines.forEach(l -> done.add(key(l.get("sample_id").asText(), l.get("question_index").asInt())));
+    lines.forEach(
+        l -> done.add(RunFolder.key(l.get("sample_id").asText(), l.get("question_index").asInt())));
     List<LocomoData.Question> scope = scope(data, params);
     Map<String, List<LocomoData.Question>> byConversation = new LinkedHashMap<>();
     for (LocomoData.Question q : scope) {
-      if (!done.contains(key(q.sampleId(), q.index()))) {
+      if (!done.contains(RunFolder.key(q.sampleId(), q.index()))) {
         byConversation.computeIfAbsent(q.sampleId(), x -> new ArrayList<>()).add(q);
       }
     }
     AtomicInteger run = new AtomicInteger();
     List<JsonNode> fresh = java.util.Collections.synchronizedList(new ArrayList<>());
-    ExecutorService pool = Executors.newFixedThreadPool(parallel);
-    try (BufferedWriter w =
-        Files.newBufferedWriter(
-            out.resolve("results.jsonl"),
-            StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND)) {
-      List<Future<?>> tasks = new ArrayList<>();
-      for (LocomoData.Conversation c : data.conversations()) {
-        List<LocomoData.Question> todo = byConversation.get(c.sampleId());
-        if (todo == null) {
-          continue;
-        }
-        // An agent's questions share its open windows: one task per conversation. Context
-        // questions share nothing: one task each.
-        List<List<LocomoData.Question>> parts =
-            params.mode() == Mode.AGENT ? List.of(todo) : todo.stream().map(List::of).toList();
-        for (List<LocomoData.Question> part : parts) {
-          tasks.add(
-              pool.submit(
-                  () -> {
-                    for (JsonNode line : answerAll(c, part)) {
-                      synchronized (w) {
-                        w.write(line.toString());
-                        w.write('\n');
-                        w.flush();
-                      }
-                      fresh.add(line);
-                      int n = run.incrementAndGet();
-                      if (n % 50 == 0) {
-                        synchronized (progress) {
-                          progress.println(n + " questions answered");
-                          progress.flush();
+    RunFolder.appendResults(
+        out,
+        parallel,
+        (pool, w) -> {
+          List<Future<?>> tasks = new ArrayList<>();
+          for (LocomoData.Conversation c : data.conversations()) {
+            List<LocomoData.Question> todo = byConversation.get(c.sampleId());
+            if (todo == null) {
+              continue;
+            }
+            // An agent's questions share its open windows: one task per conversation. Context
+            // questions share nothing: one task each.
+            List<List<LocomoData.Question>> parts =
+                params.mode() == Mode.AGENT ? List.of(todo) : todo.stream().map(List::of).toList();
+            for (List<LocomoData.Question> part : parts) {
+              tasks.add(
+                  pool.submit(
+                      () -> {
+                        for (JsonNode line : answerAll(c, part)) {
+                          RunFolder.appendLine(w, line);
+                          fresh.add(line);
+                          int n = run.incrementAndGet();
+                          if (n % 50 == 0) {
+                            synchronized (progress) {
+                              progress.println(n + " questions answered");
+                              progress.flush();
+                            }
+                          }
                         }
-                      }
-                    }
-                    return null;
-                  }));
-        }
-      }
-      for (Future<?> f : tasks) {
-        f.get();
-      }
-    } catch (IOException e) {
-      throw new MemdirException(
-          "cannot write " + out.resolve("results.jsonl") + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MemdirException(
-          "the run was interrupted; start it again with the same --out to resume", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new MemdirException("the run failed: " + e.getCause(), e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
+                        return null;
+                      }));
+            }
+          }
+          return tasks;
+        });
     lines.addAll(fresh);
-    Map<String, Integer> order = new HashMap<>();
-    data.conversations().forEach(c -> order.put(c.sampleId(), order.size()));
-    lines.sort(
-        Comparator.comparingInt((JsonNode l) -> order.getOrDefault(l.get("sample_id").asText(), -1))
-            .thenComparingInt(l -> l.get("question_index").asInt()));
+    RunFolder.sortLikeData(lines, data);
     ObjectNode header = JSON.createObjectNode();
     header.put("memdir_version", Version.get());
     header.put("data", data.file());
@@ -599,24 +565,10 @@ final class AnswerRun {
   }
 
   private ObjectNode manifest() {
-    ObjectNode m = JSON.createObjectNode();
-    m.put("memdir_version", Version.get());
-    m.put("git_commit", RunFolder.gitCommit());
-    ObjectNode d = m.putObject("data");
-    d.put("file", data.file());
-    d.put("sha256", data.sha256());
-    d.put("conversations", data.conversations().size());
-    d.put("questions", data.questionCount());
-    m.set("params", params.toJson());
+    ObjectNode m = RunFolder.manifest(data, params.toJson());
     m.put("parallel", parallel);
-    ObjectNode jvm = m.putObject("jvm");
-    jvm.put("version", System.getProperty("java.version"));
-    jvm.put("vendor", System.getProperty("java.vendor"));
+    RunFolder.putJvm(m);
     m.put("started", Instant.now().toString());
     return m;
-  }
-
-  private static String key(String sampleId, int index) {
-    return sampleId + "\0" + index;
   }
 }

@@ -14,19 +14,15 @@ import dev.memdir.format.AtomicFiles;
 import dev.memdir.search.FileHit;
 import dev.memdir.search.MessageHit;
 import dev.memdir.search.Search;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,9 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -105,7 +98,7 @@ final class LocomoRun {
     List<JsonNode> lines = readResults();
     Set<String> done = new HashSet<>();
     for (JsonNode l : lines) {
-      done.add(key(l.get("sample_id").asText(), l.get("question_index").asInt()));
+      done.add(RunFolder.key(l.get("sample_id").asText(), l.get("question_index").asInt()));
     }
     int total = data.questionCount();
     AtomicInteger finished = new AtomicInteger(done.size());
@@ -123,79 +116,50 @@ final class LocomoRun {
                 Integer.getInteger(
                     "memdir.bench.threads", Runtime.getRuntime().availableProcessors()),
                 data.conversations().size()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try (BufferedWriter w =
-        Files.newBufferedWriter(
-            out.resolve("results.jsonl"),
-            StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND)) {
-      List<Future<?>> tasks = new ArrayList<>();
-      for (LocomoData.Conversation c : data.conversations()) {
-        tasks.add(
-            pool.submit(
-                () -> {
-                  long i0 = System.nanoTime();
-                  LocomoIngest.DiaMap map = ingestIfNeeded(c, ingestState);
-                  ingestNanos.addAndGet(System.nanoTime() - i0);
-                  if (c.questions().stream()
-                      .allMatch(q -> done.contains(key(c.sampleId(), q.index())))) {
-                    return null;
-                  }
-                  Map<String, String> turnText = turnTexts(c);
-                  Map<String, Integer> tokenCounts = new HashMap<>();
-                  try (Agent agent = Agent.open(out.resolve("agents").resolve(c.sampleId()))) {
-                    long x0 = System.nanoTime();
-                    Search search = agent.search();
-                    search.reindex();
-                    indexNanos.addAndGet(System.nanoTime() - x0);
-                    for (LocomoData.Question q : c.questions()) {
-                      if (done.contains(key(c.sampleId(), q.index()))) {
-                        continue;
+    RunFolder.appendResults(
+        out,
+        threads,
+        (pool, w) -> {
+          List<Future<?>> tasks = new ArrayList<>();
+          for (LocomoData.Conversation c : data.conversations()) {
+            tasks.add(
+                pool.submit(
+                    () -> {
+                      long i0 = System.nanoTime();
+                      LocomoIngest.DiaMap map = ingestIfNeeded(c, ingestState);
+                      ingestNanos.addAndGet(System.nanoTime() - i0);
+                      if (c.questions().stream()
+                          .allMatch(q -> done.contains(RunFolder.key(c.sampleId(), q.index())))) {
+                        return null;
                       }
-                      long q0 = System.nanoTime();
-                      ObjectNode line = answer(search, c, map, q, turnText, tokenCounts);
-                      queryNanos.addAndGet(System.nanoTime() - q0);
-                      synchronized (w) {
-                        w.write(line.toString());
-                        w.write('\n');
-                        w.flush();
+                      Map<String, String> turnText = turnTexts(c);
+                      Map<String, Integer> tokenCounts = new HashMap<>();
+                      try (Agent agent = Agent.open(out.resolve("agents").resolve(c.sampleId()))) {
+                        long x0 = System.nanoTime();
+                        Search search = agent.search();
+                        search.reindex();
+                        indexNanos.addAndGet(System.nanoTime() - x0);
+                        for (LocomoData.Question q : c.questions()) {
+                          if (done.contains(RunFolder.key(c.sampleId(), q.index()))) {
+                            continue;
+                          }
+                          long q0 = System.nanoTime();
+                          ObjectNode line = answer(search, c, map, q, turnText, tokenCounts);
+                          queryNanos.addAndGet(System.nanoTime() - q0);
+                          RunFolder.appendLine(w, line);
+                          fresh.add(line);
+                          run.incrementAndGet();
+                          showProgress(finished.incrementAndGet(), total, startQueries, run.get());
+                        }
                       }
-                      fresh.add(line);
-                      run.incrementAndGet();
-                      showProgress(finished.incrementAndGet(), total, startQueries, run.get());
-                    }
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> f : tasks) {
-        f.get();
-      }
-    } catch (IOException e) {
-      throw new MemdirException(
-          "cannot write " + out.resolve("results.jsonl") + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MemdirException(
-          "the run was interrupted; start it again with the same --out to resume", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new MemdirException("the run failed: " + cause, cause);
-    } finally {
-      pool.shutdownNow();
-    }
+                      return null;
+                    }));
+          }
+          return tasks;
+        });
     endProgress();
     lines.addAll(fresh);
-    // A fixed order makes the sums, and so the report, identical however the run was split.
-    Map<String, Integer> order = new HashMap<>();
-    data.conversations().forEach(c -> order.put(c.sampleId(), order.size()));
-    lines.sort(
-        Comparator.comparingInt((JsonNode l) -> order.getOrDefault(l.get("sample_id").asText(), -1))
-            .thenComparingInt(l -> l.get("question_index").asInt()));
+    RunFolder.sortLikeData(lines, data);
     timings.put("ingest_ms", ingestNanos.get() / 1_000_000);
     timings.put("index_ms", indexNanos.get() / 1_000_000);
     timings.put("questions_ms", queryNanos.get() / 1_000_000);
@@ -210,10 +174,6 @@ final class LocomoRun {
     write("report.md", report.toMarkdown(markdownHeader(json)));
     write("recall.svg", report.toSvg());
     return new Outcome(report, run.get(), json);
-  }
-
-  private static String key(String sampleId, int index) {
-    return sampleId + "\0" + index;
   }
 
   private ObjectNode answer(
@@ -330,18 +290,8 @@ final class LocomoRun {
   }
 
   private ObjectNode manifest() {
-    ObjectNode m = JSON.createObjectNode();
-    m.put("memdir_version", Version.get());
-    m.put("git_commit", RunFolder.gitCommit());
-    ObjectNode d = m.putObject("data");
-    d.put("file", data.file());
-    d.put("sha256", data.sha256());
-    d.put("conversations", data.conversations().size());
-    d.put("questions", data.questionCount());
-    m.set("params", params.toJson());
-    ObjectNode jvm = m.putObject("jvm");
-    jvm.put("version", System.getProperty("java.version"));
-    jvm.put("vendor", System.getProperty("java.vendor"));
+    ObjectNode m = RunFolder.manifest(data, params.toJson());
+    RunFolder.putJvm(m);
     ObjectNode machine = m.putObject("machine");
     machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     machine.put("arch", System.getProperty("os.arch"));

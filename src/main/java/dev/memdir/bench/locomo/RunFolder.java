@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.MemdirException;
+import dev.memdir.Version;
 import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.TextFiles;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
@@ -16,7 +18,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 
 /** What every kind of LoCoMo run does with its folder: the manifest, results.jsonl, resuming. */
 final class RunFolder {
@@ -99,6 +109,87 @@ final class RunFolder {
       }
     }
     return lines;
+  }
+
+  /** The key of a question in a run: its conversation and its index there. */
+  static String key(String sampleId, int index) {
+    return sampleId + "\0" + index;
+  }
+
+  /**
+   * Opens {@code out/results.jsonl} for appending, has {@code submit} queue on a pool of {@code
+   * threads} the tasks that write to it, waits for them all and shuts the pool down.
+   */
+  static void appendResults(
+      Path out, int threads, BiFunction<ExecutorService, BufferedWriter, List<Future<?>>> submit) {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (BufferedWriter w =
+        Files.newBufferedWriter(
+            out.resolve("results.jsonl"),
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND)) {
+      for (Future<?> f : submit.apply(pool, w)) {
+        f.get();
+      }
+    } catch (IOException e) {
+      throw new MemdirException(
+          "cannot write " + out.resolve("results.jsonl") + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MemdirException(
+          "the run was interrupted; start it again with the same --out to resume", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new MemdirException("the run failed: " + cause, cause);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Appends {@code line} to {@code w} as one whole line, whichever worker writes. */
+  static void appendLine(BufferedWriter w, JsonNode line) throws IOException {
+    synchronized (w) {
+      w.write(line.toString());
+      w.write('\n');
+      w.flush();
+    }
+  }
+
+  /**
+   * Puts {@code lines} in the order of {@code data}: a fixed order makes the sums, and so the
+   * report, identical however the run was split.
+   */
+  static void sortLikeData(List<JsonNode> lines, LocomoData data) {
+    Map<String, Integer> order = new HashMap<>();
+    data.conversations().forEach(c -> order.put(c.sampleId(), order.size()));
+    lines.sort(
+        Comparator.comparingInt((JsonNode l) -> order.getOrDefault(l.get("sample_id").asText(), -1))
+            .thenComparingInt(l -> l.get("question_index").asInt()));
+  }
+
+  /** The start of a run's manifest: memdir, its commit, the data file and {@code params}. */
+  static ObjectNode manifest(LocomoData data, JsonNode params) {
+    ObjectNode m = JSON.createObjectNode();
+    m.put("memdir_version", Version.get());
+    m.put("git_commit", gitCommit());
+    ObjectNode d = m.putObject("data");
+    d.put("file", data.file());
+    d.put("sha256", data.sha256());
+    d.put("conversations", data.conversations().size());
+    d.put("questions", data.questionCount());
+    m.set("params", params);
+    return m;
+  }
+
+  /** Adds the JVM the run is on to manifest {@code m}. */
+  static void putJvm(ObjectNode m) {
+    ObjectNode jvm = m.putObject("jvm");
+    jvm.put("version", System.getProperty("java.version"));
+    jvm.put("vendor", System.getProperty("java.vendor"));
   }
 
   static String pretty(JsonNode n) {
