@@ -53,6 +53,8 @@ public final class Runner {
   static final String UNANSWERED_FIELD = "unanswered";
 
   private final AgentParts parts;
+  private static final System.Logger LOG = System.getLogger(Runner.class.getName());
+
   private final Tokens tokens = new Tokens();
   private final Toolbox toolbox;
   private final ContextBuilder builder;
@@ -101,6 +103,21 @@ public final class Runner {
     } catch (RuntimeException e) {
       failed(w, user, turn.answered, e);
       throw e;
+    } finally {
+      settle();
+    }
+  }
+
+  /**
+   * Checks the old block files this turn's edits kept, now that the turn is over: a person's late
+   * save is merged, and what it refused is told with the next memory tool result. One folder
+   * listing when there are none.
+   */
+  private void settle() {
+    try {
+      parts.memory().settle();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot check kept block files: " + e.getMessage(), e);
     }
   }
 

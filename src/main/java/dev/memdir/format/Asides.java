@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.MemdirException;
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
@@ -50,6 +52,14 @@ public final class Asides {
   static final String ASIDE = ".aside";
   static final String RECORD = ".json";
   static final String TMP = ".tmp";
+
+  /**
+   * The largest old file read: far over any block ({@link Layout#MAX_MARKDOWN_BYTES}); a larger one
+   * is kept unread for a person to look at.
+   */
+  public static final long MAX_KEPT_BYTES = 64L << 20;
+
+  static final long MAX_RECORD_BYTES = 64 << 10;
 
   private Asides() {}
 
@@ -266,7 +276,7 @@ public final class Asides {
 
   private static Optional<Pending> read(Path r) {
     try {
-      JsonNode o = JSON.readTree(Files.readAllBytes(r));
+      JsonNode o = JSON.readTree(readUpTo(r, MAX_RECORD_BYTES));
       return Optional.of(
           new Pending(
               r,
@@ -302,13 +312,44 @@ public final class Asides {
     }
   }
 
-  /** The old file's bytes. */
-  public static byte[] content(Pending p) {
+  /**
+   * The old file's bytes.
+   *
+   * @throws TooLargeException when it holds more than {@link #MAX_KEPT_BYTES}; it is not read
+   */
+  public static byte[] content(Pending p) throws TooLargeException {
     Path old = p.oldFile().orElseThrow(() -> new MemdirException("gone: " + p.aside()));
     try {
-      return Files.readAllBytes(old);
+      return readUpTo(old, MAX_KEPT_BYTES);
+    } catch (TooLargeException e) {
+      throw e;
     } catch (IOException e) {
       throw new MemdirException("cannot read " + old + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The bytes of {@code file}, refused unread when it holds more than {@code maxBytes}.
+   *
+   * @throws TooLargeException when it does
+   */
+  public static byte[] readUpTo(Path file, long maxBytes) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      Optional<byte[]> b = TextFiles.readUpTo(ch, maxBytes);
+      if (b.isEmpty()) {
+        throw new TooLargeException(
+            file + ": file is " + ch.size() + " bytes, over the limit of " + maxBytes + " bytes");
+      }
+      return b.get();
+    }
+  }
+
+  /** A file over the limit of what is read of it. */
+  public static final class TooLargeException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLargeException(String message) {
+      super(message);
     }
   }
 

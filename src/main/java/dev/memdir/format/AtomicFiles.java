@@ -114,14 +114,14 @@ public final class AtomicFiles {
       }
       boolean same;
       try (FileChannel held = FileChannel.open(p.swap(), StandardOpenOption.READ)) {
-        same = Arrays.equals(readAll(held), expected);
+        same = held.size() == expected.length && Arrays.equals(readAll(held), expected);
       }
       if (!same) {
         if (linkIfAbsent(p.swap(), file)) {
           Asides.remove(p); // back under its name; writes to it land there
         } else {
           // A file appeared at the name: a newer save, or a fragment (see joinFragment).
-          Asides.Pending older = Asides.rebase(p, Files.readAllBytes(p.swap()));
+          Asides.Pending older = Asides.rebase(p, Asides.readUpTo(p.swap(), Asides.MAX_KEPT_BYTES));
           older = older.with(older.baseSha(), older.baseSize(), older.baseMtime(), "", WINDOW);
           Asides.save(older);
           Asides.finish(older);
@@ -163,14 +163,14 @@ public final class AtomicFiles {
     if (!WINDOW.equals(p.note()) || !Files.exists(p.aside())) {
       return;
     }
-    byte[] old = Files.readAllBytes(p.aside());
+    byte[] old = Asides.readUpTo(p.aside(), Asides.MAX_KEPT_BYTES);
     int eol = 0;
     while (eol < old.length && old[eol] != '\n') {
       eol++;
     }
     byte[] now;
     try {
-      now = Files.readAllBytes(file);
+      now = Asides.readUpTo(file, Asides.MAX_KEPT_BYTES);
     } catch (NoSuchFileException e) {
       return;
     }
@@ -274,8 +274,7 @@ public final class AtomicFiles {
         if (!Files.exists(file) && p.restore()) {
           restore(file, p.swap());
           Asides.remove(p); // back under its name
-        } else if (Files.exists(file)
-            && TextFiles.sha256(Files.readAllBytes(file)).equals(p.wroteSha())) {
+        } else if (Files.exists(file) && holds(file, p.wroteSha())) {
           Asides.finish(p); // the new file was in; only the rename to .aside was missing
         } else {
           Asides.save(p.with(p.baseSha(), p.baseSize(), p.baseMtime(), "", ""));
@@ -284,6 +283,14 @@ public final class AtomicFiles {
       } catch (IOException e) {
         throw new MemdirException("cannot recover " + file + " from " + p.swap() + ": " + e, e);
       }
+    }
+  }
+
+  private static boolean holds(Path file, String sha) throws IOException {
+    try {
+      return TextFiles.sha256(Asides.readUpTo(file, Asides.MAX_KEPT_BYTES)).equals(sha);
+    } catch (Asides.TooLargeException e) {
+      return false; // larger than anything written here
     }
   }
 

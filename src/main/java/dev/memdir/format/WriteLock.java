@@ -39,6 +39,7 @@ public final class WriteLock {
   public static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
 
   private static final long POLL_MILLIS = 10;
+  private static final long MAX_PID_BYTES = 64;
   private static final Map<Path, Shared> SHARED = new ConcurrentHashMap<>();
 
   private final Layout layout;
@@ -199,7 +200,14 @@ public final class WriteLock {
 
   private long holderPid() {
     try {
-      String text = Files.readString(file(), StandardCharsets.US_ASCII).strip();
+      String text;
+      try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.READ)) {
+        Optional<byte[]> b = TextFiles.readUpTo(ch, MAX_PID_BYTES);
+        if (b.isEmpty()) {
+          return -1; // not a process id
+        }
+        text = new String(b.get(), StandardCharsets.US_ASCII).strip();
+      }
       return text.matches("\\d{1,19}") ? Long.parseLong(text) : -1;
     } catch (IOException | NumberFormatException e) {
       return -1;

@@ -34,6 +34,10 @@ import java.util.Map;
  */
 final class CountIndex {
   static final String FILE = "history-count.json";
+
+  /** Far over an entry per segment; a larger file is not this index's, and is rebuilt. */
+  static final long MAX_BYTES = 16L << 20;
+
   private static final int EDGE = 4096;
   private static final System.Logger LOG = System.getLogger(CountIndex.class.getName());
 
@@ -147,7 +151,8 @@ final class CountIndex {
       return out;
     }
     try {
-      JsonNode root = Record.JSON.readTree(Files.readAllBytes(file));
+      JsonNode root =
+          Record.JSON.readTree(TextFiles.readBytes(file, layout.display(file), MAX_BYTES));
       if (root.path("v").asInt() != 1) {
         return out;
       }

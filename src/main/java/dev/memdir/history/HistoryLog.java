@@ -5,6 +5,7 @@ import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.Durability;
 import dev.memdir.format.Layout;
 import dev.memdir.format.Problem;
+import dev.memdir.format.TextFiles;
 import dev.memdir.format.WriteLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -465,7 +466,8 @@ public final class HistoryLog implements AutoCloseable {
         AtomicFiles.write(q, tail);
         return q;
       }
-      if (Arrays.equals(Files.readAllBytes(q), tail)) {
+      if (Files.size(q) == tail.length
+          && Arrays.equals(TextFiles.readBytes(q, layout.display(q), tail.length), tail)) {
         return q;
       }
     }

@@ -400,7 +400,14 @@ public final class CoreMemory {
     ps = Asides.of(file);
     for (Asides.Pending p : ps) {
       if (!p.conflict() && Asides.looksChanged(p)) {
-        byte[] v = Asides.content(p);
+        byte[] v;
+        try {
+          v = Asides.content(p);
+        } catch (Asides.TooLargeException e) {
+          conflict(p, layout.display(file), tooLarge(e));
+          ps = Asides.of(file);
+          continue;
+        }
         if (TextFiles.sha256(v).equals(p.baseSha())) {
           Asides.save(Asides.rebase(p, v));
         } else {
@@ -432,7 +439,13 @@ public final class CoreMemory {
           continue;
         }
         // Nobody holds it, so nothing can write to it any more: what it holds now is final.
-        byte[] v = Asides.content(p);
+        byte[] v;
+        try {
+          v = Asides.content(p);
+        } catch (Asides.TooLargeException e) {
+          conflict(p, layout.display(file), tooLarge(e));
+          continue;
+        }
         if (TextFiles.sha256(v).equals(p.baseSha())) {
           Files.delete(p.aside());
         } else {
@@ -540,6 +553,11 @@ public final class CoreMemory {
       notice(display + ": kept a person's late save as is (" + e.getMessage() + ")");
       return v;
     }
+  }
+
+  private static String tooLarge(Asides.TooLargeException e) {
+    String m = e.getMessage();
+    return "it is too large to merge (" + m.substring(m.lastIndexOf(": ") + 2) + ")";
   }
 
   private void conflict(Asides.Pending p, String display, String why) throws IOException {

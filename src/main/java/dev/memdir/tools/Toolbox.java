@@ -7,9 +7,11 @@ import dev.memdir.format.AgentConfig;
 import dev.memdir.memory.CoreMemory;
 import dev.memdir.search.Search;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The tools one agent offers its model, and their dispatch. A call never throws for anything the
@@ -28,6 +30,8 @@ public final class Toolbox {
 
   private static final System.Logger LOG = System.getLogger(Toolbox.class.getName());
 
+  private final CoreMemory memory;
+  private final Set<String> memoryTools = new HashSet<>();
   private final Map<String, Tool> available = new LinkedHashMap<>();
   private final List<String> enabled;
   private final List<String> unavailable;
@@ -39,8 +43,10 @@ public final class Toolbox {
    *     {@link #definitions()} and listed by {@link #unavailable()}
    */
   public Toolbox(CoreMemory memory, ArchivalStore archival, Search search, List<String> enabled) {
+    this.memory = memory;
     List<Tool> all = new ArrayList<>();
     all.addAll(new MemoryTools(memory).all());
+    all.forEach(t -> memoryTools.add(t.name()));
     all.addAll(new ArchivalTools(archival).all());
     all.addAll(new SearchTools(search).all());
     all.addAll(MessageTools.all());
@@ -109,13 +115,32 @@ public final class Toolbox {
                 + " are: "
                 + String.join(", ", args.known())
                 + ")";
+    ToolResult r;
     try {
-      return ToolResult.success(tool.run(args, seen) + note);
+      r = ToolResult.success(tool.run(args, seen) + note);
     } catch (MemdirException | IllegalArgumentException e) {
-      return ToolResult.failure(e.getMessage() + note);
+      r = ToolResult.failure(e.getMessage() + note);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "tool " + name + " failed unexpectedly", e);
-      return ToolResult.failure(name + " failed unexpectedly: " + e + note);
+      r = ToolResult.failure(name + " failed unexpectedly: " + e + note);
     }
+    return memoryTools.contains(name) ? withNotices(r) : r;
+  }
+
+  /**
+   * {@code r} with what memory told since the last memory tool: an earlier edit of the model's that
+   * lost to a person's save, so that the model does not go on believing it stands.
+   */
+  private ToolResult withNotices(ToolResult r) {
+    List<String> notices = memory.takeNotices();
+    if (notices.isEmpty()) {
+      return r;
+    }
+    String told =
+        (r instanceof ToolResult.Failure f ? f.message() : r.content())
+            + "\n\nMeanwhile a person edited your memory by hand, and it wins over your edits: "
+            + String.join("; ", notices)
+            + ". Read the block again before you rely on it.";
+    return r.isError() ? ToolResult.failure(told) : ToolResult.success(told);
   }
 }

@@ -138,6 +138,21 @@ class WriteLockTest {
   }
 
   @Test
+  void aHugeLockFileHeldByAnotherProcessIsNotReadForItsPid() throws Exception {
+    Process child = ChildProcess.start("hold", dir.toString(), "1500");
+    ChildProcess.Output out = new ChildProcess.Output(child.getInputStream());
+    out.await("locked", Duration.ofSeconds(30));
+    try (java.io.RandomAccessFile f =
+        new java.io.RandomAccessFile(dir.resolve(".memdir/lock").toFile(), "rw")) {
+      f.setLength(3L << 30);
+    }
+    assertThatThrownBy(() -> WriteLock.of(layout, Duration.ofMillis(100)).acquire())
+        .isInstanceOf(AgentBusyException.class)
+        .hasMessage("agent is in use by another process (waited 0.100 s for .memdir/lock)");
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
   void aFileWhereTheDerivedFolderShouldBeMakesWritesFailClearly() throws Exception {
     Files.writeString(dir.resolve(".memdir"), "not a folder");
     assertThatThrownBy(() -> WriteLock.of(layout, Duration.ZERO).acquire())

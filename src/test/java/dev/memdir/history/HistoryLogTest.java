@@ -222,6 +222,41 @@ class HistoryLogTest {
   }
 
   @Test
+  void aHugeCountIndexIsRebuiltUnread() throws Exception {
+    try (HistoryLog log = open()) {
+      log.append(Message.user("a"));
+      assertThat(log.count()).isEqualTo(1);
+    }
+    try (java.io.RandomAccessFile f =
+        new java.io.RandomAccessFile(dir.resolve(".memdir/history-count.json").toFile(), "rw")) {
+      f.setLength(3L << 30);
+    }
+    try (HistoryLog log = open()) {
+      assertThat(log.count()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aHugeFileWhereATornLineWouldBeSetAsideIsNotReadToCompare() throws Exception {
+    try (HistoryLog log = open()) {
+      log.append(Message.user("a"));
+    }
+    long good = Files.size(seg);
+    Files.writeString(seg, "{\"v\":1,\"id\":\"01JDX3", StandardOpenOption.APPEND);
+    Path taken = dir.resolve("history/quarantine/2026-11-" + good + ".txt");
+    Files.createDirectories(taken.getParent());
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(taken.toFile(), "rw")) {
+      f.setLength(3L << 30);
+    }
+    try (HistoryLog log = open()) {
+      assertThat(contents(log)).containsExactly("a");
+    }
+    assertThat(Files.readString(dir.resolve("history/quarantine/2026-11-" + good + "-2.txt")))
+        .isEqualTo("{\"v\":1,\"id\":\"01JDX3");
+    assertThat(Files.size(taken)).isEqualTo(3L << 30);
+  }
+
+  @Test
   void aLineThatIsNotJsonIsSkippedByReadersReportedByValidateAndKept() throws Exception {
     try (HistoryLog log = open()) {
       log.append(Message.user("a"));

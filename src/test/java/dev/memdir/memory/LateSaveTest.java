@@ -68,6 +68,31 @@ class LateSaveTest {
   }
 
   @Test
+  void anOldFileGrownPastTheLimitIsKeptUnreadAndReported() throws Exception {
+    try (FileChannel held = FileChannel.open(file, StandardOpenOption.APPEND)) {
+      memory.append(Actor.AGENT, "notes", "from the agent");
+      held.write(ByteBuffer.wrap("from a person\n".getBytes(StandardCharsets.UTF_8)));
+    }
+    Path old;
+    try (Stream<Path> s = Files.list(dir.resolve(".memdir/tmp"))) {
+      old = s.filter(p -> p.toString().endsWith(".aside")).findFirst().orElseThrow();
+    }
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(old.toFile(), "rw")) {
+      f.setLength(3L << 30);
+    }
+    memory.settle();
+    assertThat(memory.get("notes").value()).isEqualTo("start\nfrom the agent");
+    assertThat(memory.takeNotices())
+        .containsExactly(
+            "memory/notes.md: a person's save reached an old copy while the agent edited it and"
+                + " it is too large to merge (file is 3221225472 bytes, over the limit of"
+                + " 67108864 bytes); it is kept in .memdir/tmp/"
+                + old.getFileName()
+                + " to merge by hand");
+    assertThat(Files.size(old)).isEqualTo(3L << 30);
+  }
+
+  @Test
   void anOverwriteInPlaceThroughADescriptorHeldAcrossAnAgentEditIsKept() throws Exception {
     String seen = Files.readString(file);
     try (FileChannel held = FileChannel.open(file, StandardOpenOption.WRITE)) {
