@@ -128,16 +128,21 @@ final class SavePatterns {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       }
       case HELD_APPEND -> {
+        // A shell's >> opens with O_CREAT: in the instant an agent write has the name away it
+        // makes a new file, which memdir joins to the old text.
         try (FileChannel ch =
-            FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            FileChannel.open(
+                file,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND,
+                StandardOpenOption.CREATE)) {
           agentEdit(agent, label, "while the file is open");
           writeAll(ch, ("\n" + marker + "\n").getBytes(StandardCharsets.UTF_8));
         }
       }
       case HELD_OVERWRITE -> {
         byte[] bytes = withLine(read(file), marker);
-        try (FileChannel ch =
-            FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = openExisting(file)) {
           agentEdit(agent, label, "while the file is open");
           ch.position(0);
           writeAll(ch, bytes);
@@ -165,6 +170,23 @@ final class SavePatterns {
     ByteBuffer buf = ByteBuffer.wrap(bytes);
     while (buf.hasRemaining()) {
       ch.write(buf);
+    }
+  }
+
+  /**
+   * Opens the file for r+ as an editor would; r+ does not create, so an open in the instant an
+   * agent write has the name away fails visibly ("no such file") and the person tries again.
+   */
+  private static FileChannel openExisting(Path file) throws IOException, InterruptedException {
+    for (int i = 0; ; i++) {
+      try {
+        return FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      } catch (NoSuchFileException e) {
+        if (i > 1000) {
+          throw e;
+        }
+        Thread.sleep(1);
+      }
     }
   }
 
