@@ -19,6 +19,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -392,18 +393,30 @@ public final class Asides {
   }
 
   /**
-   * Which of {@code paths} some process holds open, from the links in /proc/[pid]/fd; empty when
-   * /proc cannot tell (another OS, or no /proc). A process whose descriptors cannot be read (of
-   * another user) counts as holding every path that is not writable only by its owner.
+   * Which of {@code paths} some process holds open, from /proc/[pid]/fd; empty when /proc cannot
+   * tell (another OS, or no /proc). A descriptor is matched by the file it refers to (device and
+   * inode), not by the name its link shows: a descriptor opened through a name that was unlinked
+   * since (a refused swap puts its file back under a new link) still writes to the file, which may
+   * be set aside under another name later. A process whose descriptors cannot be read (of another
+   * user) counts as holding every path that is not writable only by its owner.
    */
   public static Optional<Set<Path>> heldOpen(Collection<Path> paths) {
     File proc = new File("/proc/self/fd");
     if (!proc.isDirectory()) {
       return Optional.empty();
     }
-    Set<String> wanted = new HashSet<>();
+    Map<Object, Path> wanted = new HashMap<>();
     for (Path p : paths) {
-      wanted.add(p.toAbsolutePath().normalize().toString());
+      Path abs = p.toAbsolutePath().normalize();
+      try {
+        Object key = Files.readAttributes(abs, BasicFileAttributes.class).fileKey();
+        if (key == null) {
+          return Optional.empty(); // no file identity here: /proc cannot be matched safely
+        }
+        wanted.put(key, abs);
+      } catch (IOException e) {
+        // Gone: nobody can open it by name any more, and it holds nothing to merge.
+      }
     }
     Set<Path> held = new HashSet<>();
     boolean blind = false;
@@ -421,10 +434,14 @@ public final class Asides {
         continue;
       }
       for (String fd : fds) {
+        Path link = Path.of("/proc", pid, "fd", fd);
         try {
-          String target = Files.readSymbolicLink(Path.of("/proc", pid, "fd", fd)).toString();
-          if (wanted.contains(target)) {
-            held.add(Path.of(target));
+          if (!Files.readSymbolicLink(link).toString().startsWith("/")) {
+            continue; // a socket, pipe or anonymous inode
+          }
+          Path p = wanted.get(Files.readAttributes(link, BasicFileAttributes.class).fileKey());
+          if (p != null) {
+            held.add(p);
           }
         } catch (IOException | UnsupportedOperationException e) {
           // Closed while listing.

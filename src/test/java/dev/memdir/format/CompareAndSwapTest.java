@@ -2,10 +2,14 @@ package dev.memdir.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +46,26 @@ class CompareAndSwapTest {
     assertThat(AtomicFiles.compareAndSwap(f, b("old\n"), b("new\n"))).isFalse();
     assertThat(Files.readString(f)).isEqualTo("edited by a person\n");
     assertThat(names()).isEqualTo("human.md");
+  }
+
+  @Test
+  void anAppenderThatOpenedTheFileBeforeARefusedSwapStillHoldsItsLaterOldFile() throws Exception {
+    // A refused swap puts the file back under a new link and drops the name the appender's
+    // descriptor was opened through; the next swap sets the same file aside. The appender still
+    // writes there, so it must count as holding that old file, or a reaper deletes it unwritten.
+    Path f = dir.resolve("human.md");
+    Files.writeString(f, "old\n");
+    try (FileChannel held =
+        FileChannel.open(f, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      assertThat(AtomicFiles.compareAndSwap(f, b("read before a save\n"), b("x\n"))).isFalse();
+      assertThat(AtomicFiles.compareAndSwap(f, b("old\n"), b("new\n"))).isTrue();
+      List<Path> kept = Asides.of(f).stream().map(Asides.Pending::aside).toList();
+      assertThat(kept).hasSize(1);
+      assertThat(Asides.heldOpen(kept))
+          .hasValueSatisfying(
+              h -> assertThat(h).contains(kept.get(0).toAbsolutePath().normalize()));
+      held.write(ByteBuffer.wrap(b("late\n")));
+    }
   }
 
   @Test

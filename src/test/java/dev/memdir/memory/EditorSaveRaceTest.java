@@ -57,9 +57,10 @@ class EditorSaveRaceTest {
     file = dir.resolve("memory/notes.md");
   }
 
-  // APPEND_HELD racing an agent edit every few milliseconds still loses about one save in 100-500
-  // (see docs/FORMAT.md, "Hand edits"); its single races are in LateSaveTest, and the race itself
-  // runs when asked, below.
+  // APPEND_HELD racing an agent edit every few milliseconds is slower to settle (an append held
+  // open keeps its old file until closed); its single races are in LateSaveTest, and the race
+  // itself runs when asked, below (-Dtests.appendRaces=12 once lost one save in 100-500: an
+  // appender's descriptor named a link a refused swap had dropped, so /proc did not show it held).
   @ParameterizedTest
   @EnumSource(
       value = Save.class,
