@@ -7,10 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memdir.llm.scripted.OpenAiReplies;
 import dev.memdir.llm.scripted.ScriptedReply;
 import dev.memdir.llm.scripted.ScriptedServer;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +21,6 @@ class FailedTurnCommandsTest {
   Path dir;
   ScriptedServer server;
 
-  record Result(int code, String out, String err) {}
-
   @BeforeEach
   void setUp() {
     dir = tmp.resolve("ada");
@@ -39,19 +33,11 @@ class FailedTurnCommandsTest {
     server.close();
   }
 
-  private Result run(String stdin, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Main.run(
-            args,
-            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-            new PrintWriter(out),
-            new PrintWriter(err));
-    return new Result(code, out.toString(), err.toString());
+  private static CliTest.Result run(String stdin, String... args) {
+    return CliTest.runWithInput(stdin, args);
   }
 
-  private Result withModel(String stdin, String... args) {
+  private CliTest.Result withModel(String stdin, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--model", "openai/gpt-4o-mini", "--base-url", server.openAiBaseUrl()));
     return run(stdin, all.toArray(String[]::new));
@@ -65,7 +51,7 @@ class FailedTurnCommandsTest {
   void sendJsonPrintsAnErrorObjectAndExitsOneWhenTheTurnFails() throws Exception {
     server.enqueue(unauthorized());
 
-    Result r = withModel("", "send", dir.toString(), "hi", "--json");
+    CliTest.Result r = withModel("", "send", dir.toString(), "hi", "--json");
 
     assertThat(r.code()).isEqualTo(1);
     JsonNode error = new ObjectMapper().readTree(r.out()).path("error");
@@ -80,7 +66,7 @@ class FailedTurnCommandsTest {
   void chatExitsOneWhenItsLastTurnFailed() {
     server.enqueue(unauthorized());
 
-    Result r = withModel("hello\n", "chat", dir.toString());
+    CliTest.Result r = withModel("hello\n", "chat", dir.toString());
 
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).startsWith("memdir: openai/gpt-4o-mini: ").contains("HTTP 401");
@@ -90,7 +76,7 @@ class FailedTurnCommandsTest {
   void chatShowsARefusalAsTheAgentsReply() {
     server.enqueue(OpenAiReplies.streamRefusal("I can't help with that."));
 
-    Result r = withModel("help me\n", "chat", dir.toString());
+    CliTest.Result r = withModel("help me\n", "chat", dir.toString());
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("agent> (the model refused: I can't help with that.)");
