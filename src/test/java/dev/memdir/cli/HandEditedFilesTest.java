@@ -2,9 +2,6 @@ package dev.memdir.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,18 +13,8 @@ class HandEditedFilesTest {
   @TempDir Path tmp;
   Path dir;
 
-  record Result(int code, String out, String err) {}
-
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Main.run(
-            args,
-            new ByteArrayInputStream(new byte[0]),
-            new PrintWriter(out),
-            new PrintWriter(err));
-    return new Result(code, out.toString(), err.toString());
+  static CliTest.Result run(String... args) {
+    return CliTest.run(args);
   }
 
   @BeforeEach
@@ -43,13 +30,13 @@ class HandEditedFilesTest {
         dir.resolve("history/2026-11.jsonl"),
         "{\"v\":1,\"id\":\"01JDX3M8Q4ZK6Y5W2R9T7C1B0A\",\"ts\":\"2026-11-26T08:30:00Z\","
             + "\"role\":\"user\",\"content\":{\"note\":\"kept by hand\"}}\n");
-    Result h = run("history", dir.toString());
+    CliTest.Result h = run("history", dir.toString());
     assertThat(h.code()).as(h.err()).isZero();
     assertThat(h.out()).contains("[content is not text] {\"note\":\"kept by hand\"}");
-    Result c = run("context", dir.toString());
+    CliTest.Result c = run("context", dir.toString());
     assertThat(c.code()).as(c.err()).isZero();
     assertThat(c.out()).contains("[content is not text] {\"note\":\"kept by hand\"}");
-    Result v = run("validate", dir.toString());
+    CliTest.Result v = run("validate", dir.toString());
     assertThat(v.code()).isOne();
     assertThat(v.out() + v.err())
         .contains("history/2026-11.jsonl:1: 'content' must be a string, got an object");
@@ -59,13 +46,13 @@ class HandEditedFilesTest {
   void validateReportsAHandWrittenFactOverTheCap() throws Exception {
     String text = "word ".repeat(4691) + "end";
     Files.writeString(dir.resolve("archival/long.md"), "---\ntags: [notes]\n---\n" + text + "\n");
-    Result v = run("validate", dir.toString());
+    CliTest.Result v = run("validate", dir.toString());
     assertThat(v.code()).isOne();
     assertThat(v.out() + v.err())
         .contains(
             "archival/long.md:4: fact is 23,458 chars, over the 20,000-char cap;"
                 + " split it into smaller facts");
-    Result list = run("archival", "get", dir.toString(), "long");
+    CliTest.Result list = run("archival", "get", dir.toString(), "long");
     assertThat(list.code()).as(list.err()).isZero();
     assertThat(list.out()).contains("end");
   }
@@ -82,7 +69,7 @@ class HandEditedFilesTest {
   void aTypoInOneKeyOfAgentYamlOnlyStopsTheCommandsThatNeedIt() throws Exception {
     Files.writeString(dir.resolve("agent.yaml"), TYPO);
     String problem = "agent.yaml:4: 'max_steps' must be a positive integer, got \"lots\"";
-    Result m = run("memory", dir.toString(), "human");
+    CliTest.Result m = run("memory", dir.toString(), "human");
     assertThat(m.code()).as(m.err()).isZero();
     assertThat(m.out()).isEqualTo("Name: Ada\n");
     assertThat(m.err()).isEqualTo("memdir: warning: " + problem + " (ignored for this command)\n");
@@ -97,17 +84,17 @@ class HandEditedFilesTest {
           {"grep", dir.toString(), "tea"},
           {"show", dir.toString()},
         }) {
-      Result r = run(args);
+      CliTest.Result r = run(args);
       assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isZero();
       assertThat(r.err()).as(String.join(" ", args)).contains(problem + " (ignored");
     }
-    Result v = run("validate", dir.toString());
+    CliTest.Result v = run("validate", dir.toString());
     assertThat(v.code()).isOne();
     assertThat(v.out()).contains(problem);
-    Result send = run("send", dir.toString(), "Hi");
+    CliTest.Result send = run("send", dir.toString(), "Hi");
     assertThat(send.code()).isOne();
     assertThat(send.err()).isEqualTo("memdir: " + problem + "\n");
-    Result context = run("context", dir.toString());
+    CliTest.Result context = run("context", dir.toString());
     assertThat(context.code()).isOne();
     assertThat(context.err()).isEqualTo("memdir: " + problem + "\n");
     assertThat(Files.readString(dir.resolve("agent.yaml"))).isEqualTo(TYPO);
@@ -118,7 +105,7 @@ class HandEditedFilesTest {
     Files.writeString(dir.resolve("agent.yaml"), "name: ada\nsearch:\n  b: 7\n  stemmer: porter\n");
     String problem = "agent.yaml:3: 'search.b' must be";
     assertThat(run("memory", dir.toString(), "human").code()).isZero();
-    Result s = run("search", dir.toString(), "tea");
+    CliTest.Result s = run("search", dir.toString(), "tea");
     assertThat(s.code()).isOne();
     assertThat(s.err()).startsWith("memdir: " + problem).doesNotContain("ignored");
   }
@@ -137,7 +124,7 @@ class HandEditedFilesTest {
           {"history", dir.toString()},
           {"search", dir.toString(), "tea"},
         }) {
-      Result r = run(args);
+      CliTest.Result r = run(args);
       assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isZero();
       assertThat(r.err())
           .as(String.join(" ", args))
@@ -146,12 +133,12 @@ class HandEditedFilesTest {
           .contains("(ignored for this command)");
     }
     assertThat(run("memory", dir.toString(), "human").out()).isEqualTo("Name: Ada\nLikes tea\n");
-    Result v = run("validate", dir.toString());
+    CliTest.Result v = run("validate", dir.toString());
     assertThat(v.code()).isOne();
     assertThat(v.out())
         .contains("agent.yaml:2: invalid YAML")
         .contains("agent.yaml:4: invalid YAML");
-    Result send = run("send", dir.toString(), "Hi");
+    CliTest.Result send = run("send", dir.toString(), "Hi");
     assertThat(send.code()).isOne();
     assertThat(send.err()).startsWith("memdir: agent.yaml:2: invalid YAML");
   }
@@ -159,7 +146,7 @@ class HandEditedFilesTest {
   @Test
   void anAgentYamlThatIsNotAMappingStillLetsMemoryCommandsWork() throws Exception {
     Files.writeString(dir.resolve("agent.yaml"), "- just\n- a list\n");
-    Result m = run("memory", dir.toString(), "human");
+    CliTest.Result m = run("memory", dir.toString(), "human");
     assertThat(m.code()).as(m.err()).isZero();
     assertThat(m.err()).contains("agent.yaml:1: expected a mapping").contains("(ignored");
     assertThat(run("send", dir.toString(), "Hi").code()).isOne();
