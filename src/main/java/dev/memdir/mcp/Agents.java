@@ -79,7 +79,12 @@ final class Agents implements AutoCloseable {
     if (!names().contains(name)) {
       return Optional.empty();
     }
-    return Optional.of(root ? dir.resolve(name) : dir);
+    return Optional.of(listed(name));
+  }
+
+  /** The directory of {@code name}, a name {@link #names()} just gave. */
+  Path listed(String name) {
+    return root ? dir.resolve(name) : dir;
   }
 
   /**

@@ -93,7 +93,7 @@ final class MemoryWatcher implements AutoCloseable {
     Map<String, Map<String, Object>> out = new TreeMap<>();
     for (String name : agents.names()) {
       Map<String, Object> files = new TreeMap<>();
-      agents.dirOf(name).ifPresent(d -> list(d.resolve("memory"), files));
+      list(agents.listed(name).resolve("memory"), files);
       out.put(name, files);
     }
     return out;
