@@ -107,17 +107,6 @@ final class McpAgent implements AutoCloseable {
     return out;
   }
 
-  /** Every memory and retrieval tool memdir implements, offered by this agent or not. */
-  List<ToolDefinition> allDefinitions() {
-    return toolbox.all().stream().filter(d -> !d.name().equals(Toolbox.SEND_MESSAGE)).toList();
-  }
-
-  /** Whether a client may call {@code tool} on this agent. */
-  boolean offers(String tool) {
-    return tool.equals(HISTORY_APPEND)
-        || (toolbox.offers(tool) && !tool.equals(Toolbox.SEND_MESSAGE));
-  }
-
   /**
    * Runs one call for the client session {@code session}; never throws for what the client got
    * wrong: the result says.

@@ -3,6 +3,7 @@ package dev.memdir.mcp;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.memdir.FormatException;
 import dev.memdir.MemdirException;
 import dev.memdir.Version;
 import dev.memdir.memory.Block;
@@ -350,7 +351,7 @@ public final class MemdirMcpServer implements AutoCloseable {
             .mimeType("text/plain")
             .build(),
         (ex, req) -> {
-          String text = MemoryText.render(agentNamed(name).read(ex.sessionId()));
+          String text = readOrThrow(() -> MemoryText.render(agents.get(name).read(ex.sessionId())));
           return new McpSchema.ReadResourceResult(
               List.of(new McpSchema.TextResourceContents(uri, "text/plain", text)));
         });
@@ -366,22 +367,24 @@ public final class MemdirMcpServer implements AutoCloseable {
             .mimeType("text/plain")
             .build(),
         (ex, req) -> {
-          Block b = agentNamed(name).read(ex.sessionId(), label);
+          Block b = readOrThrow(() -> agents.get(name).read(ex.sessionId(), label));
           return new McpSchema.ReadResourceResult(
               List.of(new McpSchema.TextResourceContents(uri, "text/plain", MemoryText.block(b))));
         });
   }
 
-  private McpAgent agentNamed(String name) {
+  /**
+   * Runs a resource read; a block that went is RESOURCE_NOT_FOUND, a broken one an internal error,
+   * each with memdir's message (which names the file, and its line when it is a format error).
+   */
+  private static <T> T readOrThrow(java.util.function.Supplier<T> read) {
     try {
-      return agents.get(name);
+      return read.get();
+    } catch (FormatException e) {
+      throw McpError.builder(ErrorCodes.INTERNAL_ERROR).message(e.getMessage()).build();
     } catch (MemdirException e) {
-      throw notFound(e.getMessage());
+      throw McpError.builder(ErrorCodes.RESOURCE_NOT_FOUND).message(e.getMessage()).build();
     }
-  }
-
-  private static McpError notFound(String message) {
-    return McpError.builder(ErrorCodes.RESOURCE_NOT_FOUND).message(message).build();
   }
 
   /** Tells clients what the watcher saw. */

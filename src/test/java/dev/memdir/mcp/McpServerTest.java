@@ -266,6 +266,9 @@ class McpServerTest {
     await("the new list", () -> listed.contains(4));
     assertThat(read(c, "memdir://ada/memory/project")).contains("The project.");
     assertThat(read(c, "memdir://ada/memory")).contains("<project>").contains("Edited by hand.");
+    Files.delete(dir.resolve("memory/persona.md"));
+    assertThatThrownBy(() -> read(c, "memdir://ada/memory/persona"))
+        .hasMessageContaining("persona");
   }
 
   private static String text(McpSchema.ResourceContents x) {
