@@ -242,6 +242,43 @@ class McpServerTest {
   }
 
   @Test
+  void aPersonAppendingWhileAClientEditsLosesNothing() throws Exception {
+    long seed = new java.util.Random().nextLong();
+    java.util.Random random = new java.util.Random(seed);
+    Path dir = agent("ada");
+    Path human = dir.resolve("memory/human.md");
+    McpSyncClient c = client(serve(dir, false, Optional.empty()));
+    int rounds = 25;
+    Thread person =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < rounds; i++) {
+                  Thread.sleep(random.nextInt(30));
+                  Files.writeString(
+                      human, "Person " + i + ".\n", java.nio.file.StandardOpenOption.APPEND);
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    person.start();
+    for (int i = 0; i < rounds; i++) {
+      CallToolResult r =
+          call(c, "memory_insert", Map.of("label", "human", "new_str", "Client " + i + "."));
+      assertThat(r.isError()).as("seed " + seed + ": " + text(r)).isFalse();
+    }
+    person.join();
+    try (Agent a = Agent.open(dir)) {
+      a.memory().settle();
+      String value = a.memory().get("human").value();
+      for (int i = 0; i < rounds; i++) {
+        assertThat(value).as("seed " + seed).contains("Person " + i + ".", "Client " + i + ".");
+      }
+    }
+  }
+
+  @Test
   void aSubscriberHearsAHandEditAndNewBlocksAppearInTheList() throws Exception {
     Path dir = agent("ada");
     List<String> updated = new CopyOnWriteArrayList<>();
