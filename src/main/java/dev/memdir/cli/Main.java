@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
       DiffCommand.class,
       UndoCommand.class,
       MergeFileCommand.class,
+      ServeCommand.class,
     })
 public final class Main implements Runnable {
   final InputStream in;
