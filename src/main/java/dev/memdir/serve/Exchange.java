@@ -88,11 +88,16 @@ final class Exchange {
   }
 
   String body() {
+    if (request.getLength() > MAX_BODY_BYTES) {
+      throw new ApiException(413, "request body is over " + MAX_BODY_BYTES + " bytes");
+    }
     try {
-      byte[] b = Content.Source.asByteBuffer(request).array();
-      if (b.length > MAX_BODY_BYTES) {
+      java.nio.ByteBuffer buf = Content.Source.asByteBuffer(request);
+      if (buf.remaining() > MAX_BODY_BYTES) {
         throw new ApiException(413, "request body is over " + MAX_BODY_BYTES + " bytes");
       }
+      byte[] b = new byte[buf.remaining()];
+      buf.get(b);
       return new String(b, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ApiException(400, "cannot read the request body: " + e.getMessage());

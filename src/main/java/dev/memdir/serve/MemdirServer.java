@@ -44,11 +44,13 @@ public final class MemdirServer implements AutoCloseable {
 
   private final Server jetty;
   private final Agents agents;
+  private final WebView web;
   private final String host;
 
-  private MemdirServer(Server jetty, Agents agents, String host) {
+  private MemdirServer(Server jetty, Agents agents, WebView web, String host) {
     this.jetty = jetty;
     this.agents = agents;
+    this.web = web;
     this.host = host;
   }
 
@@ -111,7 +113,7 @@ public final class MemdirServer implements AutoCloseable {
     c.setPort(o.port());
     jetty.addConnector(c);
     LettaApi api = new LettaApi(agents, o.models()::apply);
-    WebView web = new WebView(agents, o.models()::apply);
+    WebView web = new WebView(agents);
     jetty.setHandler(new Root(api, web, o.token()));
     try {
       jetty.start();
@@ -120,7 +122,7 @@ public final class MemdirServer implements AutoCloseable {
       throw new MemdirException(
           "cannot serve on " + o.host() + ":" + o.port() + ": " + e.getMessage(), e);
     }
-    return new MemdirServer(jetty, agents, o.host());
+    return new MemdirServer(jetty, agents, web, o.host());
   }
 
   /** The port served. */
@@ -141,6 +143,7 @@ public final class MemdirServer implements AutoCloseable {
 
   @Override
   public void close() {
+    web.stop();
     try {
       jetty.stop();
     } catch (Exception e) {
