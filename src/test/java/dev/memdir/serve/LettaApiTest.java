@@ -67,7 +67,8 @@ class LettaApiTest {
   @Test
   void agentIdsAreStableAndDerivedFromTheDirectoryName() throws Exception {
     String id = Agents.idOf(root.resolve("ada"));
-    assertThat(id).isEqualTo("agent-" + java.util.UUID.nameUUIDFromBytes("memdir:ada".getBytes()));
+    // The value docs/SERVE.md gives; it must never change, or clients lose their agents.
+    assertThat(id).isEqualTo("agent-5bbb86de-5d23-33e4-91fa-60f529b77d80");
     HttpResponse<String> r = call("GET", "/v1/agents/" + id, null);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(json(r).path("id").asText()).isEqualTo(id);
@@ -126,8 +127,11 @@ class LettaApiTest {
             "/v1/agents/ada/core-memory/blocks/human",
             "{\"value\": \"From the API.\"}",
             "If-Match",
-            "\"" + json(call("GET", "/v1/agents/ada/core-memory/blocks/human", null))
-                .path("memdir_value_hash").asText() + "\"");
+            "\""
+                + json(call("GET", "/v1/agents/ada/core-memory/blocks/human", null))
+                    .path("memdir_value_hash")
+                    .asText()
+                + "\"");
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(Files.readString(root.resolve("ada/memory/human.md"))).contains("From the API.");
   }
