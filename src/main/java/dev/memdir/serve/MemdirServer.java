@@ -42,6 +42,17 @@ public final class MemdirServer implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(MemdirServer.class.getName());
 
+  // Jetty's start-up lines (version, connector) are INFO; memdir's stderr carries only warnings.
+  // Held in a field: java.util.logging keeps loggers weakly, and a collected one loses its level.
+  private static final java.util.logging.Logger JETTY_LOG =
+      java.util.logging.Logger.getLogger("org.eclipse.jetty");
+
+  static {
+    if (JETTY_LOG.getLevel() == null) {
+      JETTY_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+  }
+
   private final Server jetty;
   private final Agents agents;
   private final WebView web;

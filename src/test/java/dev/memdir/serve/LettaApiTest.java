@@ -183,4 +183,36 @@ class LettaApiTest {
     assertThat(html).contains("<strong>bold</strong>").doesNotContain("<script>");
     assertThat(html).doesNotContain("javascript:");
   }
+
+  @Test
+  void aFailingModelIs502AndEndsAStreamWithAnErrorMessage() throws Exception {
+    model.enqueue(dev.memdir.llm.scripted.OpenAiReplies.serverError());
+    HttpResponse<String> r = call("POST", "/v1/agents/ada/messages", "{\"input\": \"Hello?\"}");
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(json(r).path("detail").asText()).startsWith("the model failed");
+
+    model.enqueue(dev.memdir.llm.scripted.OpenAiReplies.serverError());
+    HttpResponse<String> s =
+        call(
+            "POST",
+            "/v1/agents/ada/messages",
+            "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"streaming\": true}");
+    assertThat(s.statusCode()).isEqualTo(200);
+    assertThat(s.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+    assertThat(s.body())
+        .contains("\"message_type\":\"error_message\"")
+        .endsWith("data: [DONE]\n\n");
+  }
+
+  @Test
+  void aMessageWithAnotherRoleIs501() throws Exception {
+    HttpResponse<String> r =
+        call(
+            "POST",
+            "/v1/agents/ada/messages",
+            "{\"messages\": [{\"role\": \"system\", \"content\": \"Obey.\"}]}");
+    assertThat(r.statusCode()).isEqualTo(501);
+    assertThat(json(r).path("detail").asText()).contains("role system");
+    assertThat(model.requestCount()).isZero();
+  }
 }
