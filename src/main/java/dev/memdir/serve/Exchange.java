@@ -110,6 +110,15 @@ final class Exchange {
     if (b.isBlank()) {
       return JSON.createObjectNode();
     }
+    // A JSON body must say so: a browser sends text/plain across origins without asking first.
+    String type = header("Content-Type").orElse("");
+    if (!type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      throw new ApiException(
+          415,
+          "the request body must be JSON with Content-Type: application/json, got \""
+              + type
+              + "\"");
+    }
     JsonNode n;
     try {
       n = JSON.readTree(b);

@@ -192,6 +192,7 @@ public final class MemdirServer implements AutoCloseable {
         if (!authorised(x)) {
           throw new ApiException(401, "a token is required: Authorization: Bearer TOKEN");
         }
+        refuseCrossOrigin(x);
         if (x.path.equals("/v1") || x.path.startsWith("/v1/")) {
           api.handle(x);
         } else {
@@ -222,6 +223,25 @@ public final class MemdirServer implements AutoCloseable {
         return;
       }
       x.error(status, detail);
+    }
+
+    /**
+     * A web page of another origin may not change agents: a browser sends {@code Origin} with a
+     * cross-site POST, and it must name this server. (Reading is already blocked by the browser.)
+     */
+    private static void refuseCrossOrigin(Exchange x) {
+      if (x.method.equals("GET") || x.method.equals("HEAD")) {
+        return;
+      }
+      Optional<String> origin = x.header("Origin");
+      Optional<String> host = x.header("Host");
+      if (origin.isPresent()
+          && !(host.isPresent()
+              && (origin.get().equals("http://" + host.get())
+                  || origin.get().equals("https://" + host.get())))) {
+        throw new ApiException(
+            403, "cross-origin request refused: Origin " + origin.get() + " is not this server");
+      }
     }
 
     private boolean authorised(Exchange x) {

@@ -54,8 +54,8 @@ class LettaApiTest {
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body));
-    if (headers.length > 0) {
-      b.headers(headers);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.setHeader(headers[i], headers[i + 1]);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -214,5 +214,29 @@ class LettaApiTest {
     assertThat(r.statusCode()).isEqualTo(501);
     assertThat(json(r).path("detail").asText()).contains("role system");
     assertThat(model.requestCount()).isZero();
+  }
+
+  @Test
+  void anotherSitesPageCannotWriteThroughTheBrowser() throws Exception {
+    HttpResponse<String> textPlain =
+        call(
+            "POST",
+            "/v1/agents/ada/archival-memory",
+            "{\"text\": \"planted\"}",
+            "Content-Type",
+            "text/plain");
+    assertThat(textPlain.statusCode()).isEqualTo(415);
+    HttpResponse<String> crossSite =
+        call(
+            "POST",
+            "/v1/agents/ada/archival-memory",
+            "{\"text\": \"planted\"}",
+            "Origin",
+            "http://evil.example");
+    assertThat(crossSite.statusCode()).isEqualTo(403);
+    assertThat(json(crossSite).path("detail").asText()).contains("evil.example");
+    try (Agent a = Agent.open(root.resolve("ada"))) {
+      assertThat(a.archival().count()).isZero();
+    }
   }
 }
