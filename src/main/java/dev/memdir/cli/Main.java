@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
       UndoCommand.class,
       MergeFileCommand.class,
       McpCommand.class,
+      ServeCommand.class,
     })
 public final class Main implements Runnable {
   final InputStream in;

@@ -1,0 +1,242 @@
+package dev.memdir.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.memdir.Agent;
+import dev.memdir.InitOptions;
+import dev.memdir.MemdirException;
+import dev.memdir.llm.scripted.ScriptedServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The REST subset's statuses and hand-edit rules, over real HTTP on 127.0.0.1. */
+class LettaApiTest {
+  @TempDir Path root;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private ScriptedServer model;
+  private MemdirServer server;
+
+  @BeforeEach
+  void start() {
+    Agent.init(root.resolve("ada"), InitOptions.defaults()).close();
+    model = ScriptedServer.start();
+    server = ServeFixture.start(root, model, Optional.of("secret"));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    model.close();
+  }
+
+  private HttpResponse<String> call(String method, String path, String body, String... headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(server.url() + path))
+            .timeout(Duration.ofSeconds(20))
+            .header("Authorization", "Bearer secret")
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.setHeader(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode json(HttpResponse<String> r) throws Exception {
+    return Exchange.JSON.readTree(r.body());
+  }
+
+  @Test
+  void agentIdsAreStableAndDerivedFromTheDirectoryName() throws Exception {
+    String id = Agents.idOf(root.resolve("ada"));
+    // The value docs/SERVE.md gives; it must never change, or clients lose their agents.
+    assertThat(id).isEqualTo("agent-5bbb86de-5d23-33e4-91fa-60f529b77d80");
+    HttpResponse<String> r = call("GET", "/v1/agents/" + id, null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(json(r).path("id").asText()).isEqualTo(id);
+    assertThat(call("GET", "/v1/agents/ada", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aRequestWithoutTheTokenIsRefused() throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(server.url() + "/v1/agents")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(json(r).path("detail").asText()).contains("token");
+  }
+
+  @Test
+  void anUnknownAgentIs404AndAnUnsupportedRouteIs501NamingIt() throws Exception {
+    HttpResponse<String> missing = call("GET", "/v1/agents/agent-nope", null);
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(json(missing).path("detail").asText()).contains("agent-nope");
+
+    HttpResponse<String> tools = call("GET", "/v1/tools", null);
+    assertThat(tools.statusCode()).isEqualTo(501);
+    assertThat(json(tools).path("detail").asText()).contains("GET /v1/tools");
+
+    HttpResponse<String> limit =
+        call("PATCH", "/v1/agents/ada/core-memory/blocks/human", "{\"limit\": 7}");
+    assertThat(limit.statusCode()).isEqualTo(501);
+    assertThat(json(limit).path("detail").asText()).contains("limit");
+
+    HttpResponse<String> importAf = call("POST", "/v1/agents/import", "{}");
+    assertThat(importAf.statusCode()).isEqualTo(501);
+    assertThat(json(importAf).path("detail").asText()).contains("not yet");
+  }
+
+  @Test
+  void aBlockEditBasedOnAnOldValueIsRefusedAndTheHandEditKept() throws Exception {
+    JsonNode before = json(call("GET", "/v1/agents/ada/core-memory/blocks/human", null));
+    String hash = before.path("memdir_value_hash").asText();
+    try (Agent a = Agent.open(root.resolve("ada"))) {
+      a.memory().rethink(dev.memdir.memory.Actor.PERSON, "human", "Edited by hand.");
+    }
+    HttpResponse<String> r =
+        call(
+            "PATCH",
+            "/v1/agents/ada/core-memory/blocks/human",
+            "{\"value\": \"From the API.\", \"memdir_value_hash\": \"" + hash + "\"}");
+    assertThat(r.statusCode()).isEqualTo(409);
+    assertThat(json(r).path("detail").asText()).contains("changed since it was read");
+    assertThat(Files.readString(root.resolve("ada/memory/human.md"))).contains("Edited by hand.");
+
+    HttpResponse<String> ok =
+        call(
+            "PATCH",
+            "/v1/agents/ada/core-memory/blocks/human",
+            "{\"value\": \"From the API.\"}",
+            "If-Match",
+            "\""
+                + json(call("GET", "/v1/agents/ada/core-memory/blocks/human", null))
+                    .path("memdir_value_hash")
+                    .asText()
+                + "\"");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(Files.readString(root.resolve("ada/memory/human.md"))).contains("From the API.");
+  }
+
+  @Test
+  void aBlockOverItsLimitIsRefusedWith422() throws Exception {
+    HttpResponse<String> r =
+        call(
+            "PATCH",
+            "/v1/agents/ada/core-memory/blocks/human",
+            "{\"value\": \"" + "x".repeat(6000) + "\"}");
+    assertThat(r.statusCode()).isEqualTo(422);
+    assertThat(json(r).path("detail").asText()).contains("limit");
+  }
+
+  @Test
+  void creatingAnAgentThatExistsIs409AndABadNameIs422() throws Exception {
+    assertThat(call("POST", "/v1/agents", "{\"name\": \"ada\"}").statusCode()).isEqualTo(409);
+    HttpResponse<String> bad = call("POST", "/v1/agents", "{\"name\": \"../escape\"}");
+    assertThat(bad.statusCode()).isEqualTo(422);
+    assertThat(Files.exists(root.resolveSibling("escape"))).isFalse();
+    HttpResponse<String> notJson = call("POST", "/v1/agents", "{name");
+    assertThat(notJson.statusCode()).isEqualTo(422);
+    assertThat(json(notJson).path("detail").asText()).contains("line 1");
+  }
+
+  @Test
+  void servingBeyondLoopbackNeedsAToken() {
+    assertThatThrownBy(
+            () ->
+                MemdirServer.start(
+                    new MemdirServer.Options(
+                        root,
+                        true,
+                        "0.0.0.0",
+                        0,
+                        Optional.empty(),
+                        c -> {
+                          throw new AssertionError("no model");
+                        },
+                        Duration.ofSeconds(1))))
+        .isInstanceOf(MemdirException.class)
+        .hasMessageContaining("needs a token");
+  }
+
+  @Test
+  void markdownIsRenderedWithoutRawHtmlOrScriptLinks() {
+    String html = Markdown.html("**bold** <script>alert(1)</script> [x](javascript:alert(1))");
+    assertThat(html).contains("<strong>bold</strong>").doesNotContain("<script>");
+    assertThat(html).doesNotContain("javascript:");
+  }
+
+  @Test
+  void aFailingModelIs502AndEndsAStreamWithAnErrorMessage() throws Exception {
+    model.enqueue(dev.memdir.llm.scripted.OpenAiReplies.serverError());
+    HttpResponse<String> r = call("POST", "/v1/agents/ada/messages", "{\"input\": \"Hello?\"}");
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(json(r).path("detail").asText()).startsWith("the model failed");
+
+    model.enqueue(dev.memdir.llm.scripted.OpenAiReplies.serverError());
+    HttpResponse<String> s =
+        call(
+            "POST",
+            "/v1/agents/ada/messages",
+            "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"streaming\": true}");
+    assertThat(s.statusCode()).isEqualTo(200);
+    assertThat(s.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+    assertThat(s.body())
+        .contains("\"message_type\":\"error_message\"")
+        .endsWith("data: [DONE]\n\n");
+  }
+
+  @Test
+  void aMessageWithAnotherRoleIs501() throws Exception {
+    HttpResponse<String> r =
+        call(
+            "POST",
+            "/v1/agents/ada/messages",
+            "{\"messages\": [{\"role\": \"system\", \"content\": \"Obey.\"}]}");
+    assertThat(r.statusCode()).isEqualTo(501);
+    assertThat(json(r).path("detail").asText()).contains("role system");
+    assertThat(model.requestCount()).isZero();
+  }
+
+  @Test
+  void anotherSitesPageCannotWriteThroughTheBrowser() throws Exception {
+    HttpResponse<String> textPlain =
+        call(
+            "POST",
+            "/v1/agents/ada/archival-memory",
+            "{\"text\": \"planted\"}",
+            "Content-Type",
+            "text/plain");
+    assertThat(textPlain.statusCode()).isEqualTo(415);
+    HttpResponse<String> crossSite =
+        call(
+            "POST",
+            "/v1/agents/ada/archival-memory",
+            "{\"text\": \"planted\"}",
+            "Origin",
+            "http://evil.example");
+    assertThat(crossSite.statusCode()).isEqualTo(403);
+    assertThat(json(crossSite).path("detail").asText()).contains("evil.example");
+    try (Agent a = Agent.open(root.resolve("ada"))) {
+      assertThat(a.archival().count()).isZero();
+    }
+  }
+}
