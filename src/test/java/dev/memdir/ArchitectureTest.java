@@ -88,6 +88,14 @@ class ArchitectureTest {
         if (text.contains("import com.google.re2j.") && !rel.startsWith("search/")) {
           violations.add(rel + " imports RE2J");
         }
+        if (text.contains("import org.eclipse.jetty.")
+            && !rel.startsWith("serve/")
+            && !rel.startsWith("mcp/")) {
+          violations.add(rel + " imports Jetty");
+        }
+        if (text.contains("import io.modelcontextprotocol.") && !rel.startsWith("mcp/")) {
+          violations.add(rel + " imports the MCP SDK");
+        }
       }
     }
     assertThat(violations).isEmpty();
