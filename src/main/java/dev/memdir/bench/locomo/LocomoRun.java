@@ -226,7 +226,12 @@ final class LocomoRun {
       for (MessageHit h :
           search
               .conversationSearch(
-                  query.query(), List.of(), Optional.empty(), Optional.empty(), limit)
+                  query.query(),
+                  List.of(),
+                  Optional.empty(),
+                  Optional.empty(),
+                  limit,
+                  query.speaker())
               .hits()) {
         map.diaIdOfRecord(h.id()).ifPresent(ids::add);
       }

@@ -192,4 +192,31 @@ class LocomoRunTest {
     assertThat(o.report().recall("1", 10)).isGreaterThanOrEqualTo(0.34);
     assertThat(results(out)).hasSize(1347);
   }
+
+  /**
+   * Issue #15: the agent's own conversation_search over the same conversations in history/ (one
+   * record per turn) retrieves as well as search_files over one conversation log per session.
+   */
+  @Test
+  void onTheDevFileTheHistoryLayoutRetrievesAsWellAsTheFilesLayout() throws Exception {
+    Path data = SharedData.require("locomo10-dev.json");
+    LocomoData d = LocomoData.read(data);
+    LocomoRun.Outcome files = run(d, RunParams.defaults(), dir.resolve("files"));
+    RunParams defaults = RunParams.defaults();
+    LocomoRun.Outcome history =
+        run(
+            d,
+            new RunParams(
+                LocomoIngest.Layout.HISTORY,
+                defaults.ks(),
+                defaults.search(),
+                defaults.speakerPolicy(),
+                defaults.dropNames()),
+            dir.resolve("history"));
+    for (String group : List.of("overall", "cats_1_4", "1")) {
+      assertThat(history.report().recall(group, 10))
+          .as("R@10 %s", group)
+          .isCloseTo(files.report().recall(group, 10), org.assertj.core.data.Offset.offset(0.01));
+    }
+  }
 }
