@@ -219,4 +219,24 @@ class LocomoRunTest {
           .isCloseTo(files.report().recall(group, 10), org.assertj.core.data.Offset.offset(0.01));
     }
   }
+
+  @Test
+  void theReportGivesRecallPerConversation() throws Exception {
+    Path out = dir.resolve("run");
+    LocomoRun.Outcome o = run(LocomoDataTest.fixture(), RunParams.defaults(), out);
+    JsonNode per = o.reportJson().get("recall_by_conversation");
+    assertThat(per.fieldNames()).toIterable().containsExactly("fx-1", "fx-2");
+    int questions =
+        per.get("fx-1").get("questions").asInt() + per.get("fx-2").get("questions").asInt();
+    assertThat(questions).isEqualTo(o.reportJson().get("questions").asInt());
+    double weighted =
+        (per.at("/fx-1/overall/10").asDouble() * per.at("/fx-1/questions").asInt()
+                + per.at("/fx-2/overall/10").asDouble() * per.at("/fx-2/questions").asInt())
+            / questions;
+    assertThat(weighted)
+        .isCloseTo(o.report().recall("overall", 10), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(Files.readString(out.resolve("report.md")))
+        .contains("## Per conversation")
+        .contains("| fx-2 |");
+  }
 }
