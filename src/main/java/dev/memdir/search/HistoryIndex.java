@@ -870,7 +870,8 @@ final class HistoryIndex implements AutoCloseable {
     Document d = document(segmentField, segment, self.record(), ordinal, text.toString());
     if (ordinal < oldCount) {
       w.updateDocument(new Term(H_ID, self.record().id()), d);
-      if (hold == null) {
+      if (hold == null && store.reader().isPresent()) {
+        // A guest: the last commit may hold the older copy (until the owner's next commit).
         superseded.put(self.record().id(), segment);
       }
     } else {

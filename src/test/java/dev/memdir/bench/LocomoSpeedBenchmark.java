@@ -48,7 +48,8 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  * alternating order; the medians of wall and CPU time and their ratio are printed.
  *
  * <p>Arguments: the data file, rounds (default 5), the memdir jar (default target/memdir.jar).
- * {@code baseline FILE} runs the baseline program alone (what the child process runs).
+ * {@code -Dbench.jvmFlags="-XX:TieredStopAtLevel=1 ..."} passes the same JVM flags to both. {@code
+ * baseline FILE} runs the baseline program alone (what the child process runs).
  */
 public final class LocomoSpeedBenchmark {
   private LocomoSpeedBenchmark() {}
@@ -65,15 +66,22 @@ public final class LocomoSpeedBenchmark {
     Path jar = Path.of(args.length > 2 ? args[2] : "target/memdir.jar");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = System.getProperty("java.class.path");
+    List<String> flags = new ArrayList<>();
+    for (String f : System.getProperty("bench.jvmFlags", "").strip().split("\\s+")) {
+      if (!f.isEmpty()) {
+        flags.add(f);
+      }
+    }
     double[] memWall = new double[rounds];
     double[] memCpu = new double[rounds];
     double[] baseWall = new double[rounds];
     double[] baseCpu = new double[rounds];
     for (int r = 0; r < rounds; r++) {
       Path out = Files.createTempDirectory("memdir-locomo-speed");
-      List<String> memdir =
+      List<String> memdir = new ArrayList<>(List.of(java));
+      memdir.addAll(flags);
+      memdir.addAll(
           List.of(
-              java,
               "-jar",
               jar.toString(),
               "bench",
@@ -81,10 +89,11 @@ public final class LocomoSpeedBenchmark {
               "--data",
               data.toString(),
               "--out",
-              out.resolve("run").toString());
-      List<String> base =
-          List.of(
-              java, "-cp", cp, LocomoSpeedBenchmark.class.getName(), "baseline", data.toString());
+              out.resolve("run").toString()));
+      List<String> base = new ArrayList<>(List.of(java));
+      base.addAll(flags);
+      base.addAll(
+          List.of("-cp", cp, LocomoSpeedBenchmark.class.getName(), "baseline", data.toString()));
       double[] m;
       double[] b;
       if (r % 2 == 0) {
