@@ -10,6 +10,19 @@
 # MEMDIR_CDS=off runs without it; MEMDIR_JAVA_OPTS adds JVM options.
 self=$0
 jsa=$self.jsa
+# Short commands run in a fraction of a second: the C1 compiler alone and the serial collector cost
+# a third less CPU there (benchmarks/RESULTS.md, "CLI start"). Long ones (search, bench, chat, an
+# import, a server) keep the JVM's defaults. MEMDIR_JAVA_OPTS comes later and wins.
+jit=
+case "${1:-}" in
+  show | validate | memory | init | open | close | context | log | diff | undo | -V | --version | -h | --help)
+    jit='-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' ;;
+  history | archival)
+    case "${2:-}" in
+      search | import) ;;
+      *) jit='-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' ;;
+    esac ;;
+esac
 if [ "${MEMDIR_CDS:-on}" != off ]; then
   if { [ ! -f "$jsa" ] || [ "$self" -nt "$jsa" ]; } \
     && { [ ! -f "$jsa.failed" ] || [ "$self" -nt "$jsa.failed" ]; } \
@@ -28,7 +41,7 @@ if [ "${MEMDIR_CDS:-on}" != off ]; then
   fi
   if [ -f "$jsa" ] && [ ! "$self" -nt "$jsa" ]; then
     exec java -XX:SharedArchiveFile="$jsa" -Xshare:auto '-Xlog:cds*=off' \
-      ${MEMDIR_JAVA_OPTS:-} -jar "$self" "$@"
+      $jit ${MEMDIR_JAVA_OPTS:-} -jar "$self" "$@"
   fi
 fi
-exec java ${MEMDIR_JAVA_OPTS:-} -jar "$self" "$@"
+exec java $jit ${MEMDIR_JAVA_OPTS:-} -jar "$self" "$@"
