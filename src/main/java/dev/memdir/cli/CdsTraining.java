@@ -59,33 +59,39 @@ public final class CdsTraining {
    */
   public static void main(String[] args) throws IOException {
     Path tmp = Files.createTempDirectory("memdir-cds-");
-    int failures = 0;
+    int failures;
     try {
-      PrintWriter sink =
-          new PrintWriter(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-      PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-      for (List<String> command : COMMANDS) {
-        String[] line =
-            command.stream()
-                .map(
-                    a -> a.startsWith("DIR") ? tmp.resolve("agent" + a.substring(3)).toString() : a)
-                .toArray(String[]::new);
-        int code = Main.run(line, InputStream.nullInputStream(), sink, sink);
-        if (code != 0) {
-          err.println(
-              "memdir: class-data training: 'memdir "
-                  + String.join(" ", command)
-                  + "' exited "
-                  + code);
-          failures++;
-        }
-      }
+      failures = run(tmp, new PrintWriter(System.err, true, StandardCharsets.UTF_8));
     } finally {
       delete(tmp);
     }
     if (failures > 0) {
       System.exit(1);
     }
+  }
+
+  /** Runs {@link #COMMANDS} with agents under {@code tmp}; returns how many did not exit 0. */
+  static int run(Path tmp, PrintWriter err) {
+    int failures = 0;
+    PrintWriter sink =
+        new PrintWriter(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+    for (List<String> command : COMMANDS) {
+      String[] line =
+          command.stream()
+              .map(a -> a.startsWith("DIR") ? tmp.resolve("agent" + a.substring(3)).toString() : a)
+              .toArray(String[]::new);
+      int code = Main.run(line, InputStream.nullInputStream(), sink, sink);
+      if (code != 0) {
+        err.println(
+            "memdir: class-data training: 'memdir "
+                + String.join(" ", command)
+                + "' exited "
+                + code);
+        failures++;
+      }
+    }
+    err.flush();
+    return failures;
   }
 
   private static void delete(Path dir) throws IOException {
