@@ -92,6 +92,11 @@ public final class CliStartBenchmark {
           Locale.ROOT, "%-34s %9.2f %9.2f %8.1f %8.1f%n", e.getKey(), w, c, w / base, c / baseCpu);
     }
     System.out.printf("(%d rounds; medians)%n", rounds);
+    try (java.util.stream.Stream<Path> s = Files.walk(tmp)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static void time(Map<String, List<double[]>> runs, String name, String... cmd)
