@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
       ArchivalCommand.Get.class,
       ArchivalCommand.Delete.class,
       ArchivalCommand.SearchFacts.class,
+      ArchivalImportCommand.class,
     })
 final class ArchivalCommand implements Runnable {
   @Spec CommandSpec spec;

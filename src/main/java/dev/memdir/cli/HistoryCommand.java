@@ -32,7 +32,11 @@ import picocli.CommandLine.Spec;
     name = "history",
     mixinStandardHelpOptions = true,
     description = "Print the last records of the conversation, or append one with 'append'.",
-    subcommands = {HistoryCommand.Append.class, HistoryCommand.SearchMessages.class})
+    subcommands = {
+      HistoryCommand.Append.class,
+      HistoryCommand.SearchMessages.class,
+      HistoryImportCommand.class
+    })
 final class HistoryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

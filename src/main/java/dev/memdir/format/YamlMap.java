@@ -53,19 +53,22 @@ import org.yaml.snakeyaml.nodes.Tag;
  * <p>Typed getters throw {@link FormatException} naming the file, line and key.
  */
 public final class YamlMap {
-  static final YAMLMapper MAPPER =
-      YAMLMapper.builder(
-              YAMLFactory.builder()
-                  .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                  .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-                  .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                  .build())
-          .build();
+  /** Built on first write: reading agent.yaml (every command) needs neither mapper. */
+  private static final class Mappers {
+    static final YAMLMapper YAML =
+        YAMLMapper.builder(
+                YAMLFactory.builder()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                    .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
+            .build();
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+  }
 
   private final ObjectNode root;
   private final Map<String, Integer> keyLines;
@@ -310,7 +313,7 @@ public final class YamlMap {
       return "";
     }
     try {
-      return MAPPER.writeValueAsString(node);
+      return Mappers.YAML.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise YAML", e);
     }
@@ -319,9 +322,9 @@ public final class YamlMap {
   /** One string as a YAML scalar on one line, quoted only when it must be. */
   public static String scalar(String value) {
     try {
-      String out = MAPPER.writeValueAsString(value).strip();
+      String out = Mappers.YAML.writeValueAsString(value).strip();
       // A multi-line string comes out as a block; a JSON string is a valid one-line YAML scalar.
-      return out.contains("\n") ? JSON.writeValueAsString(value) : out;
+      return out.contains("\n") ? Mappers.JSON.writeValueAsString(value) : out;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise YAML", e);
     }

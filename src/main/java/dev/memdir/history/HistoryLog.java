@@ -150,6 +150,83 @@ public final class HistoryLog implements AutoCloseable {
     }
   }
 
+  /** A message to append with {@link #appendAll} and its time. */
+  public record Entry(Message message, Instant ts) {
+    /** Checks both are present. */
+    public Entry {
+      Objects.requireNonNull(message, "message");
+      Objects.requireNonNull(ts, "ts");
+    }
+  }
+
+  /**
+   * Appends the messages in order under one hold of the lock, for bulk imports: each segment gets
+   * one write, and one force at the end under {@code durability: always} ({@code turn} leaves it to
+   * {@link #sync}, as {@link #append} does). Every record is built and checked before any is
+   * written; when a write fails, what this call wrote is cut back, so all are appended or none.
+   *
+   * @throws MemdirException naming the entry (0-based) over {@link #MAX_LINE_BYTES}, or the segment
+   *     that could not be written
+   */
+  public List<Record> appendAll(List<Entry> entries) {
+    ensureOpen();
+    try (WriteLock.Hold hold = lock.acquire()) {
+      List<Record> records = new ArrayList<>(entries.size());
+      java.util.Map<Path, java.io.ByteArrayOutputStream> bySegment =
+          new java.util.LinkedHashMap<>();
+      for (int i = 0; i < entries.size(); i++) {
+        Instant t = entries.get(i).ts().truncatedTo(ChronoUnit.MILLIS);
+        Record r = Record.create(ulid.next(t), t, entries.get(i).message());
+        byte[] line = r.toLine();
+        if (line.length > MAX_LINE_BYTES) {
+          throw new MemdirException(
+              "entry "
+                  + i
+                  + ": a history record may be at most "
+                  + MAX_LINE_BYTES
+                  + " bytes of JSON, got "
+                  + line.length);
+        }
+        records.add(r);
+        bySegment
+            .computeIfAbsent(
+                layout.historyDir().resolve(Segments.nameFor(t)),
+                k -> new java.io.ByteArrayOutputStream())
+            .writeBytes(line);
+      }
+      writeAll(bySegment);
+      return records;
+    }
+  }
+
+  private void writeAll(java.util.Map<Path, java.io.ByteArrayOutputStream> bySegment) {
+    java.util.Map<Path, Long> written = new java.util.LinkedHashMap<>(); // segment -> size before
+    try {
+      for (java.util.Map.Entry<Path, java.io.ByteArrayOutputStream> e : bySegment.entrySet()) {
+        byte[] lines = e.getValue().toByteArray();
+        write(e.getKey(), lines, false); // cuts back its own lines when it fails
+        written.put(e.getKey(), Files.size(e.getKey()) - lines.length);
+      }
+      if (durability == Durability.ALWAYS) {
+        for (Path seg : written.keySet()) {
+          try (FileChannel ch = opener.open(seg)) {
+            ch.force(false);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      for (java.util.Map.Entry<Path, Long> w : written.entrySet()) {
+        try (FileChannel ch = opener.open(w.getKey())) {
+          cutBack(ch, w.getValue());
+        } catch (IOException ignored) {
+          // Then those records stay, though the import is reported as failed.
+        }
+      }
+      String why = e instanceof IOException io ? reason(io) : e.getMessage();
+      throw new MemdirException("cannot append the records: " + why + "; none was written", e);
+    }
+  }
+
   /** Forces appended records to disk (the end of a turn under {@code durability: turn}). */
   public void sync() {
     for (Path seg : List.copyOf(unsynced)) {
@@ -318,6 +395,11 @@ public final class HistoryLog implements AutoCloseable {
   }
 
   private void write(Path seg, byte[] line) {
+    write(seg, line, true);
+  }
+
+  /** Appends whole lines to {@code seg}; {@code force}: under durability always, force them. */
+  private void write(Path seg, byte[] line, boolean force) {
     Path dir = layout.historyDir();
     String display = layout.display(seg);
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
@@ -346,7 +428,7 @@ public final class HistoryLog implements AutoCloseable {
           cutBack(ch, before);
           throw e;
         }
-        if (durability == Durability.ALWAYS) {
+        if (durability == Durability.ALWAYS && force) {
           ch.force(false);
         } else if (durability == Durability.TURN) {
           unsynced.add(seg);
