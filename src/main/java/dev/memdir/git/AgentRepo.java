@@ -4,6 +4,7 @@ import dev.memdir.MemdirException;
 import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.Layout;
 import dev.memdir.memory.Actor;
+import dev.memdir.memory.BlockPath;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -360,8 +361,8 @@ public final class AgentRepo implements AutoCloseable {
       String path =
           (d.getChangeType() == DiffEntry.ChangeType.DELETE ? d.getOldPath() : d.getNewPath());
       String rel = path.substring(prefix.length());
-      if (rel.startsWith("memory/") && rel.endsWith(".md") && rel.indexOf('/', 7) < 0) {
-        String label = rel.substring(7, rel.length() - 3);
+      if (BlockPath.labelOfRelative(rel).isPresent()) {
+        String label = BlockPath.labelOfRelative(rel).get();
         RawText a = text(d.getOldId().toObjectId());
         RawText b = text(d.getNewId().toObjectId());
         int[] counts = lineCounts(a, b);
