@@ -202,11 +202,14 @@ final class AfReader {
     JsonNode n = parseText(text, 0);
     // Some tools save the file as a JSON string holding the JSON: decode it again.
     for (int depth = 1; n.isTextual() && depth <= 2; depth++) {
-      note("", "the file is JSON encoded " + (depth + 1) + " times (a string holding JSON); decoded");
+      note(
+          "",
+          "the file is JSON encoded " + (depth + 1) + " times (a string holding JSON); decoded");
       n = parseText(n.textValue(), depth);
     }
     if (!n.isObject()) {
-      throw Node.root(file, n).error("the file must be a JSON object with 'agents', got " + kind(n));
+      throw Node.root(file, n)
+          .error("the file must be a JSON object with 'agents', got " + kind(n));
     }
     return n;
   }
@@ -248,12 +251,19 @@ final class AfReader {
     index(root.get("sources"), sources);
     files.addAll(root.get("files").list());
     for (Node g : root.get("groups").list()) {
-      note(g.path, "group " + g.get("description").optText().orElse("") + ": not mapped (memdir"
-          + " has no multi-agent groups)");
+      note(
+          g.path,
+          "group "
+              + g.get("description").optText().orElse("")
+              + ": not mapped (memdir"
+              + " has no multi-agent groups)");
     }
     for (Node m : root.get("mcp_servers").list()) {
-      note(m.path, "MCP server '" + m.get("server_name").optText().orElse("?")
-          + "': not mapped (memdir does not connect to MCP servers from agent.yaml)");
+      note(
+          m.path,
+          "MCP server '"
+              + m.get("server_name").optText().orElse("?")
+              + "': not mapped (memdir does not connect to MCP servers from agent.yaml)");
     }
     Map<String, String> skills = skills(root.get("skills"));
     List<AgentPlan> out = new ArrayList<>();
@@ -297,7 +307,9 @@ final class AfReader {
         }
         out.put("skills/" + name + "/" + path.get(), f.text());
       }
-      s.get("source_url").optText().ifPresent(u -> note(s.path, "source_url " + u + ": not mapped"));
+      s.get("source_url")
+          .optText()
+          .ifPresent(u -> note(s.path, "source_url " + u + ": not mapped"));
     }
     return out;
   }
@@ -359,8 +371,12 @@ final class AfReader {
     String dir = uniqueDirName(name, dirNames);
     String system = a.get("system").optText().orElse("");
     return new AgentPlan(
-        dir, config, system.isEmpty() || system.endsWith("\n") ? system : system + "\n", bs,
-        history, fs);
+        dir,
+        config,
+        system.isEmpty() || system.endsWith("\n") ? system : system + "\n",
+        bs,
+        history,
+        fs);
   }
 
   private ModelMapping.Model model(Node a, List<String> notes) {
@@ -442,7 +458,8 @@ final class AfReader {
       names.add(names.indexOf("open_files") + 1, "close_files");
     }
     if (names.isEmpty()) {
-      note(a.path, "none of the agent's tools exists in memdir; memdir's default tools are enabled");
+      note(
+          a.path, "none of the agent's tools exists in memdir; memdir's default tools are enabled");
       names.addAll(AgentConfig.DEFAULT_TOOLS);
     }
     List<String> ordered = new ArrayList<>();
@@ -511,8 +528,9 @@ final class AfReader {
       }
       note(b.get("label").path, "label '" + raw + "' used twice; this block is '" + label + "'");
     } else if (!label.equals(raw)) {
-      note(b.get("label").path, "label '" + raw + "' is not a memdir label; stored as '" + label
-          + "'");
+      note(
+          b.get("label").path,
+          "label '" + raw + "' is not a memdir label; stored as '" + label + "'");
     }
     String normalized = value.replace("\r\n", "\n").replace('\r', '\n');
     if (!normalized.equals(value)) {
@@ -573,7 +591,8 @@ final class AfReader {
       }
     }
     while (parts.size() > BlockPath.MAX_DEPTH) {
-      parts.set(parts.size() - 2, parts.get(parts.size() - 2) + "_" + parts.remove(parts.size() - 1));
+      parts.set(
+          parts.size() - 2, parts.get(parts.size() - 2) + "_" + parts.remove(parts.size() - 1));
     }
     String out = String.join("/", parts);
     return BlockPath.isValid(out) ? out : "block";
@@ -592,8 +611,10 @@ final class AfReader {
       if (i == 0
           && role.equals("system")
           && m.get("id").optText().orElse("").equals(firstInContext)) {
-        note(m.path, "the compiled system prompt (system prompt and memory blocks as Letta last"
-            + " rendered them): not imported; system.md and memory/ hold them");
+        note(
+            m.path,
+            "the compiled system prompt (system prompt and memory blocks as Letta last"
+                + " rendered them): not imported; system.md and memory/ hold them");
         continue;
       }
       AgentPlan.Entry e = message(m, role, last);
@@ -601,8 +622,11 @@ final class AfReader {
       out.add(e);
     }
     if (!inContext.isEmpty()) {
-      note(a.get("in_context_message_ids").path, inContext.size() + " ids: not mapped (memdir"
-          + " chooses the messages in the context window itself)");
+      note(
+          a.get("in_context_message_ids").path,
+          inContext.size()
+              + " ids: not mapped (memdir"
+              + " chooses the messages in the context window itself)");
     }
     return out;
   }
@@ -612,9 +636,8 @@ final class AfReader {
     String role =
         switch (lettaRole) {
           case "function" -> "tool";
-          case "system" -> name.equals(SUMMARY_NAME)
-              ? "summary"
-              : name.equals(EVENT_NAME) ? "event" : "system";
+          case "system" ->
+              name.equals(SUMMARY_NAME) ? "summary" : name.equals(EVENT_NAME) ? "event" : "system";
           default -> lettaRole;
         };
     if (!Set.of("user", "assistant", "system", "tool", "summary", "event").contains(role)) {
@@ -637,16 +660,15 @@ final class AfReader {
       rec.set("tool_calls", calls.json.deepCopy());
     }
     boolean tool = role.equals("tool");
-    m.get("tool_call_id")
-        .optText()
-        .ifPresent(id -> (tool ? rec : extras).put("tool_call_id", id));
+    m.get("tool_call_id").optText().ifPresent(id -> (tool ? rec : extras).put("tool_call_id", id));
     if (!name.isEmpty() && !role.equals("summary") && !role.equals("event")) {
       (tool ? rec : extras).put("name", name);
     }
     Node returns = m.get("tool_returns");
     if (returns.meaningful()) {
       List<Node> rs = returns.list();
-      boolean error = rs.stream().anyMatch(r -> r.get("status").optText().orElse("").equals("error"));
+      boolean error =
+          rs.stream().anyMatch(r -> r.get("status").optText().orElse("").equals("error"));
       if (tool && error) {
         rec.put("is_error", true);
       }
@@ -664,8 +686,8 @@ final class AfReader {
         try {
           ts = Instant.parse(text);
         } catch (DateTimeParseException e2) {
-          throw created.error("must be an ISO-8601 time like 2025-08-10T17:24:30+00:00, got \""
-              + text + "\"");
+          throw created.error(
+              "must be an ISO-8601 time like 2025-08-10T17:24:30+00:00, got \"" + text + "\"");
         }
       }
       if (!ts.equals(ts.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))) {
@@ -763,8 +785,9 @@ final class AfReader {
       if (!root) {
         dir = safeName(src.get("name"), src.get("name").text());
         if (dir.equals("skills")) {
-          note(src.get("name").path, "source 'skills' stored as files/skills-source/ (files/skills/"
-              + " holds skills)");
+          note(
+              src.get("name").path,
+              "source 'skills' stored as files/skills-source/ (files/skills/" + " holds skills)");
           dir = "skills-source";
         }
         if (!names.add(dir)) {
@@ -797,8 +820,12 @@ final class AfReader {
     }
     for (Node fa : a.get("files_agents").list()) {
       if (fa.get("is_open").optBool().orElse(false)) {
-        note(fa.path, "'" + fa.get("file_name").optText().orElse("?") + "' was open: not mapped"
-            + " (open it again with memdir open)");
+        note(
+            fa.path,
+            "'"
+                + fa.get("file_name").optText().orElse("?")
+                + "' was open: not mapped"
+                + " (open it again with memdir open)");
       }
     }
     return out;

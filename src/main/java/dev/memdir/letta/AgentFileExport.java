@@ -44,7 +44,8 @@ import java.util.stream.Stream;
  * <p>Blocks become {@code blocks} (labels as paths, limits, descriptions, read_only, metadata), the
  * history becomes {@code messages} with content parts, tool calls and tool returns, files under
  * {@code files/} one source, {@code files/skills/NAME/} skills. Importing the result gives the same
- * agent again. What Letta has no place for (memdir's search settings, for one) is returned as notes.
+ * agent again. What Letta has no place for (memdir's search settings, for one) is returned as
+ * notes.
  */
 public final class AgentFileExport {
   /** The most recent messages listed as in context, after the system message. */
@@ -135,8 +136,9 @@ public final class AgentFileExport {
         af.set("skills", skills);
       }
       af.putObject("metadata").put("exported_by", "memdir " + Version.get());
-      af.put("created_at", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
-          Instant.now().atOffset(ZoneOffset.UTC)));
+      af.put(
+          "created_at",
+          DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(Instant.now().atOffset(ZoneOffset.UTC)));
       unmapped(config, notes);
       return af;
     }
@@ -154,8 +156,12 @@ public final class AgentFileExport {
       notes.add(new ImportReport.Item("agent.yaml", "overflow settings: not exported"));
     }
     if (!config.extra().isEmpty()) {
-      notes.add(new ImportReport.Item("agent.yaml", "other keys ("
-          + String.join(", ", AfReader.fieldNames(config.extra())) + "): not exported"));
+      notes.add(
+          new ImportReport.Item(
+              "agent.yaml",
+              "other keys ("
+                  + String.join(", ", AfReader.fieldNames(config.extra()))
+                  + "): not exported"));
     }
   }
 
@@ -210,8 +216,12 @@ public final class AgentFileExport {
       o.put("id", id);
       ids.add(id);
       if (!b.extra().isEmpty()) {
-        notes.add(new ImportReport.Item("memory/" + b.label() + ".md", "front matter keys "
-            + String.join(", ", AfReader.fieldNames(b.extra())) + ": not exported"));
+        notes.add(
+            new ImportReport.Item(
+                "memory/" + b.label() + ".md",
+                "front matter keys "
+                    + String.join(", ", AfReader.fieldNames(b.extra()))
+                    + ": not exported"));
       }
     }
   }
@@ -269,8 +279,12 @@ public final class AgentFileExport {
       n++;
     }
     if (covers > 0) {
-      notes.add(new ImportReport.Item("history/", covers + " summaries: the records they cover are"
-          + " not marked in the agent file (Letta has no such field)"));
+      notes.add(
+          new ImportReport.Item(
+              "history/",
+              covers
+                  + " summaries: the records they cover are"
+                  + " not marked in the agent file (Letta has no such field)"));
     }
     int from = Math.max(1, n - IN_CONTEXT);
     // Start the in-context tail at a user message, so no tool result lacks its call.
@@ -298,13 +312,17 @@ public final class AgentFileExport {
         tag = AfReader.EVENT_NAME;
       }
       default -> {
-        notes.add(new ImportReport.Item("history/", "record " + r.id() + ": role '" + role
-            + "' has no Letta role; not exported"));
+        notes.add(
+            new ImportReport.Item(
+                "history/",
+                "record " + r.id() + ": role '" + role + "' has no Letta role; not exported"));
         return null;
       }
     }
     ObjectNode extras =
-        r.field(AfReader.EXTRAS).filter(JsonNode::isObject).map(x -> (ObjectNode) x)
+        r.field(AfReader.EXTRAS)
+            .filter(JsonNode::isObject)
+            .map(x -> (ObjectNode) x)
             .orElse(F.objectNode());
     JsonNode parts = extras.has("content") ? extras.get("content") : text(r.content());
     ObjectNode m = message(n, lettaRole, parts, r.ts());
@@ -318,8 +336,9 @@ public final class AgentFileExport {
       ArrayNode returns = m.putArray("tool_returns");
       ObjectNode ret = returns.addObject();
       ret.put("tool_call_id", r.toolCallId().orElse(""));
-      ret.put("status", r.field("is_error").map(JsonNode::asBoolean).orElse(false)
-          ? "error" : "success");
+      ret.put(
+          "status",
+          r.field("is_error").map(JsonNode::asBoolean).orElse(false) ? "error" : "success");
       ret.putNull("stdout");
       ret.putNull("stderr");
       ret.put("func_response", r.content());
@@ -366,10 +385,11 @@ public final class AgentFileExport {
     }
     List<Path> all;
     try (Stream<Path> s = Files.walk(dir)) {
-      all = s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-          .filter(p -> !hidden(dir, p))
-          .sorted()
-          .toList();
+      all =
+          s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+              .filter(p -> !hidden(dir, p))
+              .sorted()
+              .toList();
     } catch (IOException | java.io.UncheckedIOException e) {
       throw new MemdirException("cannot list " + dir + ": " + e.getMessage(), e);
     }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What an import made and what it could not map: every field of the source that has no place in
- * an agent directory, or was changed to fit one, is an {@link Item}.
+ * What an import made and what it could not map: every field of the source that has no place in an
+ * agent directory, or was changed to fit one, is an {@link Item}.
  *
  * @param source the file or folder imported, as the user named it
  * @param agents the agent directories written, in the file's order

@@ -7,7 +7,8 @@ import java.util.Optional;
 /** Letta's tool names and memdir's, and the tool_type an export gives each memdir tool. */
 final class LettaTools {
   /** Letta tools memdir offers under another name. */
-  private static final Map<String, String> RENAMED = Map.of("semantic_search_files", "search_files");
+  private static final Map<String, String> RENAMED =
+      Map.of("semantic_search_files", "search_files");
 
   private LettaTools() {}
 

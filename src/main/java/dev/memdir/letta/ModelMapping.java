@@ -68,8 +68,8 @@ final class ModelMapping {
     String e = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
     return switch (provider) {
       case "openai" -> e.equals("https://api.openai.com/v1");
-      case "anthropic" -> e.equals("https://api.anthropic.com/v1")
-          || e.equals("https://api.anthropic.com");
+      case "anthropic" ->
+          e.equals("https://api.anthropic.com/v1") || e.equals("https://api.anthropic.com");
       case "ollama" -> e.equals("http://localhost:11434") || e.equals("http://localhost:11434/v1");
       default -> false;
     };

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.format.FrontMatterDocument;
+import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -84,6 +86,17 @@ public record Block(
   /** Whether the context window shows this block in full (a flat label, or one under system/). */
   public boolean inContext() {
     return BlockPath.inContext(label);
+  }
+
+  /**
+   * Parses the text of a block file, as {@link CoreMemory} reads it.
+   *
+   * @param file the file's name for messages
+   * @param warnings receives a warning per unknown front-matter key
+   * @throws dev.memdir.FormatException naming file and line
+   */
+  public static Block parse(String label, String text, String file, List<Problem> warnings) {
+    return BlockFile.parse(checkLabel(label), text, file, warnings);
   }
 
   /** The number of code points in the value. */

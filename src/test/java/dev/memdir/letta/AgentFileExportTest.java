@@ -46,8 +46,7 @@ class AgentFileExportTest {
         assertThat(m.path("content").isArray()).isTrue();
         assertThat(m.path("created_at").isTextual()).isTrue();
       }
-      a.path("in_context_message_ids")
-          .forEach(id -> assertThat(messageIds).contains(id.asText()));
+      a.path("in_context_message_ids").forEach(id -> assertThat(messageIds).contains(id.asText()));
       for (JsonNode r : a.path("tool_rules")) {
         assertThat(r.path("tool_name").isTextual()).isTrue();
         assertThat(r.path("type").asText()).isIn("run_first", "exit_loop", "required_before_exit");
@@ -100,8 +99,12 @@ class AgentFileExportTest {
     assertThat(json.path("skills").get(0).path("name").asText()).isEqualTo("brew");
     Path two = tmp.resolve("back/ada");
     AgentFileImport.importBytes(bytes, "ada.af", two);
-    assertThat(Fixtures.tree(two).keySet()).contains("files/notes/tea.md", "files/top.txt",
-        "files/skills/brew/SKILL.md", "memory/system/human/family.md");
+    assertThat(Fixtures.tree(two).keySet())
+        .contains(
+            "files/notes/tea.md",
+            "files/top.txt",
+            "files/skills/brew/SKILL.md",
+            "memory/system/human/family.md");
     // init writes agent.yaml with comments; the settings must be equal, not the text.
     try (Agent a = Agent.open(one);
         Agent b = Agent.open(two)) {

@@ -100,14 +100,21 @@ class AgentFileImportTest {
     importWren(dir);
     try (Agent agent = Agent.open(dir)) {
       List<Record> rs = agent.history().stream().toList();
-      assertThat(rs).extracting(Record::role)
+      assertThat(rs)
+          .extracting(Record::role)
           .containsExactly("user", "assistant", "tool", "assistant", "tool");
       assertThat(rs.get(0).content()).isEqualTo("I saw a hoopoe near the river this morning!");
       assertThat(rs.get(0).ts()).isEqualTo(Instant.parse("2026-03-01T08:01:10.123Z"));
       JsonNode call = rs.get(1).toolCalls().orElseThrow().get(0);
       assertThat(call.path("function").path("name").asText()).isEqualTo("memory_insert");
-      assertThat(rs.get(1).field("letta").orElseThrow().path("content").get(0).path("reasoning")
-              .asText())
+      assertThat(
+              rs.get(1)
+                  .field("letta")
+                  .orElseThrow()
+                  .path("content")
+                  .get(0)
+                  .path("reasoning")
+                  .asText())
           .isEqualTo("The user saw a hoopoe; note it.");
       assertThat(rs.get(2).toolCallId()).contains("toolu_01");
       assertThat(rs.get(2).name()).contains("memory_insert");
@@ -115,8 +122,7 @@ class AgentFileImportTest {
       assertThat(rs.get(2).field("letta").orElseThrow().path("model").asText())
           .isEqualTo("claude-sonnet-4-5");
       assertThat(rs.get(4).field("is_error").orElseThrow().asBoolean()).isTrue();
-      assertThat(rs.get(4).field("letta").orElseThrow().path("mood").asText())
-          .isEqualTo("curious");
+      assertThat(rs.get(4).field("letta").orElseThrow().path("mood").asText()).isEqualTo("curious");
     }
   }
 
@@ -153,11 +159,15 @@ class AgentFileImportTest {
                 + " with memdir open)",
             "blocks[3]: block 'system/human/profile': not mapped: template_name (human)")
         .anyMatch(s -> s.startsWith("agents[0].messages[0]: the compiled system prompt"))
-        .anyMatch(s -> s.startsWith("agents[0].llm_config: not mapped: ")
-            && s.contains("temperature (0.5)"))
-        .anyMatch(s -> s.startsWith("agents[0]: not mapped: ")
-            && s.contains("secrets (keys: EBIRD_TOKEN)")
-            && s.contains("timezone (Europe/Lisbon)"));
+        .anyMatch(
+            s ->
+                s.startsWith("agents[0].llm_config: not mapped: ")
+                    && s.contains("temperature (0.5)"))
+        .anyMatch(
+            s ->
+                s.startsWith("agents[0]: not mapped: ")
+                    && s.contains("secrets (keys: EBIRD_TOKEN)")
+                    && s.contains("timezone (Europe/Lisbon)"));
     assertThat(Files.readString(dir.resolve(ImportReport.FILE)))
         .startsWith("# Import report\n")
         .contains("- agents[0].favorite_bird: unknown field; not mapped\n");
@@ -245,8 +255,7 @@ class AgentFileImportTest {
             + "\"files\":[{\"id\":\"f\",\"source_id\":\"s\",\"file_name\":\"../../evil.txt\","
             + "\"content\":\"no\"}]}";
     Path dir = tmp.resolve("safe");
-    ImportReport r =
-        AgentFileImport.importBytes(af.getBytes(StandardCharsets.UTF_8), "u.af", dir);
+    ImportReport r = AgentFileImport.importBytes(af.getBytes(StandardCharsets.UTF_8), "u.af", dir);
     assertThat(items(r))
         .contains(
             "agents[0].memory_blocks[0].label: label 'my notes' is not a memdir label; stored as"
