@@ -36,6 +36,8 @@ import picocli.CommandLine.Command;
       DiffCommand.class,
       UndoCommand.class,
       MergeFileCommand.class,
+      ImportCommand.class,
+      ExportCommand.class,
     })
 public final class Main implements Runnable {
   final InputStream in;
