@@ -2,6 +2,7 @@ package dev.memdir.letta;
 
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -68,8 +69,12 @@ public final class AgentFileExport {
     List<ImportReport.Item> notes = new ArrayList<>();
     ObjectNode af = build(agentDir, notes);
     try {
+      // Indented as Letta writes agent files: two spaces, "key": value.
       DefaultPrettyPrinter pp =
-          new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
+          new DefaultPrettyPrinter(
+                  Separators.createDefaultInstance()
+                      .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+              .withObjectIndenter(new DefaultIndenter("  ", "\n"));
       out.write(AfReader.JSON.writer(pp).writeValueAsBytes(af));
       out.write('\n');
       out.flush();

@@ -39,7 +39,7 @@ class LettaCommandsTest {
     assertThat(again.code()).as(again.err()).isZero();
     assertThat(again.out()).contains("\"agents\"");
     Result stdout = CliTest.run("export", dir.toString(), "-");
-    assertThat(stdout.out()).startsWith("{\n  \"agents\" : [");
+    assertThat(stdout.out()).startsWith("{\n  \"agents\": [");
   }
 
   @Test
