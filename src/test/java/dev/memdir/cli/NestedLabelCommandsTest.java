@@ -62,5 +62,7 @@ class NestedLabelCommandsTest {
       }
       assertThat(subjects.get(0)).startsWith("memory: system/human +1 line");
     }
+    Result log = ok("log", dir.toString(), "--block", "system/human");
+    assertThat(log.out()).contains("system/human +1 line").doesNotContain("init: agent");
   }
 }
