@@ -489,6 +489,9 @@ final class AfReader {
         if (!into.contains(mapped.get())) {
           into.add(mapped.get());
         }
+        if (r.get("prompt_template").meaningful()) {
+          note(r.get("prompt_template").path, "not mapped (memdir words its own rule prompts)");
+        }
       }
     }
     return new ToolRules(runFirst, exitLoop, required);

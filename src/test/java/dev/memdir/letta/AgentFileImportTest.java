@@ -145,6 +145,8 @@ class AgentFileImportTest {
     assertThat(items(r))
         .contains(
             "agents[0].favorite_bird: unknown field; not mapped",
+            "agents[0].tool_rules[0].prompt_template: not mapped (memdir words its own rule"
+                + " prompts)",
             "agents[0].tool_rules[1]: continue_loop rule on 'lookup_species': memdir has no such"
                 + " rule; not mapped",
             "agents[0].tool_rules[2]: max_count_per_step rule on 'conversation_search': memdir has"
