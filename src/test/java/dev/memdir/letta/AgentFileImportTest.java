@@ -268,4 +268,21 @@ class AgentFileImportTest {
     assertThat(dir.resolve("memory/etc/passwd.md")).isRegularFile();
     assertThat(tmp.resolve("evil.txt")).doesNotExist();
   }
+
+  @Test
+  void messagesKeepTheFilesOrderWhenTheirTimesAreNotSorted() {
+    String af =
+        "{\"agents\":[{\"name\":\"a\",\"messages\":["
+            + "{\"role\":\"user\",\"content\":\"first\",\"created_at\":\"2025-08-10T17:26:17.755+00:00\"},"
+            + "{\"role\":\"user\",\"content\":\"second\",\"created_at\":\"2025-08-10T17:26:16.734+00:00\"},"
+            + "{\"role\":\"assistant\",\"content\":\"third\",\"created_at\":\"2025-09-01T00:00:00Z\"}"
+            + "]}]}";
+    Path dir = tmp.resolve("order");
+    AgentFileImport.importBytes(af.getBytes(StandardCharsets.UTF_8), "o.af", dir);
+    try (Agent agent = Agent.open(dir)) {
+      assertThat(agent.history().stream().map(Record::content))
+          .containsExactly("first", "second", "third");
+    }
+    assertThat(Agent.validate(dir).errors()).isEmpty();
+  }
 }
