@@ -63,7 +63,8 @@ public final class AgentRepo implements AutoCloseable {
       "# memdir: history merges as the union of both sides (readers sort and deduplicate);\n"
           + "# memory blocks merge line by line, both sides kept on a conflict (memdir sync).\n"
           + "history/*.jsonl merge=union\n"
-          + "memory/*.md merge=memdir\n";
+          + "memory/*.md merge=memdir\n"
+          + "memory/**/*.md merge=memdir\n";
 
   static final PersonIdent AGENT_NAME = new PersonIdent("memdir agent", "agent@memdir.invalid");
 

@@ -62,6 +62,8 @@ class NestedLabelCommandsTest {
       }
       assertThat(subjects.get(0)).startsWith("memory: system/human +1 line");
     }
+    assertThat(Files.readString(dir.resolve(".gitattributes")))
+        .contains("memory/**/*.md merge=memdir\n");
     Result log = ok("log", dir.toString(), "--block", "system/human");
     assertThat(log.out()).contains("system/human +1 line").doesNotContain("init: agent");
   }
