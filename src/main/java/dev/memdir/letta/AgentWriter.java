@@ -87,12 +87,10 @@ final class AgentWriter {
       AtomicFiles.write(file, f.getValue());
     }
     if (!plan.history().isEmpty()) {
-      try (HistoryLog log =
-          HistoryLog.open(
-              layout,
-              Durability.NEVER,
-              WriteLock.of(layout, WriteLock.DEFAULT_WAIT),
-              Clock.systemUTC())) {
+      WriteLock lock = WriteLock.of(layout, WriteLock.DEFAULT_WAIT);
+      // One hold for all appends: each append then re-enters it instead of locking anew.
+      try (WriteLock.Hold hold = lock.acquire();
+          HistoryLog log = HistoryLog.open(layout, Durability.NEVER, lock, Clock.systemUTC())) {
         for (AgentPlan.Entry e : plan.history()) {
           log.append(e.message(), e.ts());
         }
