@@ -828,7 +828,7 @@ final class AfReader {
             "'"
                 + fa.get("file_name").optText().orElse("?")
                 + "' was open: not mapped"
-                + " (open it again with memdir open)");
+                + " (its copy is under files/; open it again with memdir open)");
       }
     }
     return out;

@@ -73,8 +73,11 @@ public final class AgentFileExport {
       DefaultPrettyPrinter pp =
           new DefaultPrettyPrinter(
                   Separators.createDefaultInstance()
-                      .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-              .withObjectIndenter(new DefaultIndenter("  ", "\n"));
+                      .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                      .withObjectEmptySeparator("")
+                      .withArrayEmptySeparator(""))
+              .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+              .withArrayIndenter(new DefaultIndenter("  ", "\n"));
       out.write(AfReader.JSON.writer(pp).writeValueAsBytes(af));
       out.write('\n');
       out.flush();

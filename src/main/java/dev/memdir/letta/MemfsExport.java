@@ -76,6 +76,13 @@ public final class MemfsExport {
             && !b.description().isBlank()
             && b.metadata().isEmpty()
             && b.extra().isEmpty();
+    if (b.readOnly()) {
+      notes.add(
+          new ImportReport.Item(
+              where,
+              "read_only: true written; Letta Code's hook refuses"
+                  + " a commit that adds or changes it (the server sets it), so commit it as the user"));
+    }
     if (acceptable) {
       return b.render();
     }
@@ -102,13 +109,6 @@ public final class MemfsExport {
       notes.add(
           new ImportReport.Item(
               where, "no description; the hook requires one, so it is" + " the label"));
-    }
-    if (b.readOnly()) {
-      notes.add(
-          new ImportReport.Item(
-              where,
-              "read_only: true written; Letta Code's hook refuses"
-                  + " a commit that adds or changes it (the server sets it), so commit it as the user"));
     }
     Block out =
         new Block(

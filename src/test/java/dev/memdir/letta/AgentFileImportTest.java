@@ -157,8 +157,8 @@ class AgentFileImportTest {
                 + " servers from agent.yaml)",
             "agents[0].messages[5].mood: unknown field; kept in the history record under 'letta'",
             "files[1]: file 'empty.pdf' has no content in the agent file; not imported",
-            "agents[0].files_agents[0]: 'trip-notes/lisbon.md' was open: not mapped (open it again"
-                + " with memdir open)",
+            "agents[0].files_agents[0]: 'trip-notes/lisbon.md' was open: not mapped (its copy is"
+                + " under files/; open it again with memdir open)",
             "blocks[3]: block 'system/human/profile': not mapped: template_name (human)")
         .anyMatch(s -> s.startsWith("agents[0].messages[0]: the compiled system prompt"))
         .anyMatch(
