@@ -373,7 +373,8 @@ final class AfReader {
     return new AgentPlan(
         dir,
         config,
-        system.isEmpty() || system.endsWith("\n") ? system : system + "\n",
+        // One line end added, one taken off by the export: the text round-trips exactly.
+        system.isEmpty() ? system : system + "\n",
         bs,
         history,
         fs);
