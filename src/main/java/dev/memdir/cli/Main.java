@@ -47,6 +47,8 @@ import picocli.CommandLine.Command;
       MergeFileCommand.class,
       McpCommand.class,
       ServeCommand.class,
+      ImportCommand.class,
+      ExportCommand.class,
     })
 public final class Main implements Runnable {
   final InputStream in;

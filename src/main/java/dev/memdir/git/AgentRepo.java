@@ -4,6 +4,7 @@ import dev.memdir.MemdirException;
 import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.Layout;
 import dev.memdir.memory.Actor;
+import dev.memdir.memory.BlockPath;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,8 @@ public final class AgentRepo implements AutoCloseable {
       "# memdir: history merges as the union of both sides (readers sort and deduplicate);\n"
           + "# memory blocks merge line by line, both sides kept on a conflict (memdir sync).\n"
           + "history/*.jsonl merge=union\n"
-          + "memory/*.md merge=memdir\n";
+          + "memory/*.md merge=memdir\n"
+          + "memory/**/*.md merge=memdir\n";
 
   static final PersonIdent AGENT_NAME = new PersonIdent("memdir agent", "agent@memdir.invalid");
 
@@ -360,8 +362,8 @@ public final class AgentRepo implements AutoCloseable {
       String path =
           (d.getChangeType() == DiffEntry.ChangeType.DELETE ? d.getOldPath() : d.getNewPath());
       String rel = path.substring(prefix.length());
-      if (rel.startsWith("memory/") && rel.endsWith(".md") && rel.indexOf('/', 7) < 0) {
-        String label = rel.substring(7, rel.length() - 3);
+      if (BlockPath.labelOfRelative(rel).isPresent()) {
+        String label = BlockPath.labelOfRelative(rel).get();
         RawText a = text(d.getOldId().toObjectId());
         RawText b = text(d.getNewId().toObjectId());
         int[] counts = lineCounts(a, b);
