@@ -43,10 +43,12 @@ import java.util.stream.StreamSupport;
  * The conversation: append-only JSONL in {@code history/YYYY-MM.jsonl}, one {@link Record} per
  * line, the month chosen by the record's {@code ts}.
  *
- * <p>Nothing here rewrites or deletes a line, with one exception: a torn last line (no newline, not
- * a record, left by a crash) is copied to {@code history/quarantine/<month>-<offset>.txt} and cut
- * off, with a warning naming the file and line. Opening checks only the last line of the newest
- * (and of the last modified) segment; an append checks the segment it writes to.
+ * <p>Nothing here rewrites or deletes a line, with two exceptions: a torn last line (no newline,
+ * not a record, left by a crash) is copied to {@code history/quarantine/<month>-<offset>.txt} and
+ * cut off, with a warning naming the file and line; and a segment a merge left out of time order is
+ * rewritten sorted, each record once (see {@link SegmentOrder}), with a warning. Opening checks
+ * only the last line of the newest (and of the last modified) segment; an append checks the segment
+ * it writes to.
  *
  * <p>Appends take the agent's {@link WriteLock} for the one write, and are forced to disk as the
  * {@link Durability} says: {@code always} before {@code append} returns, {@code turn} at {@link
