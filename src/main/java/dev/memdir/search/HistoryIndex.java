@@ -133,11 +133,22 @@ final class HistoryIndex implements AutoCloseable {
   private static final String DISPLAY = ".memdir/index/history";
 
   /** Where reading of one segment stopped, and the segment's size and time then. */
-  record Position(long end, long size, long mtimeNanos, long count, long[] tail) {
+  /**
+   * What the index knows of one segment. {@code head} and {@code edge} are CRC-32s of the first and
+   * the last {@link #EDGE} bytes before {@code end} (-1 when unknown, as in positions stored before
+   * they were kept): a segment that grew is read from {@code end} only when both still match, so a
+   * segment rewritten and grown at once (a plain {@code git merge} whose lines the next open sorts)
+   * is read again from its start instead of being taken for an append.
+   */
+  record Position(
+      long end, long size, long mtimeNanos, long count, long[] tail, long head, long edge) {
     Position(long end, long size, long mtimeNanos) {
-      this(end, size, mtimeNanos, 0, new long[0]);
+      this(end, size, mtimeNanos, 0, new long[0], -1, -1);
     }
   }
+
+  /** Bytes hashed at each end of what was read of a segment. */
+  static final int EDGE = 4096;
 
   /** The lock that makes this instance the owner of the index on disk. */
   private record Hold(Path key, FileChannel channel, FileLock lock) {}
@@ -478,7 +489,11 @@ final class HistoryIndex implements AutoCloseable {
           || (now.size() == old.size() && now.mtimeNanos() != old.mtimeNanos())) {
         reread.add(e.getKey());
       } else if (now.size() != old.size() || now.mtimeNanos() != old.mtimeNanos()) {
-        changed.add(e.getKey());
+        if (sameBytesBefore(e.getKey(), old)) {
+          changed.add(e.getKey());
+        } else {
+          reread.add(e.getKey());
+        }
       }
     }
     List<String> gone = new ArrayList<>();
@@ -834,8 +849,52 @@ final class HistoryIndex implements AutoCloseable {
       tail = old.tail();
       count = oldCount;
     }
-    positions.put(segment, new Position(end, stat.size(), stat.mtimeNanos(), count, tail));
+    long[] edges = edges(segment, end);
+    positions.put(
+        segment,
+        new Position(end, stat.size(), stat.mtimeNanos(), count, tail, edges[0], edges[1]));
     return Math.max(0, count - oldCount);
+  }
+
+  /** Whether the bytes before {@code old.end()} are still those the index read. */
+  private boolean sameBytesBefore(String segment, Position old) {
+    if (old.head() < 0 || old.edge() < 0) {
+      return true;
+    }
+    long[] now = edges(segment, old.end());
+    return now[0] == old.head() && now[1] == old.edge();
+  }
+
+  /** CRC-32s of the first and last {@link #EDGE} bytes before {@code end}; -1 when unreadable. */
+  private long[] edges(String segment, long end) {
+    try (FileChannel ch =
+        FileChannel.open(
+            layout.historyDir().resolve(segment),
+            java.nio.file.StandardOpenOption.READ,
+            LinkOption.NOFOLLOW_LINKS)) {
+      if (ch.size() < end) {
+        return new long[] {-2, -2};
+      }
+      return new long[] {crc(ch, 0, Math.min(EDGE, end)), crc(ch, Math.max(0, end - EDGE), end)};
+    } catch (IOException e) {
+      return new long[] {-1, -1};
+    }
+  }
+
+  private static long crc(FileChannel ch, long from, long to) throws IOException {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) (to - from));
+    long at = from;
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, at);
+      if (n < 0) {
+        break;
+      }
+      at += n;
+    }
+    buf.flip();
+    crc.update(buf);
+    return crc.getValue();
   }
 
   /** Indexes the record at {@code ordinal} of {@code recent} with its window of neighbours. */
@@ -1097,7 +1156,9 @@ final class HistoryIndex implements AutoCloseable {
                 v.path("size").asLong(),
                 v.path("mtime").asLong(),
                 v.path("count").asLong(),
-                tail));
+                tail,
+                v.path("head").asLong(-1),
+                v.path("edge").asLong(-1)));
       }
     } catch (IOException e) {
       positions.clear();
@@ -1112,7 +1173,9 @@ final class HistoryIndex implements AutoCloseable {
               .put("end", e.getValue().end())
               .put("size", e.getValue().size())
               .put("mtime", e.getValue().mtimeNanos())
-              .put("count", e.getValue().count());
+              .put("count", e.getValue().count())
+              .put("head", e.getValue().head())
+              .put("edge", e.getValue().edge());
       for (long t : e.getValue().tail()) {
         o.withArray("tail").add(t);
       }

@@ -258,14 +258,11 @@ class PlainGitMergeTest {
   }
 
   /**
-   * The same with b's history index built before the merge. Fails today: HistoryIndex.catchUp
-   * (search/, not this package's) takes a segment that grew for one that was appended to and reads
-   * it from its old end, but a merge rewrites the segment (sorted), so hits repeat and go missing
-   * until {@code memdir reindex}. Enable once catchUp also checks the bytes before its old end.
+   * The same with b's history index built before the merge: HistoryIndex.catchUp must not take the
+   * merged segment (grown and rewritten, sorted) for an append read from its old end; it checks the
+   * bytes before that end and reads the segment again.
    */
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "search/HistoryIndex.catchUp reads a merged segment from its old end")
   void aHistoryIndexBuiltBeforeAPlainGitMergeCatchesUpWithTheMergedSegments() throws Exception {
     mergeInAMemdirClone(true);
   }

@@ -142,26 +142,49 @@ class ConversationSearchTest {
   void readingResumesFromTheLastIndexedOffsetWithoutRereadingEarlierLines() throws IOException {
     Path seg = dir.resolve("history/2026-10.jsonl");
     try (Agent a = Agent.open(dir)) {
-      // Two records more, so the "adopted" line is older than the last 2 x window (= 2) records,
-      // the only ones read again (their window of neighbours grows).
-      a.history().append(Message.user("Rain all day."), Instant.parse("2026-10-02T10:00:00Z"));
-      a.history().append(Message.user("Sun at last."), Instant.parse("2026-10-02T11:00:00Z"));
-      // (The reply 5 s later is found too, through its window.)
-      assertThat(contents(find(a, "adopted", List.of(), null, null, 10)))
-          .containsExactlyInAnyOrder(
-              "I adopted a dog named Biscuit.", "Biscuit is a lovely name for a dog!");
-      // History is append-only; to show that only new bytes are read, change an old line in
-      // place (same length) and append: the old line keeps its indexed words.
+      // Enough records that the kite line lies more than HistoryIndex.EDGE bytes from both ends
+      // of what was read (only those bytes are checked before resuming at the old end).
+      for (int i = 0; i < 120; i++) {
+        String words = i == 60 ? "the kite flew over the harbour" : "rain, then sun, then rain";
+        a.history()
+            .append(
+                Message.user("Weather note " + i + ": " + words + "."),
+                Instant.parse("2026-10-02T10:00:00Z").plusSeconds(7200L * i));
+      }
+      assertThat(contents(find(a, "kite", List.of(), null, null, 10)))
+          .contains("Weather note 60: the kite flew over the harbour.");
+      // History is append-only; to show that only new bytes are read, change a line between the
+      // checked ends in place (same length) and append: the old line keeps its indexed words.
+      String text = Files.readString(seg);
+      assertThat(text.indexOf("kite")).isGreaterThan(HistoryIndex.EDGE);
+      assertThat(text.length() - text.indexOf("kite")).isGreaterThan(HistoryIndex.EDGE);
+      Files.writeString(seg, text.replace("kite", "bird"));
+      a.history()
+          .append(Message.user("Biscuit likes the park."), Instant.parse("2026-10-30T10:00:00Z"));
+      assertThat(contents(find(a, "park", List.of(), null, null, 10)))
+          .containsExactly("Biscuit likes the park.");
+      assertThat(contents(find(a, "kite", List.of(), null, null, 10)))
+          .contains("Weather note 60: the kite flew over the harbour.");
+      assertThat(find(a, "bird", List.of(), null, null, 10).hits()).isEmpty();
+    }
+  }
+
+  @Test
+  void aSegmentRewrittenNearItsEndsAndGrownIsReadAgainFromItsStart() throws IOException {
+    // A plain git merge adds the other side's lines and the next open sorts the segment: it grew,
+    // but the bytes before the old end changed, so it is not an append.
+    Path seg = dir.resolve("history/2026-10.jsonl");
+    try (Agent a = Agent.open(dir)) {
+      assertThat(contents(find(a, "adopted", List.of(), null, null, 10))).isNotEmpty();
       String text = Files.readString(seg);
       Files.writeString(seg, text.replace("adopted", "rescued"));
       a.history()
           .append(Message.user("Biscuit likes the park."), Instant.parse("2026-10-03T10:00:00Z"));
+      assertThat(find(a, "adopted", List.of(), null, null, 10).hits()).isEmpty();
+      assertThat(contents(find(a, "rescued", List.of(), null, null, 10)))
+          .contains("I rescued a dog named Biscuit.");
       assertThat(contents(find(a, "park", List.of(), null, null, 10)))
           .containsExactly("Biscuit likes the park.");
-      assertThat(contents(find(a, "adopted", List.of(), null, null, 10)))
-          .containsExactlyInAnyOrder(
-              "I adopted a dog named Biscuit.", "Biscuit is a lovely name for a dog!");
-      assertThat(find(a, "rescued", List.of(), null, null, 10).hits()).isEmpty();
     }
   }
 
