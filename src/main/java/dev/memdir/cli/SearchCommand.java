@@ -35,6 +35,7 @@ final class SearchCommand implements Callable<Integer> {
   @Option(
       names = "--limit",
       paramLabel = "N",
+      converter = Opts.Positive.class,
       description = "The most passages (default: ${DEFAULT-VALUE}).")
   int limit = Search.DEFAULT_LIMIT;
 

@@ -109,8 +109,9 @@ class SearchCommandsTest {
     assertThat(j.get("hits")).hasSize(1);
     assertThat(j.get("hits").get(0).get("tags").get(0).asText()).isEqualTo("prefs");
     CliTest.Result bad = CliTest.run("archival", "search", d, "tea", "--start", "yesterday");
-    assertThat(bad.code()).isEqualTo(1);
-    assertThat(bad.err()).startsWith("memdir: --start must be an ISO-8601 date or time");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err())
+        .startsWith("Invalid value for option '--start': 'yesterday' is not an ISO-8601 date");
   }
 
   @Test
