@@ -253,6 +253,9 @@ final class ArchivalCommand implements Runnable {
           out.println(h.text());
           out.println();
         }
+        if (r.hits().isEmpty()) {
+          out.println("no fact found");
+        }
         Cli.notes(spec, r.notes());
       }
       return 0;

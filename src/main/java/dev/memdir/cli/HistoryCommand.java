@@ -227,6 +227,9 @@ final class HistoryCommand implements Callable<Integer> {
         for (MessageHit h : r.hits()) {
           out.println(h.render());
         }
+        if (r.hits().isEmpty()) {
+          out.println("no message found");
+        }
         Cli.notes(spec, r.notes());
       }
       return 0;

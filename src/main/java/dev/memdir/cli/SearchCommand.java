@@ -62,6 +62,9 @@ final class SearchCommand implements Callable<Integer> {
         out.println(h.render());
         out.println();
       }
+      if (r.hits().isEmpty()) {
+        out.println("no passage found");
+      }
       Cli.notes(spec, r.notes());
     }
     return 0;
