@@ -84,7 +84,7 @@ class HistoryCommandTest {
         .contains("\"role\" : \"user\"")
         .contains("\"content\" : \"Tea?\"")
         .contains("\"id\" : \"");
-    assertThat(run("show", dir.toString()).out()).contains("messages: 3");
+    assertThat(run("show", dir.toString()).out()).contains("history records: 3");
   }
 
   @Test
