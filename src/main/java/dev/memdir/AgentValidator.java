@@ -32,12 +32,66 @@ final class AgentValidator {
     all.addAll(HistoryLog.validate(layout));
     checkGitignore(layout, all);
     checkConflictMarkers(layout, all);
+    if (config.broken().isEmpty() && all.stream().noneMatch(Problem::isError)) {
+      checkContextWindow(layout, all);
+    }
     List<Problem> errors = new ArrayList<>();
     List<Problem> warnings = new ArrayList<>();
     for (Problem p : all) {
       (p.isError() ? errors : warnings).add(p);
     }
     return new Validation(errors, warnings);
+  }
+
+  /**
+   * Warns when the parts sent on every step (system prompt, tools, core memory, metadata, rules)
+   * exceed the context window, or leave less than half of it below the summarising threshold.
+   */
+  private static void checkContextWindow(Layout layout, List<Problem> out) {
+    dev.memdir.agent.ContextReport r;
+    try (Agent agent = Agent.open(layout.root())) {
+      r = agent.context();
+    } catch (RuntimeException e) {
+      return; // a broken part is reported above; without it there is nothing to measure
+    }
+    long fixed =
+        r.sections().stream()
+            .filter(s -> !s.name().equals("messages") && !s.name().equals("summary"))
+            .mapToLong(dev.memdir.agent.Section::tokens)
+            .sum();
+    long tools =
+        r.sections().stream()
+            .filter(s -> s.name().equals("tools"))
+            .mapToLong(dev.memdir.agent.Section::tokens)
+            .sum();
+    String parts =
+        "the parts sent on every step (system prompt, tools, core memory, metadata) take "
+            + fixed
+            + " tokens, tools alone "
+            + tools;
+    if (fixed >= r.contextWindow()) {
+      out.add(
+          Problem.warning(
+              "agent.yaml",
+              0,
+              "context_window "
+                  + r.contextWindow()
+                  + " is too small: "
+                  + parts
+                  + "; no message fits, raise context_window or offer fewer tools"));
+    } else if (fixed * 2 > r.thresholdTokens()) {
+      out.add(
+          Problem.warning(
+              "agent.yaml",
+              0,
+              "context_window "
+                  + r.contextWindow()
+                  + " is crowded: "
+                  + parts
+                  + ", leaving "
+                  + Math.max(0, r.thresholdTokens() - fixed)
+                  + " for messages before the history is summarised"));
+    }
   }
 
   private static void checkSystemPrompt(Layout layout, List<Problem> out) {
