@@ -363,7 +363,7 @@ final class BenchCommand implements Runnable {
       PrintWriter o = Cli.out(spec);
       o.printf("questions: %d (missing predictions, scored 0: %d)%n", r.questions(), r.missing());
       o.printf("F1 overall: %.4f   cats 1-4: %.4f%n", r.overall(), r.cats14());
-      r.byCategory()
+      new java.util.TreeMap<>(r.byCategory())
           .forEach(
               (k, v) -> {
                 Category c = Category.of(k);
