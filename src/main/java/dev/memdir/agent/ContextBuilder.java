@@ -224,10 +224,10 @@ final class ContextBuilder {
         .append(MINUTE.format(parts.clock().instant()))
         .append(".\n");
     long history = window.historyCount();
-    int shown = window.entries().size();
+    int shown = window.messagesShown();
     sb.append("- ")
         .append(num.format(history))
-        .append(history == 1 ? " message is" : " messages are")
+        .append(history == 1 ? " record is" : " records are")
         .append(" stored in your history (recall memory); ")
         .append(num.format(shown))
         .append(" of them ")

@@ -112,14 +112,7 @@ public final class YamlMap {
       options.setMaxAliasesForCollections(50);
       doc = new Yaml(options).compose(new StringReader(yaml));
     } catch (MarkedYAMLException e) {
-      // The context ("while scanning a quoted scalar") starts where the person opened it; the
-      // problem is often found only at the end of the text.
-      Mark mark = e.getContextMark() != null ? e.getContextMark() : e.getProblemMark();
-      int line = mark != null ? mark.getLine() + firstLine : firstLine;
-      String what =
-          (e.getContext() != null ? e.getContext() + ": " : "")
-              + (e.getProblem() != null ? e.getProblem() : "syntax error");
-      throw new FormatException(file, line, "invalid YAML: " + firstLine(what));
+      throw new FormatException(file, yamlLine(e, yaml, firstLine), yamlReason(e, yaml));
     } catch (YAMLException e) {
       throw new FormatException(file, firstLine, "invalid YAML: " + firstLine(e.getMessage()));
     }
@@ -504,5 +497,41 @@ public final class YamlMap {
     int nl = message.indexOf('\n');
     String first = (nl < 0 ? message : message.substring(0, nl)).trim();
     return first.isEmpty() ? "syntax error" : first;
+  }
+
+  /**
+   * The problem's mark, unless the parser found the problem only at the end of the text (an
+   * unclosed quote or bracket): then the context's mark, where the person opened it.
+   */
+  private static Mark yamlMark(MarkedYAMLException e, String yaml) {
+    Mark problem = e.getProblemMark();
+    Mark context = e.getContextMark();
+    boolean atEnd = problem == null || problem.getIndex() >= yaml.stripTrailing().length();
+    return atEnd && context != null ? context : problem != null ? problem : context;
+  }
+
+  private static int yamlLine(MarkedYAMLException e, String yaml, int firstLine) {
+    Mark mark = yamlMark(e, yaml);
+    return mark == null ? firstLine : mark.getLine() + firstLine;
+  }
+
+  /** The parser's reason in plain words, with the column and what the parser was reading. */
+  private static String yamlReason(MarkedYAMLException e, String yaml) {
+    Mark mark = yamlMark(e, yaml);
+    String problem = e.getProblem() != null ? firstLine(e.getProblem()) : "syntax error";
+    problem =
+        problem
+            .replace("found character '\\t(TAB)' that cannot start any token", "found a tab")
+            .replace("(Do not use \\t(TAB) for indentation)", "(indent with spaces, not tabs)")
+            .replace("\\t(TAB)", "a tab");
+    StringBuilder sb = new StringBuilder("invalid YAML");
+    if (mark != null) {
+      sb.append(" at column ").append(mark.getColumn() + 1);
+    }
+    sb.append(": ").append(problem);
+    if (e.getContext() != null) {
+      sb.append(" (").append(firstLine(e.getContext())).append(')');
+    }
+    return sb.toString();
   }
 }

@@ -363,7 +363,8 @@ public final class Search implements AutoCloseable {
                 d.get(MainIndex.A_PATH)));
       }
       if (hits.isEmpty() && filtered) {
-        notes.add("no fact matches the tag and time filters");
+        String what = filters(tags.isEmpty() ? "" : "tag", tags, tagMatch, start, end);
+        notes.add(noHitNote(searcher, b.build(), "fact", what, !terms.isEmpty()));
       }
       return new Results<>(hits, notes);
     } catch (IOException e) {
@@ -553,7 +554,8 @@ public final class Search implements AutoCloseable {
                 terms.isEmpty() ? 0 : round(((FieldDoc) sd).score)));
       }
       if (hits.isEmpty() && filtered) {
-        notes.add("no message matches the role and time filters");
+        String what = filters("role", roleWords, TagMatch.ANY, start, end);
+        notes.add(noHitNote(searcher, b.build(), "message", what, !terms.isEmpty()));
       }
       return new Results<>(hits, notes);
     } catch (IOException e) {
@@ -797,5 +799,54 @@ public final class Search implements AutoCloseable {
   public synchronized void close() {
     index.close();
     history.ifPresent(HistoryIndex::close);
+  }
+
+  /**
+   * Why a filtered search found nothing: no item passes the filters, or some do and none of them
+   * holds the query's words.
+   */
+  private static String noHitNote(
+      IndexSearcher searcher, BooleanQuery query, String item, String filters, boolean words)
+      throws IOException {
+    BooleanQuery.Builder only = new BooleanQuery.Builder();
+    only.add(new MatchAllDocsQuery(), BooleanClause.Occur.MUST);
+    for (BooleanClause c : query.clauses()) {
+      if (c.getOccur() != BooleanClause.Occur.MUST) {
+        only.add(c);
+      }
+    }
+    int n = words ? searcher.count(only.build()) : 0;
+    if (n == 0) {
+      return "no " + item + " matches " + filters;
+    }
+    return filters
+        + " matched "
+        + n
+        + " "
+        + item
+        + (n == 1 ? "" : "s")
+        + ", but none of "
+        + (n == 1 ? "it" : "them")
+        + " matches the query";
+  }
+
+  /** The filters of a search in words, like {@code tag people, from 2026-11-26T00:00:00Z}. */
+  private static String filters(
+      String kind,
+      Collection<String> values,
+      TagMatch match,
+      Optional<Instant> start,
+      Optional<Instant> end) {
+    List<String> parts = new ArrayList<>();
+    if (!values.isEmpty()) {
+      String joiner = match == TagMatch.ALL ? " and " : " or ";
+      parts.add(
+          kind
+              + (values.size() == 1 ? " " : "s ")
+              + String.join(joiner, values.stream().map(v -> "'" + v + "'").toList()));
+    }
+    start.ifPresent(t -> parts.add("from " + t));
+    end.ifPresent(t -> parts.add("until " + t));
+    return "the filter" + (parts.size() == 1 ? " " : "s ") + String.join(", ", parts);
   }
 }

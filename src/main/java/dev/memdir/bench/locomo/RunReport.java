@@ -346,6 +346,16 @@ final class RunReport {
               py + 4,
               y));
     }
+    // The y axis's label, turned to read upwards along the axis.
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 %d %.1f)\">"
+                + "evidence recall (%%)</text>%n",
+            left - 40,
+            top + ph / 2.0,
+            left - 40,
+            top + ph / 2.0));
     List<Double> xs = new ArrayList<>();
     for (int i = 0; i < ks.size(); i++) {
       double px = left + (ks.size() == 1 ? pw / 2.0 : pw * i / (double) (ks.size() - 1));
