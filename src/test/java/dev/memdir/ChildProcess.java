@@ -98,6 +98,18 @@ public final class ChildProcess {
       }
     }
 
+    /** Waits until the child printed at least {@code n} complete lines. */
+    public void awaitLines(int n, Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (lines().size() < n) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(
+              "the child did not print " + n + " lines in " + timeout + "; it printed " + lines());
+        }
+        Thread.sleep(2);
+      }
+    }
+
     /** Waits for the stream to end (after the child exits). */
     public void join() throws InterruptedException {
       reader.join(10_000);

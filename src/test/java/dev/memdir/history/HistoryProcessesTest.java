@@ -101,6 +101,9 @@ class HistoryProcessesTest {
       Process p = ChildProcess.start("crash", a.toString(), Long.toString(r.nextLong()));
       ChildProcess.Output out = new ChildProcess.Output(p.getInputStream());
       out.await("ready", Duration.ofSeconds(30));
+      // Killed at a random moment while it appends: after its first acknowledged record (a cold
+      // first append can take longer than the whole random wait on a loaded machine).
+      out.awaitLines(2, Duration.ofSeconds(30));
       Thread.sleep(r.nextInt(250));
       p.destroyForcibly(); // SIGKILL
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
