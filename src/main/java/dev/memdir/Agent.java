@@ -17,6 +17,7 @@ import dev.memdir.llm.ChatModel;
 import dev.memdir.llm.ChatModels;
 import dev.memdir.llm.ModelConfig;
 import dev.memdir.memory.Actor;
+import dev.memdir.memory.BlockPath;
 import dev.memdir.memory.CoreMemory;
 import dev.memdir.search.Search;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -245,12 +247,25 @@ public final class Agent implements AutoCloseable {
     }
     try (Turn t = turn()) {
       git.get().commitPending();
+      memory.takeAgentWritten();
       T result = null;
       try {
         result = change.get();
         return result;
       } finally {
         history.sync();
+        if (actor == Actor.AGENT) {
+          // A hand edit made while the model worked: the person's own commit, first. The agent's
+          // are history, archival facts and the blocks its tools edited (a block both edited goes
+          // with the agent's commit).
+          Set<String> blocks = memory.takeAgentWritten();
+          git.get()
+              .commitPersonEditsExcept(
+                  p ->
+                      p.startsWith("history/")
+                          || p.startsWith("archival/")
+                          || BlockPath.labelOfRelative(p).filter(blocks::contains).isPresent());
+        }
         git.get().commitChanges(actor, result == null ? "failed turn" : cause.apply(result));
       }
     }

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.diff.DiffEntry;
@@ -345,12 +346,27 @@ public final class AgentRepo implements AutoCloseable {
     return commit(actor, List.of(), cause);
   }
 
+  /**
+   * Commits, as a person's own commit, what changed in the agent's files apart from the paths
+   * (relative to the agent directory, like {@code memory/human.md}) that {@code agents} accepts: a
+   * hand edit made during a turn, before the turn's own commit. Nothing when nothing else changed.
+   */
+  public Optional<ObjectId> commitPersonEditsExcept(Predicate<String> agents) {
+    return commit(
+        Actor.PERSON, List.of(), "", path -> !agents.test(path.substring(prefix.length())));
+  }
+
   Optional<ObjectId> commit(Actor actor, List<String> subject, String cause) {
+    return commit(actor, subject, cause, path -> true);
+  }
+
+  private Optional<ObjectId> commit(
+      Actor actor, List<String> subject, String cause, Predicate<String> take) {
     try {
       stage();
       ObjectId head = repo.resolve(Constants.HEAD);
       RevCommit headCommit = head == null ? null : parse(head);
-      DirCache tree = treeOf(headCommit);
+      DirCache tree = treeOf(headCommit, take);
       try (ObjectInserter ins = repo.newObjectInserter()) {
         ObjectId treeId = tree.writeTree(ins);
         if (headCommit != null && headCommit.getTree().equals(treeId)) {
@@ -437,8 +453,8 @@ public final class AgentRepo implements AutoCloseable {
     }
   }
 
-  /** HEAD's tree with the agent's paths taken from the index. */
-  private DirCache treeOf(RevCommit head) throws IOException {
+  /** HEAD's tree with the agent's paths that {@code take} accepts taken from the index. */
+  private DirCache treeOf(RevCommit head, Predicate<String> take) throws IOException {
     DirCache index = repo.readDirCache();
     DirCache out = DirCache.newInCore();
     DirCacheBuilder b = out.builder();
@@ -447,7 +463,7 @@ public final class AgentRepo implements AutoCloseable {
         tw.addTree(head.getTree());
         tw.setRecursive(true);
         while (tw.next()) {
-          if (!mine(tw.getPathString())) {
+          if (!mine(tw.getPathString()) || !take.test(tw.getPathString())) {
             DirCacheEntry e = new DirCacheEntry(tw.getPathString());
             e.setFileMode(tw.getFileMode(0));
             e.setObjectId(tw.getObjectId(0));
@@ -458,7 +474,9 @@ public final class AgentRepo implements AutoCloseable {
     }
     for (int i = 0; i < index.getEntryCount(); i++) {
       DirCacheEntry e = index.getEntry(i);
-      if (mine(e.getPathString()) && e.getStage() == DirCacheEntry.STAGE_0) {
+      if (mine(e.getPathString())
+          && take.test(e.getPathString())
+          && e.getStage() == DirCacheEntry.STAGE_0) {
         b.add(e);
       }
     }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -51,6 +52,10 @@ public final class CoreMemory {
   private final Layout layout;
   private final WriteLock lock;
   private final Map<String, Integer> lastSeen = new ConcurrentHashMap<>();
+
+  /** Labels of the blocks the agent edited since {@link #takeAgentWritten} last ran. */
+  private final Set<String> agentWritten = ConcurrentHashMap.newKeySet();
+
   private final List<String> notices = new ArrayList<>();
   private volatile long lastClean;
 
@@ -300,6 +305,17 @@ public final class CoreMemory {
   }
 
   /**
+   * The labels of the blocks the agent edited since the last call, and forgets them: what a turn's
+   * commit attributes to the agent (a block a person changed during the turn and the agent did not
+   * touch is committed as the person's edit).
+   */
+  public Set<String> takeAgentWritten() {
+    Set<String> out = new TreeSet<>(agentWritten);
+    agentWritten.removeAll(out);
+    return out;
+  }
+
+  /**
    * Verifies every old block file kept since an edit, now: merges late writes into the blocks and
    * deletes those unchanged and no longer open. Call it when a turn ends.
    */
@@ -332,6 +348,9 @@ public final class CoreMemory {
         byte[] after = next.render().getBytes(StandardCharsets.UTF_8);
         if (AtomicFiles.compareAndSwap(file, before, after, op.toJson())) {
           lastSeen.put(label, after.length);
+          if (actor == Actor.AGENT) {
+            agentWritten.add(label);
+          }
           return next;
         }
         // A person saved the file meanwhile: apply the edit to their text.

@@ -120,6 +120,42 @@ class AutoCommitTest {
   }
 
   @Test
+  void aHandEditWhileTheModelWorksIsThePersonsOwnCommitBeforeTheTurns() throws Exception {
+    Path dir = versionedAgent(tmp.resolve("ada"));
+    Path persona = dir.resolve("memory/persona.md");
+    try (ScriptedServer server = ScriptedServer.start()) {
+      server.enqueue(
+          OpenAiReplies.toolCalls(
+              Scripted.call(
+                  "c1", "memory_insert", "{\"label\":\"human\",\"new_str\":\"Likes tea.\"}")));
+      // The second model call (after the tool ran) takes 1.5 s: a person saves another block then.
+      server.enqueue(OpenAiReplies.text("Noted.").withDelay(java.time.Duration.ofMillis(1500)));
+      try (Agent agent = Agent.open(dir)) {
+        var turn =
+            java.util.concurrent.CompletableFuture.runAsync(
+                () -> agent.send("I like tea.", Scripted.openAi(server)));
+        long until = System.nanoTime() + 30_000_000_000L;
+        while (server.requestCount() < 2 && System.nanoTime() < until && !turn.isDone()) {
+          Thread.sleep(10);
+        }
+        assertThat(server.requestCount()).isEqualTo(2);
+        Files.writeString(persona, Files.readString(persona) + "Hand-written mid-turn.\n");
+        turn.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    }
+    List<String> subjects = GitLog.subjects(dir);
+    assertThat(subjects).hasSize(3);
+    assertThat(subjects.get(1)).isEqualTo("person edit: memory: persona +1 line");
+    assertThat(subjects.get(2))
+        .startsWith("memory: human +1 line; history: +")
+        .endsWith("(memory_insert)")
+        .doesNotContain("persona");
+    try (Git g = Git.open(dir.toFile())) {
+      assertThat(g.status().call().isClean()).isTrue();
+    }
+  }
+
+  @Test
   void anAgentInsideALargerRepositoryCommitsOnlyItsOwnPaths() throws Exception {
     Path outer = tmp.resolve("project");
     Files.createDirectories(outer);
