@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -91,8 +92,17 @@ final class AgentWriter {
       // One hold for all appends: each append then re-enters it instead of locking anew.
       try (WriteLock.Hold hold = lock.acquire();
           HistoryLog log = HistoryLog.open(layout, Durability.NEVER, lock, Clock.systemUTC())) {
+        // In batches: one write per segment and batch, not one per message.
+        List<HistoryLog.Entry> batch = new ArrayList<>();
         for (AgentPlan.Entry e : plan.history()) {
-          log.append(e.message(), e.ts());
+          batch.add(new HistoryLog.Entry(e.message(), e.ts()));
+          if (batch.size() == 10_000) {
+            log.appendAll(batch);
+            batch.clear();
+          }
+        }
+        if (!batch.isEmpty()) {
+          log.appendAll(batch);
         }
         log.sync();
       }
