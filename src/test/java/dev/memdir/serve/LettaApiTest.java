@@ -239,4 +239,38 @@ class LettaApiTest {
       assertThat(a.archival().count()).isZero();
     }
   }
+
+  /** Sends a raw HTTP/1.1 GET with the given Host header; returns the whole response text. */
+  private String rawGet(String path, String host) throws Exception {
+    try (java.net.Socket sock = new java.net.Socket("127.0.0.1", server.port())) {
+      sock.setSoTimeout(10_000);
+      String req =
+          "GET "
+              + path
+              + " HTTP/1.1\r\nHost: "
+              + host
+              + "\r\nAuthorization: Bearer secret\r\nConnection: close\r\n\r\n";
+      sock.getOutputStream().write(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      sock.getOutputStream().flush();
+      return new String(
+          sock.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void aForeignHostHeaderIsRefusedAgainstDnsRebinding() throws Exception {
+    String evil =
+        rawGet("/v1/agents/ada/core-memory/blocks/human", "evil.example:" + server.port());
+    assertThat(evil).startsWith("HTTP/1.1 421");
+    assertThat(evil).contains("evil.example").contains("not this server").doesNotContain("limit\"");
+    assertThat(rawGet("/v1/agents", "localhost:" + (server.port() == 1 ? 2 : server.port() - 1)))
+        .startsWith("HTTP/1.1 421");
+    assertThat(rawGet("/ui", "evil.example")).startsWith("HTTP/1.1 421");
+    for (String ok :
+        new String[] {
+          "127.0.0.1:" + server.port(), "localhost:" + server.port(), "LocalHost:" + server.port()
+        }) {
+      assertThat(rawGet("/v1/agents", ok)).as(ok).startsWith("HTTP/1.1 200");
+    }
+  }
 }
