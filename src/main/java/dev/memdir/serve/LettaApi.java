@@ -212,11 +212,60 @@ final class LettaApi {
 
   private void modifyAgent(Exchange x, String id) {
     ObjectNode body = x.jsonBody();
-    unsupported(body, "agent modify", Set.of("system"));
+    unsupported(body, "agent modify", Set.of("system", "name", "description"));
     Agent agent = agents.get(id);
+    Map<String, String> keys = new java.util.LinkedHashMap<>();
+    text(body, "name").ifPresent(n -> keys.put("name", n));
+    text(body, "description").ifPresent(d -> keys.put("description", d));
+    if (keys.containsKey("name") && keys.get("name").isBlank()) {
+      throw ApiException.invalid("name: must not be blank");
+    }
+    if (!keys.isEmpty()) {
+      agent.write("serve: agent modify", () -> writeAgentKeys(agent, keys));
+    }
     text(body, "system")
         .ifPresent(s -> agent.write("serve: agent modify", () -> writeSystem(agent, s)));
     x.json(200, agentJson(id));
+  }
+
+  /**
+   * Sets top-level keys of agent.yaml as a person's edit would: only the lines of the keys that
+   * change are rewritten; other keys, comments and order are kept byte for byte. (It reuses the
+   * front-matter patcher, agent.yaml being the same YAML without the {@code ---} lines.)
+   */
+  private static Void writeAgentKeys(Agent agent, Map<String, String> keys) {
+    Path file = agent.layout().agentYaml();
+    try (Agent.Turn t = agent.turn()) {
+      String text = dev.memdir.format.TextFiles.read(file, "agent.yaml", 1 << 20);
+      for (String line : text.split("\n", -1)) {
+        String l = line.stripTrailing();
+        if (l.equals("---") || l.equals("...")) {
+          throw new ApiException(
+              409,
+              "agent.yaml holds a YAML document marker ('"
+                  + l
+                  + "' line); set "
+                  + String.join(", ", keys.keySet())
+                  + " by editing it by hand");
+        }
+      }
+      String yaml = text.isEmpty() || text.endsWith("\n") ? text : text + "\n";
+      ObjectNode before = dev.memdir.format.YamlMap.parse(yaml, "agent.yaml", 1).node();
+      ObjectNode after = before.deepCopy();
+      keys.forEach(after::put);
+      String rendered =
+          dev.memdir.format.FrontMatterDocument.render("---\n" + yaml + "---\n", before, after, "");
+      String out = rendered.substring(4, rendered.length() - 4);
+      AgentConfig.Read check =
+          AgentConfig.read(out, agent.layout().root().getFileName().toString());
+      for (String k : keys.keySet()) {
+        if (check.firstBroken(k).isPresent()) {
+          throw ApiException.invalid(k + ": " + check.firstBroken(k).get().problem().message());
+        }
+      }
+      AtomicFiles.write(file, out);
+    }
+    return null;
   }
 
   private static Void writeSystem(Agent agent, String text) {
@@ -316,25 +365,36 @@ final class LettaApi {
   private static Block modifyBlock(Exchange x, Agent agent, String label) {
     ObjectNode body = x.jsonBody();
     Block current = block(agent, label);
-    for (String k : List.of("limit", "description", "label", "read_only")) {
+    for (String k : List.of("label", "read_only")) {
       JsonNode v = body.get(k);
       if (v == null || v.isNull()) {
         continue;
       }
       boolean same =
-          switch (k) {
-            case "limit" -> v.asInt() == current.limit();
-            case "description" -> v.asText().equals(current.description());
-            case "label" -> v.asText().equals(current.label());
-            default -> v.asBoolean() == current.readOnly();
-          };
+          k.equals("label")
+              ? v.asText().equals(current.label())
+              : v.asBoolean() == current.readOnly();
       if (!same) {
         throw ApiException.unsupported(
             "changing a block's " + k + " (edit memory/" + label + ".md's front matter)");
       }
     }
+    Optional<Integer> limit = Optional.empty();
+    JsonNode lv = body.get("limit");
+    if (lv != null && !lv.isNull()) {
+      if (!lv.canConvertToInt() || !lv.isIntegralNumber() || lv.asInt() < 1) {
+        throw ApiException.invalid("limit: must be a positive integer, got " + lv);
+      }
+      limit = Optional.of(lv.asInt()).filter(l -> l != current.limit());
+    }
+    JsonNode dv = body.get("description");
+    if (dv != null && !dv.isNull() && !dv.isTextual()) {
+      throw ApiException.invalid("description: must be a string, got " + dv);
+    }
+    Optional<String> description =
+        text(body, "description").filter(d -> !d.equals(current.description()));
     Optional<String> value = text(body, "value");
-    if (value.isEmpty()) {
+    if (value.isEmpty() && limit.isEmpty() && description.isEmpty()) {
       return current;
     }
     Optional<String> basedOn =
@@ -350,10 +410,29 @@ final class LettaApi {
               + current.valueHash()
               + "); read it again and reapply the edit");
     }
+    Optional<Integer> newLimit = limit;
     try {
       return agent.write(
           "serve: memory modify " + label,
-          () -> agent.memory().rethink(Actor.PERSON, label, value.get(), basedOn));
+          () -> {
+            // A lower limit is set after the new value, a higher one before it, so a value and
+            // the limit it needs can change in one request.
+            boolean limitFirst = newLimit.isPresent() && newLimit.get() > current.limit();
+            Block b = current;
+            if (limitFirst || description.isPresent()) {
+              b =
+                  agent
+                      .memory()
+                      .configure(label, description, limitFirst ? newLimit : Optional.empty());
+            }
+            if (value.isPresent()) {
+              b = agent.memory().rethink(Actor.PERSON, label, value.get(), basedOn);
+            }
+            if (newLimit.isPresent() && !limitFirst) {
+              b = agent.memory().configure(label, Optional.empty(), newLimit);
+            }
+            return b;
+          });
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(e.getMessage());
     }

@@ -95,10 +95,10 @@ class LettaApiTest {
     assertThat(tools.statusCode()).isEqualTo(501);
     assertThat(json(tools).path("detail").asText()).contains("GET /v1/tools");
 
-    HttpResponse<String> limit =
-        call("PATCH", "/v1/agents/ada/core-memory/blocks/human", "{\"limit\": 7}");
-    assertThat(limit.statusCode()).isEqualTo(501);
-    assertThat(json(limit).path("detail").asText()).contains("limit");
+    HttpResponse<String> label =
+        call("PATCH", "/v1/agents/ada/core-memory/blocks/human", "{\"label\": \"person\"}");
+    assertThat(label.statusCode()).isEqualTo(501);
+    assertThat(json(label).path("detail").asText()).contains("label");
 
     HttpResponse<String> importAf = call("POST", "/v1/agents/import", "{}");
     assertThat(importAf.statusCode()).isEqualTo(501);
@@ -272,5 +272,85 @@ class LettaApiTest {
         }) {
       assertThat(rawGet("/v1/agents", ok)).as(ok).startsWith("HTTP/1.1 200");
     }
+  }
+
+  @Test
+  void agentModifySetsNameAndDescriptionInAgentYamlKeepingEveryOtherLine() throws Exception {
+    Path yaml = root.resolve("ada/agent.yaml");
+    String original = Files.readString(yaml);
+    String handWritten = "# Ada's settings, kept by hand\n" + original + "# trailing note\n";
+    Files.writeString(yaml, handWritten);
+    String id = Agents.idOf(root.resolve("ada"));
+    HttpResponse<String> r =
+        call(
+            "PATCH",
+            "/v1/agents/" + id,
+            "{\"name\": \"Ada Lovelace\", \"description\": \"Counts: 1, 2.\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(json(r).path("name").asText()).isEqualTo("Ada Lovelace");
+    assertThat(json(r).path("description").asText()).isEqualTo("Counts: 1, 2.");
+    assertThat(json(r).path("id").asText()).isEqualTo(id);
+    JsonNode again = json(call("GET", "/v1/agents/" + id, null));
+    assertThat(again.path("name").asText()).isEqualTo("Ada Lovelace");
+
+    String now = Files.readString(yaml);
+    assertThat(now).startsWith("# Ada's settings, kept by hand\n").endsWith("# trailing note\n");
+    // Every line of the original but the name's and description's is still there, byte for byte.
+    for (String line : original.split("\n")) {
+      if (!line.startsWith("name:") && !line.startsWith("description:")) {
+        assertThat(now).contains(line + "\n");
+      }
+    }
+    try (Agent a = Agent.open(root.resolve("ada"))) {
+      assertThat(a.config().name()).isEqualTo("Ada Lovelace");
+      assertThat(a.config().description()).isEqualTo("Counts: 1, 2.");
+    }
+    HttpResponse<String> blank = call("PATCH", "/v1/agents/" + id, "{\"name\": \" \"}");
+    assertThat(blank.statusCode()).isEqualTo(422);
+    assertThat(json(blank).path("detail").asText()).contains("name");
+    HttpResponse<String> tags = call("PATCH", "/v1/agents/" + id, "{\"tags\": [\"x\"]}");
+    assertThat(tags.statusCode()).isEqualTo(501);
+    assertThat(json(tags).path("detail").asText()).contains("tags");
+  }
+
+  @Test
+  void blockModifySetsLimitAndDescriptionInTheFrontMatterKeepingTheRest() throws Exception {
+    Path file = root.resolve("ada/memory/human.md");
+    Files.writeString(
+        file,
+        "---\n# who the user is\ndescription: Old words.\nlimit: 5000\ncolour: blue  # mine\n---\n"
+            + "Name: Ada.\n");
+    String path = "/v1/agents/ada/core-memory/blocks/human";
+    HttpResponse<String> r =
+        call("PATCH", path, "{\"limit\": 7000, \"description\": \"What the user is like.\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(json(r).path("limit").asInt()).isEqualTo(7000);
+    assertThat(json(r).path("description").asText()).isEqualTo("What the user is like.");
+    assertThat(json(r).path("value").asText()).isEqualTo("Name: Ada.");
+    assertThat(Files.readString(file))
+        .isEqualTo(
+            "---\n# who the user is\ndescription: What the user is like.\nlimit: 7000\n"
+                + "colour: blue  # mine\n---\nName: Ada.\n");
+
+    HttpResponse<String> tooLow = call("PATCH", path, "{\"limit\": 3}");
+    assertThat(tooLow.statusCode()).isEqualTo(422);
+    assertThat(json(tooLow).path("detail").asText()).contains("limit");
+    assertThat(Files.readString(file)).contains("limit: 7000");
+    HttpResponse<String> notANumber = call("PATCH", path, "{\"limit\": \"lots\"}");
+    assertThat(notANumber.statusCode()).isEqualTo(422);
+
+    // A longer value and the higher limit it needs, in one request.
+    String big = "y".repeat(8000);
+    HttpResponse<String> both =
+        call("PATCH", path, "{\"value\": \"" + big + "\", \"limit\": 9000}");
+    assertThat(both.statusCode()).as(both.body()).isEqualTo(200);
+    assertThat(json(both).path("limit").asInt()).isEqualTo(9000);
+    // A shorter value and a lower limit, in one request.
+    HttpResponse<String> down = call("PATCH", path, "{\"value\": \"Short.\", \"limit\": 100}");
+    assertThat(down.statusCode()).as(down.body()).isEqualTo(200);
+    assertThat(Files.readString(file))
+        .isEqualTo(
+            "---\n# who the user is\ndescription: What the user is like.\nlimit: 100\n"
+                + "colour: blue  # mine\n---\nShort.\n");
   }
 }
