@@ -39,6 +39,18 @@ const edited = await client.agents.blocks.update('human', {
 });
 check(edited.value === 'Name: Ada Lovelace.\nLikes tea.', 'modify block', edited);
 
+const described = await client.agents.blocks.update('human', {
+  agent_id: agent.id,
+  limit: 3000,
+  description: 'What Ada is like.',
+});
+check(described.limit === 3000 && described.description === 'What Ada is like.'
+  && described.value === 'Name: Ada Lovelace.\nLikes tea.', 'modify block limit and description', described);
+
+const renamed = await client.agents.update(agent.id, { name: 'Ada L', description: 'A test agent.' });
+check(renamed.id === agent.id && renamed.name === 'Ada L' && renamed.description === 'A test agent.',
+  'modify agent name and description', renamed);
+
 const blocks = [];
 for await (const b of client.agents.blocks.list(agent.id)) blocks.push(b.label);
 check(blocks.length === 2, 'list blocks', blocks);
