@@ -1,3 +1,47 @@
 #!/bin/sh
 # memdir launcher: this shell stub is followed by the memdir jar itself.
-exec java ${MEMDIR_JAVA_OPTS:-} -jar "$0" "$@"
+#
+# Class-data sharing (#15): "$0.jsa" (target/memdir.jsa beside target/memdir) archives the classes
+# the everyday commands load, already parsed and verified, which the JVM maps instead of reading
+# them from the jar. An archive fits only the launcher file (path, size and time stamp) and the JVM
+# it was made for; the JVM ignores one that does not fit (-Xshare:auto, its warning turned off).
+# The build makes it; when it is missing or older than this file (a rebuilt or copied launcher),
+# the launcher makes it again, once (a few seconds), if it may write beside itself.
+# MEMDIR_CDS=off runs without it; MEMDIR_JAVA_OPTS adds JVM options.
+self=$0
+jsa=$self.jsa
+# Short commands run in a fraction of a second: the C1 compiler alone and the serial collector cost
+# a third less CPU there (benchmarks/RESULTS.md, "CLI start"). Long ones (search, bench, chat, an
+# import, a server) keep the JVM's defaults. MEMDIR_JAVA_OPTS comes later and wins.
+jit=
+case "${1:-}" in
+  show | validate | memory | init | open | close | context | log | diff | undo | -V | --version | -h | --help)
+    jit='-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' ;;
+  history | archival)
+    case "${2:-}" in
+      search | import) ;;
+      *) jit='-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' ;;
+    esac ;;
+esac
+if [ "${MEMDIR_CDS:-on}" != off ]; then
+  if { [ ! -f "$jsa" ] || [ "$self" -nt "$jsa" ]; } \
+    && { [ ! -f "$jsa.failed" ] || [ "$self" -nt "$jsa.failed" ]; } \
+    && [ -w "$(dirname "$self")" ]; then
+    abs=$(cd "$(dirname "$self")" && pwd -P)/$(basename "$self")
+    tmp=$jsa.$$.tmp
+    [ -t 2 ] && echo "memdir: making the class-data archive $jsa (once)" >&2
+    # Written under a temporary name and moved: a torn archive would crash the JVM.
+    if java -XX:ArchiveClassesAtExit="$tmp" '-Xlog:cds*=off' -cp "$abs" dev.memdir.cli.CdsTraining \
+        >/dev/null 2>&1 && [ -s "$tmp" ]; then
+      mv -f "$tmp" "$jsa" && rm -f "$jsa.failed"
+    else
+      rm -f "$tmp"
+      : >"$jsa.failed"
+    fi
+  fi
+  if [ -f "$jsa" ] && [ ! "$self" -nt "$jsa" ]; then
+    exec java -XX:SharedArchiveFile="$jsa" -Xshare:auto '-Xlog:cds*=off' \
+      $jit ${MEMDIR_JAVA_OPTS:-} -jar "$self" "$@"
+  fi
+fi
+exec java $jit ${MEMDIR_JAVA_OPTS:-} -jar "$self" "$@"

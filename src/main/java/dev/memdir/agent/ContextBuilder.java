@@ -129,9 +129,16 @@ final class ContextBuilder {
     StringBuilder sb = new StringBuilder(head);
     int n = tokens.count(head);
     for (Block b : snapshot.blocks()) {
-      String block = block(b);
-      sb.append(block).append("\n\n");
-      n += tokens.count(block) + 1;
+      if (b.inContext()) {
+        String block = block(b);
+        sb.append(block).append("\n\n");
+        n += tokens.count(block) + 1;
+      }
+    }
+    String listed = listed(snapshot.blocks());
+    if (!listed.isEmpty()) {
+      sb.append(listed).append("\n\n");
+      n += tokens.count(listed) + 1;
     }
     List<Problem> broken = snapshot.problems().stream().filter(Problem::isError).toList();
     if (!broken.isEmpty()) {
@@ -144,6 +151,30 @@ final class ContextBuilder {
     sb.append(tail);
     n += tokens.count(tail);
     return new Section(MEMORY, sb.toString(), n);
+  }
+
+  /**
+   * The blocks outside {@code system/} in nested folders (Letta Code's detached memory), one line
+   * each: label, description and size; the memory tools still edit them by label.
+   */
+  static String listed(List<Block> blocks) {
+    StringBuilder sb = new StringBuilder();
+    for (Block b : blocks) {
+      if (!b.inContext()) {
+        sb.append("- ").append(b.label());
+        if (!b.description().isEmpty()) {
+          sb.append(": ").append(b.description().strip().replace('\n', ' '));
+        }
+        sb.append(" (").append(b.chars()).append(" / ").append(b.limit()).append(" chars)\n");
+      }
+    }
+    if (sb.length() == 0) {
+      return "";
+    }
+    return "<other_memory_blocks>\nThese blocks are not shown here; the memory tools edit them by"
+        + " label:\n"
+        + sb
+        + "</other_memory_blocks>";
   }
 
   static String block(Block b) {
@@ -193,10 +224,10 @@ final class ContextBuilder {
         .append(MINUTE.format(parts.clock().instant()))
         .append(".\n");
     long history = window.historyCount();
-    int shown = window.entries().size();
+    int shown = window.messagesShown();
     sb.append("- ")
         .append(num.format(history))
-        .append(history == 1 ? " message is" : " messages are")
+        .append(history == 1 ? " record is" : " records are")
         .append(" stored in your history (recall memory); ")
         .append(num.format(shown))
         .append(" of them ")

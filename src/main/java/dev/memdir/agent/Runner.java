@@ -165,7 +165,7 @@ public final class Runner {
         parts.config().contextWindow(),
         parts.config().overflow().thresholdTokens(parts.config().contextWindow()),
         ctx.sections(),
-        (int) w.entries().stream().filter(e -> e.message().isPresent()).count(),
+        w.messagesShown(),
         w.historyCount(),
         toolbox.names(),
         toolbox.unavailable());

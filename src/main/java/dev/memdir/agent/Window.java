@@ -168,6 +168,14 @@ final class Window {
   }
 
   /** The messages of the window in order: the summary, then each record's message. */
+  /**
+   * The records of the window that reach the model as messages (the number the context report and
+   * the prompt's metadata both give); events that render as nothing do not count.
+   */
+  int messagesShown() {
+    return (int) entries.stream().filter(e -> e.message().isPresent()).count();
+  }
+
   List<Message> messages() {
     List<Message> out = new ArrayList<>(entries.size() + 1);
     if (summary != null) {

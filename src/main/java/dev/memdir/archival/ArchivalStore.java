@@ -85,17 +85,18 @@ public final class ArchivalStore {
    * returns the existing fact.
    */
   public Fact insert(String text, List<String> tags) {
-    String body = TextFiles.normalizeLineEnds(text).strip();
-    if (body.isEmpty()) {
-      throw new EditException("a fact needs text; got an empty one");
-    }
-    int chars = TextFiles.codePoints(body);
-    if (chars > MAX_FACT_CHARS) {
-      throw new EditException(
-          "a fact may hold at most " + MAX_FACT_CHARS + " chars, got " + chars + "; split it");
-    }
-    checkTags(tags);
-    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    return insert(text, tags, clock.instant());
+  }
+
+  /**
+   * Stores a new fact created at {@code created} (an import's date); storing the same text with the
+   * same date again returns the existing fact.
+   *
+   * @throws EditException as {@link #check} does
+   */
+  public Fact insert(String text, List<String> tags, Instant created) {
+    String body = check(text, tags);
+    Instant now = created.truncatedTo(ChronoUnit.SECONDS);
     String stem =
         LocalDate.ofInstant(now, ZoneOffset.UTC)
             + "-"
@@ -288,6 +289,27 @@ public final class ArchivalStore {
       words++;
     }
     return sb.length() == 0 ? "fact" : sb.toString();
+  }
+
+  /**
+   * The text a fact would store (line ends normalized, stripped), after checking the caps: text
+   * present and at most {@link #MAX_FACT_CHARS}, at most {@link #MAX_TAGS} tags of 1 to {@link
+   * #MAX_TAG_CHARS} chars on one line.
+   *
+   * @throws EditException saying which cap was passed
+   */
+  public static String check(String text, List<String> tags) {
+    String body = TextFiles.normalizeLineEnds(text).strip();
+    if (body.isEmpty()) {
+      throw new EditException("a fact needs text; got an empty one");
+    }
+    int chars = TextFiles.codePoints(body);
+    if (chars > MAX_FACT_CHARS) {
+      throw new EditException(
+          "a fact may hold at most " + MAX_FACT_CHARS + " chars, got " + chars + "; split it");
+    }
+    checkTags(tags);
+    return body;
   }
 
   private static void checkTags(List<String> tags) {

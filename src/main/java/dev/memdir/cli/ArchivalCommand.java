@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
       ArchivalCommand.Get.class,
       ArchivalCommand.Delete.class,
       ArchivalCommand.SearchFacts.class,
+      ArchivalImportCommand.class,
     })
 final class ArchivalCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -184,6 +185,7 @@ final class ArchivalCommand implements Runnable {
     @Option(
         names = "--top-k",
         paramLabel = "N",
+        converter = Opts.Positive.class,
         description = "The most facts (default: ${DEFAULT-VALUE}).")
     int topK = Search.DEFAULT_LIMIT;
 
@@ -196,33 +198,31 @@ final class ArchivalCommand implements Runnable {
     @Option(
         names = "--tag-match",
         paramLabel = "any|all",
+        converter = Opts.TagMatch.class,
         description = "Facts with any or all of the tags (default: any).")
     String tagMatch = "any";
 
     @Option(
         names = "--start",
         paramLabel = "TIME",
+        converter = Opts.Start.class,
         description = "Facts created at or after TIME (2026-11-26 or 2026-11-26T08:30:00Z).")
-    String start;
+    Instant start;
 
-    @Option(names = "--end", paramLabel = "TIME", description = "Facts created at or before TIME.")
-    String end;
+    @Option(
+        names = "--end",
+        paramLabel = "TIME",
+        converter = Opts.End.class,
+        description = "Facts created at or before TIME.")
+    Instant end;
 
     @Mixin JsonOption json;
 
     @Override
     public Integer call() {
-      Search.TagMatch match =
-          switch (tagMatch) {
-            case "any" -> Search.TagMatch.ANY;
-            case "all" -> Search.TagMatch.ALL;
-            default ->
-                throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(), "--tag-match must be any or all, got '" + tagMatch + "'");
-          };
-      Optional<Instant> from =
-          Optional.ofNullable(start).map(s -> Search.parseTime("--start", s, false));
-      Optional<Instant> to = Optional.ofNullable(end).map(s -> Search.parseTime("--end", s, true));
+      Search.TagMatch match = tagMatch.equals("all") ? Search.TagMatch.ALL : Search.TagMatch.ANY;
+      Optional<Instant> from = Optional.ofNullable(start);
+      Optional<Instant> to = Optional.ofNullable(end);
       try (Agent agent = dir.open(AgentDir.SEARCH)) {
         Results<FactHit> r =
             agent.search().archivalMemorySearch(Cli.text(spec, query), tags, match, from, to, topK);
@@ -253,6 +253,9 @@ final class ArchivalCommand implements Runnable {
                   + String.format(java.util.Locale.ROOT, "  score %.3f", h.score()));
           out.println(h.text());
           out.println();
+        }
+        if (r.hits().isEmpty()) {
+          out.println("no fact found");
         }
         Cli.notes(spec, r.notes());
       }

@@ -74,33 +74,51 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--layout",
         paramLabel = "LAYOUT",
+        converter = Opts.BenchLayout.class,
         defaultValue = "files",
         description =
             "files (search_files over one file per session), history (conversation_search over the history log) or both (default: ${DEFAULT-VALUE}).")
     String layout;
 
-    @Option(names = "--k1", description = "BM25 k1 (default: 1.2).")
+    @Option(
+        names = "--k1",
+        converter = Opts.NonNegativeNumber.class,
+        description = "BM25 k1 (default: 1.2).")
     Double k1;
 
-    @Option(names = "--b", description = "BM25 b (default: 0.4, chosen on the dev file).")
+    @Option(
+        names = "--b",
+        converter = Opts.Fraction.class,
+        description = "BM25 b (default: 0.4, chosen on the dev file).")
     Double b;
 
-    @Option(names = "--window", description = "Turns either side indexed with each turn.")
+    @Option(
+        names = "--window",
+        converter = Opts.NonNegative.class,
+        description = "Turns either side indexed with each turn.")
     Integer window;
 
-    @Option(names = "--neighbours", description = "Turns either side each hit brings.")
+    @Option(
+        names = "--neighbours",
+        converter = Opts.NonNegative.class,
+        description = "Turns either side each hit brings.")
     Integer neighbours;
 
     @Option(
         names = "--neighbour-weight",
+        converter = Opts.NonNegativeNumber.class,
         description = "A neighbour's score as a fraction of its hit's (default: 0.8).")
     Double neighbourWeight;
 
-    @Option(names = "--speaker-boost", description = "Score factor for turns by the named speaker.")
+    @Option(
+        names = "--speaker-boost",
+        converter = Opts.NonNegativeNumber.class,
+        description = "Score factor for turns by the named speaker.")
     Double speakerBoost;
 
     @Option(
         names = "--speaker-gate",
+        converter = Opts.NonNegativeNumber.class,
         description =
             "Boost only if the named speaker's best turn reaches this fraction of the others' best (default: 0.7).")
     Double speakerGate;
@@ -108,6 +126,7 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--mode",
         paramLabel = "MODE",
+        converter = Opts.BenchMode.class,
         defaultValue = "retrieval",
         description =
             "retrieval (no LLM), agent (each question is one agent turn with the search tools),"
@@ -118,6 +137,7 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--model",
         paramLabel = "PROVIDER/NAME",
+        converter = Opts.Model.class,
         description =
             "The answering model, e.g. openai/gpt-4o-mini (modes agent, full-context, oracle).")
     String model;
@@ -135,6 +155,7 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--limit",
         paramLabel = "N",
+        converter = Opts.NonNegative.class,
         defaultValue = "0",
         description = "Only the first N questions in data order (0: all).")
     int limit;
@@ -142,6 +163,7 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--parallel",
         paramLabel = "N",
+        converter = Opts.Positive.class,
         defaultValue = "1",
         description = "Conversations answered at once (default: ${DEFAULT-VALUE}).")
     int parallel;
@@ -149,6 +171,7 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--judge",
         paramLabel = "PROVIDER/NAME",
+        converter = Opts.Model.class,
         description = "Also score with this LLM judge (J over categories 1-4).")
     String judge;
 
@@ -158,6 +181,7 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--judge-prompt",
         paramLabel = "PROMPT",
+        converter = Opts.JudgePrompt.class,
         defaultValue = "mem0",
         description =
             "mem0 (generous: same topic, same date) or strict (default: ${DEFAULT-VALUE}).")
@@ -166,6 +190,7 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--judge-runs",
         paramLabel = "N",
+        converter = Opts.Positive.class,
         defaultValue = "1",
         description =
             "Judge each answer N times; J is reported as mean ± sd (default: ${DEFAULT-VALUE}).")
@@ -338,7 +363,7 @@ final class BenchCommand implements Runnable {
       PrintWriter o = Cli.out(spec);
       o.printf("questions: %d (missing predictions, scored 0: %d)%n", r.questions(), r.missing());
       o.printf("F1 overall: %.4f   cats 1-4: %.4f%n", r.overall(), r.cats14());
-      r.byCategory()
+      new java.util.TreeMap<>(r.byCategory())
           .forEach(
               (k, v) -> {
                 Category c = Category.of(k);

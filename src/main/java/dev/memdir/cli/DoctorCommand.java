@@ -54,6 +54,8 @@ final class DoctorCommand implements Callable<Integer> {
   public Integer call() {
     List<Finding> findings = new ArrayList<>();
     findings.add(agent());
+    // validate's warnings, each on its own line: a count alone says there is something to see.
+    warnings().forEach(w -> findings.add(new Finding(Status.WARNING, "agent", w.toString())));
     Optional<ModelConfig> config = modelConfig(findings);
     if (config.isPresent()) {
       findings.addAll(ModelCheckup.run(config.get()));
@@ -79,10 +81,18 @@ final class DoctorCommand implements Callable<Integer> {
     return ok ? 0 : 1;
   }
 
+  private List<dev.memdir.format.Problem> warnings() {
+    return validation == null ? List.of() : validation.warnings();
+  }
+
+  /** What {@link #agent()} found, for the warnings it counts. */
+  private Validation validation;
+
   private Finding agent() {
     Validation v;
     try {
       v = Agent.validate(dir.path);
+      validation = v;
     } catch (MemdirException e) {
       return new Finding(Status.PROBLEM, "agent", e.getMessage());
     }

@@ -38,12 +38,14 @@ final class GrepCommand implements Callable<Integer> {
   @Option(
       names = "--context",
       paramLabel = "N",
+      converter = Opts.NonNegative.class,
       description = "Lines of context before and after each match.")
   int context;
 
   @Option(
       names = "--offset",
       paramLabel = "N",
+      converter = Opts.NonNegative.class,
       description = "The first match to show (from a previous page).")
   int offset;
 

@@ -14,8 +14,6 @@ import dev.memdir.search.Search;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +30,11 @@ import picocli.CommandLine.Spec;
     name = "history",
     mixinStandardHelpOptions = true,
     description = "Print the last records of the conversation, or append one with 'append'.",
-    subcommands = {HistoryCommand.Append.class, HistoryCommand.SearchMessages.class})
+    subcommands = {
+      HistoryCommand.Append.class,
+      HistoryCommand.SearchMessages.class,
+      HistoryImportCommand.class
+    })
 final class HistoryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -43,6 +45,7 @@ final class HistoryCommand implements Callable<Integer> {
   @Option(
       names = "--tail",
       paramLabel = "N",
+      converter = Opts.NonNegative.class,
       defaultValue = "20",
       description = "How many of the last records (default: ${DEFAULT-VALUE}).")
   int tail;
@@ -53,9 +56,6 @@ final class HistoryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Cli.requireDir(spec, dir);
-    if (tail < 0) {
-      throw new ParameterException(spec.commandLine(), "--tail must not be negative, got " + tail);
-    }
     try (Agent agent = AgentDir.open(spec, dir, WriteLock.DEFAULT_WAIT)) {
       List<Record> records = agent.history().tail(tail);
       if (json) {
@@ -121,9 +121,10 @@ final class HistoryCommand implements Callable<Integer> {
     @Option(
         names = "--ts",
         paramLabel = "ISO",
+        converter = Opts.Time.class,
         description =
             "The record's time, ISO-8601, for example 2026-11-26T08:30:00Z (default: now).")
-    String ts;
+    Instant ts;
 
     @Mixin WaitOption wait;
 
@@ -145,7 +146,7 @@ final class HistoryCommand implements Callable<Integer> {
                     + Role.known()
                     + "); appended as is");
       }
-      Instant time = ts == null ? null : parseTime(ts);
+      Instant time = ts;
       try (Agent agent = dir.open(wait)) {
         Record r =
             agent.write(
@@ -157,16 +158,6 @@ final class HistoryCommand implements Callable<Integer> {
         Cli.out(spec).println(r.id());
       }
       return 0;
-    }
-
-    private Instant parseTime(String s) {
-      try {
-        return OffsetDateTime.parse(s).toInstant();
-      } catch (DateTimeParseException e) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--ts must be an ISO-8601 time like 2026-11-26T08:30:00Z, got \"" + s + "\"");
-      }
     }
   }
 
@@ -194,25 +185,30 @@ final class HistoryCommand implements Callable<Integer> {
     @Option(
         names = "--limit",
         paramLabel = "N",
+        converter = Opts.Positive.class,
         description = "The most messages (default: ${DEFAULT-VALUE}).")
     int limit = Search.DEFAULT_LIMIT;
 
     @Option(
         names = "--start",
         paramLabel = "TIME",
+        converter = Opts.Start.class,
         description = "Messages at or after TIME (2026-11-26 or 2026-11-26T08:30:00Z).")
-    String start;
+    Instant start;
 
-    @Option(names = "--end", paramLabel = "TIME", description = "Messages at or before TIME.")
-    String end;
+    @Option(
+        names = "--end",
+        paramLabel = "TIME",
+        converter = Opts.End.class,
+        description = "Messages at or before TIME.")
+    Instant end;
 
     @Mixin JsonOption json;
 
     @Override
     public Integer call() {
-      Optional<Instant> from =
-          Optional.ofNullable(start).map(v -> Search.parseTime("--start", v, false));
-      Optional<Instant> to = Optional.ofNullable(end).map(v -> Search.parseTime("--end", v, true));
+      Optional<Instant> from = Optional.ofNullable(start);
+      Optional<Instant> to = Optional.ofNullable(end);
       try (Agent agent = dir.open(AgentDir.SEARCH)) {
         Results<MessageHit> r =
             agent.search().conversationSearch(Cli.text(spec, query), roles, from, to, limit);
@@ -234,6 +230,9 @@ final class HistoryCommand implements Callable<Integer> {
         PrintWriter out = Cli.out(spec);
         for (MessageHit h : r.hits()) {
           out.println(h.render());
+        }
+        if (r.hits().isEmpty()) {
+          out.println("no message found");
         }
         Cli.notes(spec, r.notes());
       }

@@ -35,6 +35,7 @@ final class InitCommand implements Callable<Integer> {
 
   @Option(
       names = "--model",
+      converter = Opts.Model.class,
       description = "provider/name (default: ${DEFAULT-VALUE}).",
       defaultValue = AgentConfig.DEFAULT_MODEL)
   String model;

@@ -30,7 +30,11 @@ final class LogCommand implements Callable<Integer> {
   @Option(names = "--block", paramLabel = "LABEL", description = "Only this block's changes.")
   String block;
 
-  @Option(names = "--limit", description = "At most N commits (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      converter = Opts.Positive.class,
+      description = "At most N commits (default: ${DEFAULT-VALUE}).")
   int limit = 50;
 
   @Mixin JsonOption json;

@@ -5,10 +5,19 @@ import dev.memdir.Version;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code memdir} command. */
+/**
+ * The {@code memdir} command.
+ *
+ * <p>The {@code subcommands} of this annotation are the list of commands; {@link #commandLine}
+ * builds the model of only the one a command line names, since picocli's reflection over all of
+ * them was most of a short command's start.
+ */
 @Command(
     name = "memdir",
     mixinStandardHelpOptions = true,
@@ -38,6 +47,8 @@ import picocli.CommandLine.Command;
       MergeFileCommand.class,
       McpCommand.class,
       ServeCommand.class,
+      ImportCommand.class,
+      ExportCommand.class,
     })
 public final class Main implements Runnable {
   final InputStream in;
@@ -61,7 +72,7 @@ public final class Main implements Runnable {
 
   /** Runs the command line with the given streams and returns the exit code. */
   public static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new Main(in));
+    CommandLine cl = commandLine(new Main(in), args);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(
@@ -77,6 +88,36 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * The command line for {@code args}: {@code memdir} with only the subcommand {@code args[0]}
+   * names, none for {@code --version}, and all of them otherwise (help, usage errors, suggestions
+   * for a mistyped name).
+   */
+  static CommandLine commandLine(Main main, String[] args) {
+    Command top = Main.class.getAnnotation(Command.class);
+    CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.wrapWithoutInspection(main);
+    spec.name(top.name()).mixinStandardHelpOptions(true).versionProvider(new VersionProvider());
+    spec.usageMessage().description(top.description());
+    main.spec = spec;
+    CommandLine cl = new CommandLine(spec);
+    String first = args.length == 0 ? "" : args[0];
+    boolean version = first.equals("-V") || first.equals("--version");
+    boolean named = Arrays.stream(top.subcommands()).anyMatch(c -> names(c).contains(first));
+    for (Class<?> c : top.subcommands()) {
+      if (!version && (!named || names(c).contains(first))) {
+        cl.addSubcommand(c);
+      }
+    }
+    return cl;
+  }
+
+  private static List<String> names(Class<?> command) {
+    Command c = command.getAnnotation(Command.class);
+    List<String> names = new ArrayList<>(List.of(c.aliases()));
+    names.add(c.name());
+    return names;
   }
 
   @Override

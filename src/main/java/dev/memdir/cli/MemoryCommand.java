@@ -163,6 +163,7 @@ final class MemoryCommand implements Callable<Integer> {
     @Option(
         names = "--line",
         defaultValue = "-1",
+        converter = Opts.InsertLine.class,
         description = "Insert after this line (default: ${DEFAULT-VALUE}).")
     int line;
 
@@ -196,6 +197,7 @@ final class MemoryCommand implements Callable<Integer> {
     @Option(
         names = "--limit",
         defaultValue = "5000",
+        converter = Opts.Positive.class,
         description = "Most characters (default: ${DEFAULT-VALUE}).")
     int limit;
 
@@ -204,10 +206,6 @@ final class MemoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      if (limit < 1) {
-        throw new picocli.CommandLine.ParameterException(
-            spec.commandLine(), "--limit must be a positive integer, got " + limit);
-      }
       String v = Cli.text(spec, value);
       return edit(a -> a.memory().create(label, description, limit, v));
     }

@@ -11,6 +11,7 @@ final class ModelOptions {
   @Option(
       names = "--model",
       paramLabel = "PROVIDER/NAME",
+      converter = Opts.Model.class,
       description = "The model to use instead of agent.yaml's, e.g. ollama/qwen2.5:7b.")
   String model;
 

@@ -31,12 +31,14 @@ final class OpenCommand implements Callable<Integer> {
   @Option(
       names = "--offset",
       paramLabel = "N",
+      converter = Opts.Positive.class,
       description = "The first line shown, 1-based (default: 1).")
   int offset = 1;
 
   @Option(
       names = "--length",
       paramLabel = "N",
+      converter = Opts.Positive.class,
       description = "Lines shown (default: ${DEFAULT-VALUE}).")
   int length = FileRequest.DEFAULT_LENGTH;
 

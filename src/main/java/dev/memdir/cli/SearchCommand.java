@@ -35,6 +35,7 @@ final class SearchCommand implements Callable<Integer> {
   @Option(
       names = "--limit",
       paramLabel = "N",
+      converter = Opts.Positive.class,
       description = "The most passages (default: ${DEFAULT-VALUE}).")
   int limit = Search.DEFAULT_LIMIT;
 
@@ -52,7 +53,9 @@ final class SearchCommand implements Callable<Integer> {
         ObjectNode o = Cli.object();
         ArrayNode hits = o.putArray("hits");
         r.hits().forEach(h -> hits.add(toJson(h)));
-        notesJson(o, r.notes());
+        List<String> notes = new java.util.ArrayList<>(r.notes());
+        skippedNote(agent.search().skipped()).ifPresent(notes::add);
+        notesJson(o, notes);
         Cli.printJson(spec, o);
         return 0;
       }
@@ -61,7 +64,11 @@ final class SearchCommand implements Callable<Integer> {
         out.println(h.render());
         out.println();
       }
+      if (r.hits().isEmpty()) {
+        out.println("no passage found");
+      }
       Cli.notes(spec, r.notes());
+      skippedNote(agent.search().skipped()).ifPresent(n -> Cli.notes(spec, List.of(n)));
     }
     return 0;
   }
@@ -81,5 +88,23 @@ final class SearchCommand implements Callable<Integer> {
   static void notesJson(ObjectNode o, List<String> notes) {
     ArrayNode arr = o.putArray("notes");
     notes.forEach(arr::add);
+  }
+
+  /**
+   * One note for what the search did not read under {@code files/} (binary, not UTF-8, links), so
+   * that a file missing from the results is not a mystery.
+   */
+  static Optional<String> skippedNote(List<String> skipped) {
+    List<String> files = skipped.stream().filter(s -> s.startsWith("files/")).toList();
+    if (files.isEmpty()) {
+      return Optional.empty();
+    }
+    int shown = Math.min(files.size(), 5);
+    return Optional.of(
+        files.size()
+            + (files.size() == 1 ? " file" : " files")
+            + " skipped: "
+            + String.join("; ", files.subList(0, shown))
+            + (files.size() > shown ? "; and " + (files.size() - shown) + " more" : ""));
   }
 }

@@ -48,6 +48,7 @@ final class ShowCommand implements Callable<Integer> {
           bo.put("over_limit", b.overLimit());
         }
         o.put("messages", messages);
+        o.put("history_records", messages);
         o.put("facts", facts);
         o.put("files", files);
         ArrayNode problems = o.putArray("problems");
@@ -87,7 +88,7 @@ final class ShowCommand implements Callable<Integer> {
           out.println("  problem: " + p);
         }
       }
-      out.println("messages: " + messages);
+      out.println("history records: " + messages);
       out.println("archival facts: " + facts);
       out.println("files: " + files);
     }

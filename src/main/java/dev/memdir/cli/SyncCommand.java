@@ -34,6 +34,7 @@ final class SyncCommand implements Callable<Integer> {
   @Option(
       names = "--on-conflict",
       paramLabel = "keep-both|ours|theirs|fail",
+      converter = Opts.OnConflict.class,
       description =
           "Where both sides changed the same lines of a file: keep both, marked (default),"
               + " ours, theirs, or fail and change nothing.",

@@ -15,6 +15,7 @@ final class WaitOption {
       names = "--wait",
       paramLabel = "SECONDS",
       defaultValue = "10",
+      converter = Opts.Seconds.class,
       description =
           "How long to wait while another writer (a chat turn, another command) holds the agent"
               + " (default: ${DEFAULT-VALUE}).")

@@ -655,6 +655,14 @@ public record AgentConfig(
     }
   }
 
+  /**
+   * What is wrong with {@code model} as {@code provider/name}, or empty when it is well formed and
+   * names a known provider.
+   */
+  public static java.util.Optional<String> modelProblem(String model) {
+    return java.util.Optional.ofNullable(checkModel(model));
+  }
+
   private static String checkModel(String model) {
     var m = MODEL.matcher(model);
     if (!m.matches()) {

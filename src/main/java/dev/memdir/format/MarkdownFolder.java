@@ -19,8 +19,8 @@ public final class MarkdownFolder {
    * The Markdown files directly in {@code dir}, sorted by name; hidden files are skipped, other
    * entries give a warning. A missing folder is empty; a file in its place is an error.
    *
-   * @param what how the warning names a proper entry, e.g. "not a block (blocks are <label>.md
-   *     files)"
+   * @param what how the warning names a proper entry, e.g. "not a block (blocks are {@code
+   *     <label>.md} files)"
    */
   public static List<Path> list(Layout layout, Path dir, String what, List<Problem> problems) {
     List<Path> out = new ArrayList<>();

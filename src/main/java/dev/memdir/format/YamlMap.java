@@ -53,19 +53,22 @@ import org.yaml.snakeyaml.nodes.Tag;
  * <p>Typed getters throw {@link FormatException} naming the file, line and key.
  */
 public final class YamlMap {
-  static final YAMLMapper MAPPER =
-      YAMLMapper.builder(
-              YAMLFactory.builder()
-                  .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                  .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-                  .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                  .build())
-          .build();
+  /** Built on first write: reading agent.yaml (every command) needs neither mapper. */
+  private static final class Mappers {
+    static final YAMLMapper YAML =
+        YAMLMapper.builder(
+                YAMLFactory.builder()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                    .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
+            .build();
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+  }
 
   private final ObjectNode root;
   private final Map<String, Integer> keyLines;
@@ -109,14 +112,7 @@ public final class YamlMap {
       options.setMaxAliasesForCollections(50);
       doc = new Yaml(options).compose(new StringReader(yaml));
     } catch (MarkedYAMLException e) {
-      // The context ("while scanning a quoted scalar") starts where the person opened it; the
-      // problem is often found only at the end of the text.
-      Mark mark = e.getContextMark() != null ? e.getContextMark() : e.getProblemMark();
-      int line = mark != null ? mark.getLine() + firstLine : firstLine;
-      String what =
-          (e.getContext() != null ? e.getContext() + ": " : "")
-              + (e.getProblem() != null ? e.getProblem() : "syntax error");
-      throw new FormatException(file, line, "invalid YAML: " + firstLine(what));
+      throw new FormatException(file, yamlLine(e, yaml, firstLine), yamlReason(e, yaml));
     } catch (YAMLException e) {
       throw new FormatException(file, firstLine, "invalid YAML: " + firstLine(e.getMessage()));
     }
@@ -310,7 +306,7 @@ public final class YamlMap {
       return "";
     }
     try {
-      return MAPPER.writeValueAsString(node);
+      return Mappers.YAML.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise YAML", e);
     }
@@ -319,9 +315,9 @@ public final class YamlMap {
   /** One string as a YAML scalar on one line, quoted only when it must be. */
   public static String scalar(String value) {
     try {
-      String out = MAPPER.writeValueAsString(value).strip();
+      String out = Mappers.YAML.writeValueAsString(value).strip();
       // A multi-line string comes out as a block; a JSON string is a valid one-line YAML scalar.
-      return out.contains("\n") ? JSON.writeValueAsString(value) : out;
+      return out.contains("\n") ? Mappers.JSON.writeValueAsString(value) : out;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise YAML", e);
     }
@@ -501,5 +497,41 @@ public final class YamlMap {
     int nl = message.indexOf('\n');
     String first = (nl < 0 ? message : message.substring(0, nl)).trim();
     return first.isEmpty() ? "syntax error" : first;
+  }
+
+  /**
+   * The problem's mark, unless the parser found the problem only at the end of the text (an
+   * unclosed quote or bracket): then the context's mark, where the person opened it.
+   */
+  private static Mark yamlMark(MarkedYAMLException e, String yaml) {
+    Mark problem = e.getProblemMark();
+    Mark context = e.getContextMark();
+    boolean atEnd = problem == null || problem.getIndex() >= yaml.stripTrailing().length();
+    return atEnd && context != null ? context : problem != null ? problem : context;
+  }
+
+  private static int yamlLine(MarkedYAMLException e, String yaml, int firstLine) {
+    Mark mark = yamlMark(e, yaml);
+    return mark == null ? firstLine : mark.getLine() + firstLine;
+  }
+
+  /** The parser's reason in plain words, with the column and what the parser was reading. */
+  private static String yamlReason(MarkedYAMLException e, String yaml) {
+    Mark mark = yamlMark(e, yaml);
+    String problem = e.getProblem() != null ? firstLine(e.getProblem()) : "syntax error";
+    problem =
+        problem
+            .replace("found character '\\t(TAB)' that cannot start any token", "found a tab")
+            .replace("(Do not use \\t(TAB) for indentation)", "(indent with spaces, not tabs)")
+            .replace("\\t(TAB)", "a tab");
+    StringBuilder sb = new StringBuilder("invalid YAML");
+    if (mark != null) {
+      sb.append(" at column ").append(mark.getColumn() + 1);
+    }
+    sb.append(": ").append(problem);
+    if (e.getContext() != null) {
+      sb.append(" (").append(firstLine(e.getContext())).append(')');
+    }
+    return sb.toString();
   }
 }

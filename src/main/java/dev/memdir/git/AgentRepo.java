@@ -4,6 +4,7 @@ import dev.memdir.MemdirException;
 import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.Layout;
 import dev.memdir.memory.Actor;
+import dev.memdir.memory.BlockPath;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,16 @@ public final class AgentRepo implements AutoCloseable {
       "# memdir: history merges as the union of both sides (readers sort and deduplicate);\n"
           + "# memory blocks merge line by line, both sides kept on a conflict (memdir sync).\n"
           + "history/*.jsonl merge=union\n"
-          + "memory/*.md merge=memdir\n";
+          + "memory/*.md merge=memdir\n"
+          + "memory/**/*.md merge=memdir\n";
+
+  /** The merge driver of memory blocks (and other text files), named in .gitattributes. */
+  static final String DRIVER = "memdir";
+
+  /** The merge driver of history segments, named in .git/info/attributes. */
+  static final String HISTORY_DRIVER = "memdir-history";
+
+  private static final System.Logger LOG = System.getLogger(AgentRepo.class.getName());
 
   static final PersonIdent AGENT_NAME = new PersonIdent("memdir agent", "agent@memdir.invalid");
 
@@ -100,7 +110,11 @@ public final class AgentRepo implements AutoCloseable {
         r.close();
         return Optional.empty();
       }
-      return Optional.of(new AgentRepo(r, layout, clock));
+      AgentRepo found = new AgentRepo(r, layout, clock);
+      if (Files.isRegularFile(layout.root().resolve(".gitattributes"))) {
+        found.configureDriver(); // a fresh clone: plain git merge must find the drivers
+      }
+      return Optional.of(found);
     } catch (IOException e) {
       throw new MemdirException("cannot open the git repository of " + layout.root(), e);
     }
@@ -136,7 +150,7 @@ public final class AgentRepo implements AutoCloseable {
     }
     r.writeAttributes();
     r.enableAutocommit();
-    r.configureDriver();
+    r.configureDriver(true);
     r.commit(Actor.PERSON, List.of("init: agent " + layout.root().getFileName()), "");
     return r;
   }
@@ -193,17 +207,126 @@ public final class AgentRepo implements AutoCloseable {
   }
 
   /**
-   * Names the {@code memdir} merge driver, so plain {@code git merge} keeps both sides of a block.
+   * Sets up plain {@code git merge} in this clone, unless it is already: the {@code memdir} driver
+   * (memory blocks keep both sides of a conflict) and the {@code memdir-history} driver (history as
+   * the union of records in time order, each once) in {@code .git/config}, and a line in {@code
+   * .git/info/attributes} that points the agent's history at the latter (the committed {@code
+   * .gitattributes} says {@code merge=union}, git's own driver, for clones where memdir never ran).
+   * Each driver falls back to git's own merge when memdir cannot be started. A setting a person
+   * changed is left as it is. Costs a read of the config and of one small file when all is set.
    */
   void configureDriver() {
-    StoredConfig c = repo.getConfig();
-    c.setString("merge", "memdir", "name", "memdir: memory blocks keep both sides of a conflict");
-    c.setString("merge", "memdir", "driver", "memdir merge-file %O %A %B %P");
+    configureDriver(false);
+  }
+
+  /** As {@link #configureDriver()}; with {@code strict} a config that cannot be written throws. */
+  private void configureDriver(boolean strict) {
     try {
-      c.save();
-    } catch (IOException e) {
-      throw new MemdirException("cannot write the git config of " + repo.getDirectory(), e);
+      StoredConfig c = repo.getConfig();
+      boolean changed = false;
+      String launch = launchCommand();
+      String had = c.getString("merge", DRIVER, "driver");
+      if (had == null || had.equals("memdir merge-file %O %A %B %P")) { // null, or as 0.x wrote it
+        c.setString("merge", DRIVER, "name", "memdir: memory blocks keep both sides of a conflict");
+        c.setString(
+            "merge",
+            DRIVER,
+            "driver",
+            launch
+                + " merge-file %O %A %B %P || git merge-file -L ours -L base -L theirs %A %O %B");
+        changed = true;
+      }
+      if (c.getString("merge", HISTORY_DRIVER, "driver") == null) {
+        c.setString(
+            "merge",
+            HISTORY_DRIVER,
+            "name",
+            "memdir: history records of both sides, in time order");
+        c.setString(
+            "merge",
+            HISTORY_DRIVER,
+            "driver",
+            launch + " merge-file %O %A %B %P || git merge-file --union %A %O %B");
+        changed = true;
+      }
+      if (changed) {
+        c.save();
+      }
+      writeInfoAttributes();
+    } catch (IOException | RuntimeException e) {
+      if (strict) {
+        throw new MemdirException(
+            "cannot set up the merge drivers in " + repo.getDirectory() + ": " + e.getMessage(), e);
+      }
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "git: cannot set up memdir's merge drivers in "
+              + repo.getDirectory()
+              + " ("
+              + e.getMessage()
+              + "); plain git merge uses git's own drivers");
     }
+  }
+
+  /** The line of {@code .git/info/attributes} that sends the agent's history to memdir's driver. */
+  String infoAttributesLine() {
+    return prefix + "history/*.jsonl merge=" + HISTORY_DRIVER;
+  }
+
+  private void writeInfoAttributes() throws IOException {
+    if (prefix.chars().anyMatch(ch -> ch <= ' ' || ch == '"' || ch == '\\')) {
+      return; // a pattern with spaces needs quoting older gits do not read; union stays
+    }
+    Path f = repo.getDirectory().toPath().resolve("info").resolve("attributes");
+    String old = Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
+    String line = infoAttributesLine();
+    if (old.lines().anyMatch(l -> l.strip().equals(line))) {
+      return;
+    }
+    String add =
+        "# memdir: this clone merges the agent's history with memdir's driver (see .git/config)\n"
+            + line
+            + "\n";
+    AtomicFiles.write(f, old.isEmpty() || old.endsWith("\n") ? old + add : old + "\n" + add);
+  }
+
+  /** Tests point the drivers at their own class path; null: found as below. */
+  static volatile String launchOverride;
+
+  /**
+   * How git starts this memdir: the launcher or jar it runs from when it is one ({@code java -jar}
+   * or {@code target/memdir}), else {@code memdir} from {@code PATH}.
+   */
+  static String launchCommand() {
+    String o = launchOverride;
+    if (o != null) {
+      return o;
+    }
+    String cp = System.getProperty("java.class.path", "");
+    if (!cp.isEmpty() && !cp.contains(File.pathSeparator)) {
+      Path jar = Path.of(cp).toAbsolutePath();
+      try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+        var m = j.getManifest();
+        if (m != null
+            && "dev.memdir.cli.Main".equals(m.getMainAttributes().getValue("Main-Class"))) {
+          boolean launcher;
+          try (var in = Files.newInputStream(jar)) {
+            byte[] two = in.readNBytes(2);
+            launcher = two.length == 2 && two[0] == '#' && two[1] == '!';
+          }
+          return launcher && Files.isExecutable(jar)
+              ? shellQuote(jar.toString())
+              : "java -jar " + shellQuote(jar.toString());
+        }
+      } catch (IOException | RuntimeException e) {
+        // Not a jar: a class folder (tests, an IDE).
+      }
+    }
+    return "memdir";
+  }
+
+  static String shellQuote(String s) {
+    return s.matches("[A-Za-z0-9_./:=+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 
   /**
@@ -360,8 +483,8 @@ public final class AgentRepo implements AutoCloseable {
       String path =
           (d.getChangeType() == DiffEntry.ChangeType.DELETE ? d.getOldPath() : d.getNewPath());
       String rel = path.substring(prefix.length());
-      if (rel.startsWith("memory/") && rel.endsWith(".md") && rel.indexOf('/', 7) < 0) {
-        String label = rel.substring(7, rel.length() - 3);
+      if (BlockPath.labelOfRelative(rel).isPresent()) {
+        String label = BlockPath.labelOfRelative(rel).get();
         RawText a = text(d.getOldId().toObjectId());
         RawText b = text(d.getNewId().toObjectId());
         int[] counts = lineCounts(a, b);

@@ -68,8 +68,12 @@ public final class Sync {
     }
   }
 
+  /** How many times a push the remote refused because it moved on is fetched and merged again. */
+  static final int MAX_ATTEMPTS = 3;
+
   private final AgentRepo agent;
   private final Repository repo;
+  private boolean raced;
 
   /** A sync of {@code agent}'s repository. */
   public Sync(AgentRepo agent) {
@@ -107,6 +111,44 @@ public final class Sync {
                 + " URL) or give a URL");
       }
       agent.commitPending();
+      List<String> earlier = new ArrayList<>();
+      String firstBackup = "";
+      for (int attempt = 1; ; attempt++) {
+        raced = false;
+        Report r = once(remote, branch, policy);
+        firstBackup = firstBackup.isEmpty() ? r.backupRef() : firstBackup;
+        if (!raced || attempt == MAX_ATTEMPTS) {
+          List<String> lines = new ArrayList<>(earlier);
+          lines.addAll(r.lines());
+          if (raced) {
+            lines.add(
+                "gave up after "
+                    + MAX_ATTEMPTS
+                    + " attempts: "
+                    + remote
+                    + " keeps moving on; run memdir sync again");
+          }
+          return new Report(r.outcome(), lines, firstBackup);
+        }
+        earlier.addAll(r.lines());
+        earlier.add(
+            "fetching "
+                + remote
+                + " and merging again (attempt "
+                + (attempt + 1)
+                + " of "
+                + MAX_ATTEMPTS
+                + ")");
+      }
+    } catch (IOException | GitAPIException e) {
+      throw new MemdirException("git: sync with " + remote + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** One fetch, merge and push. */
+  private Report once(String remote, String branch, BlockMerge.OnConflict policy)
+      throws IOException, GitAPIException {
+    {
       String space = "refs/memdir/remote/" + remote.replaceAll("[^A-Za-z0-9._-]", "_") + "/";
       String tracking = space + Repository.shortenRefName(branch);
       agent
@@ -143,8 +185,6 @@ public final class Sync {
         RevCommit base = w.next();
         return merge(remote, branch, base, o, t, policy);
       }
-    } catch (IOException | GitAPIException e) {
-      throw new MemdirException("git: sync with " + remote + " failed: " + e.getMessage(), e);
     }
   }
 
@@ -318,25 +358,26 @@ public final class Sync {
   private Report push(
       String remote, String branch, Outcome success, List<String> lines, String backup)
       throws GitAPIException {
-    Iterable<PushResult> results =
-        agent
-            .git()
-            .push()
-            .setRemote(remote)
-            .setRefSpecs(new RefSpec(branch + ":" + branch))
-            .setForce(false)
-            .call();
+    var push = agent.git().push().setRemote(remote).setRefSpecs(new RefSpec(branch + ":" + branch));
+    // As git does: the remote's receive-pack command, when set (JGit's push would use its own).
+    String receivePack = repo.getConfig().getString("remote", remote, "receivepack");
+    if (receivePack != null) {
+      push.setReceivePack(receivePack);
+    }
+    Iterable<PushResult> results = push.setForce(false).call();
     for (PushResult pr : results) {
       for (RemoteRefUpdate u : pr.getRemoteUpdates()) {
         switch (u.getStatus()) {
           case OK, UP_TO_DATE -> {}
           case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> {
+            raced = true;
             lines.add(
                 "push rejected: "
                     + remote
-                    + " moved on meanwhile; nothing was lost (your commits are on "
+                    + " moved on meanwhile (someone pushed); nothing was lost (your commits are on "
                     + Repository.shortenRefName(branch)
-                    + "); run memdir sync again");
+                    + (backup.isEmpty() ? "" : ", the branch before the merge on " + backup)
+                    + ")");
             return new Report(Outcome.PUSH_REJECTED, lines, backup);
           }
           default -> {
@@ -346,7 +387,10 @@ public final class Sync {
                     + ": "
                     + u.getStatus()
                     + (u.getMessage() == null ? "" : " (" + u.getMessage() + ")")
-                    + "; your commits are kept locally");
+                    + "; nothing was lost: your commits stay on "
+                    + Repository.shortenRefName(branch)
+                    + (backup.isEmpty() ? "" : ", the branch before the merge on " + backup)
+                    + "; the remote is as it was");
             return new Report(Outcome.PUSH_REJECTED, lines, backup);
           }
         }

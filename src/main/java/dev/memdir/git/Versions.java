@@ -24,9 +24,19 @@ import org.eclipse.jgit.diff.RawText;
 import org.eclipse.jgit.diff.RawTextComparator;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.AbstractTreeIterator;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
+import org.eclipse.jgit.treewalk.EmptyTreeIterator;
+import org.eclipse.jgit.treewalk.FileTreeIterator;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.AndTreeFilter;
+import org.eclipse.jgit.treewalk.filter.NotIgnoredFilter;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /** How an agent's files evolved: the log of core memory, diffs, and undoing a memory change. */
 public final class Versions {
@@ -107,23 +117,77 @@ public final class Versions {
 
   /** A unified diff of the agent's files from {@code from} to {@code to} (revisions). */
   public String diff(String from, String to) {
-    try {
-      RevCommit a = commit(from);
-      RevCommit b = commit(to);
+    return diff(Optional.of(from), Optional.of(to));
+  }
+
+  /**
+   * A unified diff of the agent's files, with git's meaning of {@code git diff [FROM [TO]]}: from
+   * {@code from} (default HEAD; an empty tree in an empty repository) to {@code to}, or to the
+   * working tree when {@code to} is empty. In the working tree the agent's new files count too (as
+   * if {@code git add -N}), except ignored ones and {@code .memdir/}.
+   */
+  public String diff(Optional<String> from, Optional<String> to) {
+    Repository repo = agent.repository();
+    try (ObjectReader reader = repo.newObjectReader()) {
+      AbstractTreeIterator a;
+      if (from.isPresent()) {
+        a = tree(reader, commit(from.get()));
+      } else {
+        ObjectId head = repo.resolve(Constants.HEAD);
+        a = head == null ? new EmptyTreeIterator() : tree(reader, agent.parse(head));
+      }
+      AbstractTreeIterator b =
+          to.isPresent() ? tree(reader, commit(to.get())) : new FileTreeIterator(repo);
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (DiffFormatter f = new DiffFormatter(bytes)) {
-        f.setRepository(agent.repository());
+        f.setRepository(repo);
+        List<TreeFilter> filters = new ArrayList<>();
         if (!agent.prefix().isEmpty()) {
-          f.setPathFilter(
-              PathFilter.create(agent.prefix().substring(0, agent.prefix().length() - 1)));
+          filters.add(PathFilter.create(agent.prefix().substring(0, agent.prefix().length() - 1)));
         }
-        for (DiffEntry d : f.scan(a.getTree(), b.getTree())) {
+        filters.add(new NotDerived(agent.prefix() + ".memdir"));
+        if (to.isEmpty()) {
+          filters.add(new NotIgnoredFilter(1));
+        }
+        f.setPathFilter(filters.size() == 1 ? filters.get(0) : AndTreeFilter.create(filters));
+        for (DiffEntry d : f.scan(a, b)) {
           f.format(d);
         }
       }
       return bytes.toString(StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new MemdirException("git: cannot diff: " + e.getMessage(), e);
+    }
+  }
+
+  private static AbstractTreeIterator tree(ObjectReader reader, RevCommit c) throws IOException {
+    CanonicalTreeParser p = new CanonicalTreeParser();
+    p.reset(reader, c.getTree());
+    return p;
+  }
+
+  /** Leaves out {@code .memdir/} (derived files, never committed). */
+  private static final class NotDerived extends TreeFilter {
+    private final String dir;
+
+    NotDerived(String dir) {
+      this.dir = dir;
+    }
+
+    @Override
+    public boolean include(TreeWalk walker) {
+      String p = walker.getPathString();
+      return !p.equals(dir) && !p.startsWith(dir + "/");
+    }
+
+    @Override
+    public boolean shouldBeRecursive() {
+      return false;
+    }
+
+    @Override
+    public TreeFilter clone() {
+      return this;
     }
   }
 

@@ -43,10 +43,12 @@ import java.util.stream.StreamSupport;
  * The conversation: append-only JSONL in {@code history/YYYY-MM.jsonl}, one {@link Record} per
  * line, the month chosen by the record's {@code ts}.
  *
- * <p>Nothing here rewrites or deletes a line, with one exception: a torn last line (no newline, not
- * a record, left by a crash) is copied to {@code history/quarantine/<month>-<offset>.txt} and cut
- * off, with a warning naming the file and line. Opening checks only the last line of the newest
- * (and of the last modified) segment; an append checks the segment it writes to.
+ * <p>Nothing here rewrites or deletes a line, with two exceptions: a torn last line (no newline,
+ * not a record, left by a crash) is copied to {@code history/quarantine/<month>-<offset>.txt} and
+ * cut off, with a warning naming the file and line; and a segment a merge left out of time order is
+ * rewritten sorted, each record once (see {@link SegmentOrder}), with a warning. Opening checks
+ * only the last line of the newest (and of the last modified) segment; an append checks the segment
+ * it writes to.
  *
  * <p>Appends take the agent's {@link WriteLock} for the one write, and are forced to disk as the
  * {@link Durability} says: {@code always} before {@code append} returns, {@code turn} at {@link
@@ -79,6 +81,7 @@ public final class HistoryLog implements AutoCloseable {
   private final ChannelOpener opener;
   private final Ulid ulid = new Ulid();
   private final CountIndex counts;
+  private final SegmentOrder order;
   private final Set<Path> unsynced = ConcurrentHashMap.newKeySet();
   private final List<Problem> warnings = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -91,6 +94,7 @@ public final class HistoryLog implements AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.opener = opener;
     this.counts = new CountIndex(layout);
+    this.order = new SegmentOrder(layout);
   }
 
   /**
@@ -105,6 +109,7 @@ public final class HistoryLog implements AutoCloseable {
       Layout layout, Durability durability, WriteLock lock, Clock clock, ChannelOpener opener) {
     HistoryLog log = new HistoryLog(layout, durability, lock, clock, opener);
     log.checkTails();
+    log.checkOrder();
     return log;
   }
 
@@ -147,6 +152,83 @@ public final class HistoryLog implements AutoCloseable {
       }
       write(seg, line);
       return r;
+    }
+  }
+
+  /** A message to append with {@link #appendAll} and its time. */
+  public record Entry(Message message, Instant ts) {
+    /** Checks both are present. */
+    public Entry {
+      Objects.requireNonNull(message, "message");
+      Objects.requireNonNull(ts, "ts");
+    }
+  }
+
+  /**
+   * Appends the messages in order under one hold of the lock, for bulk imports: each segment gets
+   * one write, and one force at the end under {@code durability: always} ({@code turn} leaves it to
+   * {@link #sync}, as {@link #append} does). Every record is built and checked before any is
+   * written; when a write fails, what this call wrote is cut back, so all are appended or none.
+   *
+   * @throws MemdirException naming the entry (0-based) over {@link #MAX_LINE_BYTES}, or the segment
+   *     that could not be written
+   */
+  public List<Record> appendAll(List<Entry> entries) {
+    ensureOpen();
+    try (WriteLock.Hold hold = lock.acquire()) {
+      List<Record> records = new ArrayList<>(entries.size());
+      java.util.Map<Path, java.io.ByteArrayOutputStream> bySegment =
+          new java.util.LinkedHashMap<>();
+      for (int i = 0; i < entries.size(); i++) {
+        Instant t = entries.get(i).ts().truncatedTo(ChronoUnit.MILLIS);
+        Record r = Record.create(ulid.next(t), t, entries.get(i).message());
+        byte[] line = r.toLine();
+        if (line.length > MAX_LINE_BYTES) {
+          throw new MemdirException(
+              "entry "
+                  + i
+                  + ": a history record may be at most "
+                  + MAX_LINE_BYTES
+                  + " bytes of JSON, got "
+                  + line.length);
+        }
+        records.add(r);
+        bySegment
+            .computeIfAbsent(
+                layout.historyDir().resolve(Segments.nameFor(t)),
+                k -> new java.io.ByteArrayOutputStream())
+            .writeBytes(line);
+      }
+      writeAll(bySegment);
+      return records;
+    }
+  }
+
+  private void writeAll(java.util.Map<Path, java.io.ByteArrayOutputStream> bySegment) {
+    java.util.Map<Path, Long> written = new java.util.LinkedHashMap<>(); // segment -> size before
+    try {
+      for (java.util.Map.Entry<Path, java.io.ByteArrayOutputStream> e : bySegment.entrySet()) {
+        byte[] lines = e.getValue().toByteArray();
+        write(e.getKey(), lines, false); // cuts back its own lines when it fails
+        written.put(e.getKey(), Files.size(e.getKey()) - lines.length);
+      }
+      if (durability == Durability.ALWAYS) {
+        for (Path seg : written.keySet()) {
+          try (FileChannel ch = opener.open(seg)) {
+            ch.force(false);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      for (java.util.Map.Entry<Path, Long> w : written.entrySet()) {
+        try (FileChannel ch = opener.open(w.getKey())) {
+          cutBack(ch, w.getValue());
+        } catch (IOException ignored) {
+          // Then those records stay, though the import is reported as failed.
+        }
+      }
+      String why = e instanceof IOException io ? reason(io) : e.getMessage();
+      throw new MemdirException("cannot append the records: " + why + "; none was written", e);
     }
   }
 
@@ -318,6 +400,11 @@ public final class HistoryLog implements AutoCloseable {
   }
 
   private void write(Path seg, byte[] line) {
+    write(seg, line, true);
+  }
+
+  /** Appends whole lines to {@code seg}; {@code force}: under durability always, force them. */
+  private void write(Path seg, byte[] line, boolean force) {
     Path dir = layout.historyDir();
     String display = layout.display(seg);
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
@@ -346,7 +433,7 @@ public final class HistoryLog implements AutoCloseable {
           cutBack(ch, before);
           throw e;
         }
-        if (durability == Durability.ALWAYS) {
+        if (durability == Durability.ALWAYS && force) {
           ch.force(false);
         } else if (durability == Durability.TURN) {
           unsynced.add(seg);
@@ -395,6 +482,51 @@ public final class HistoryLog implements AutoCloseable {
         repairTail(seg);
       } catch (IOException | MemdirException e) {
         warn(seg, 0, "the last line has no newline, and it cannot be repaired: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Puts back in time order each segment that a merge left out of order (see {@link SegmentOrder}):
+   * checks the segments that changed since they were last checked, and sorts one found out of order
+   * under the write lock; when a writer holds the lock, it is left for the next open, with a
+   * warning.
+   */
+  private void checkOrder() {
+    List<Path> changed;
+    try {
+      changed = order.changed(Segments.list(layout));
+    } catch (MemdirException e) {
+      return; // history/ cannot be listed; readers say so
+    }
+    for (Path seg : changed) {
+      try {
+        SegmentOrder.Check c = order.check(seg);
+        if (c.ordered()) {
+          order.remember(seg, c.entry());
+          continue;
+        }
+        Optional<WriteLock.Hold> hold = lock.tryAcquire();
+        if (hold.isEmpty()) {
+          warn(seg, 0, "out of time order (a merge); sorted at the next open when no writer works");
+          continue;
+        }
+        try (WriteLock.Hold h = hold.get()) {
+          Optional<String> kept = order.sort(seg);
+          if (kept.isPresent()) {
+            warn(seg, 0, "out of time order (a merge), left as it is: " + kept.get());
+            continue;
+          }
+          SegmentOrder.Check after = order.check(seg);
+          if (after.ordered()) {
+            order.remember(seg, after.entry());
+          }
+        }
+        warn(seg, 0, "records were out of time order (a merge); sorted, each record once");
+      } catch (NoSuchFileException e) {
+        // Moved away meanwhile.
+      } catch (IOException | MemdirException e) {
+        warn(seg, 0, "cannot check the time order: " + e);
       }
     }
   }

@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.format.FrontMatterDocument;
+import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One core-memory block, stored as {@code memory/<label>.md}:
@@ -27,7 +28,8 @@ import java.util.regex.Pattern;
  * <p>The value is the body with one trailing newline removed; {@code limit} counts its Unicode code
  * points. A file without front matter is a block whose whole text is the value.
  *
- * @param label the file name without {@code .md}
+ * @param label the path under {@code memory/} without {@code .md}, such as {@code human} or {@code
+ *     system/human}
  * @param description what the block is for, shown to the model
  * @param limit the most code points the value may hold
  * @param readOnly whether the agent may not edit it (a person still may)
@@ -52,8 +54,6 @@ public record Block(
   /** The limit of a block whose file does not set one. */
   public static final int DEFAULT_LIMIT = 5_000;
 
-  private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-
   /** Validates the fields and copies the JSON nodes. */
   public Block {
     checkLabel(label);
@@ -74,20 +74,29 @@ public record Block(
   }
 
   /**
-   * Checks that a label is a safe file name: letters, digits, '_' and '-', at most 64, starting
-   * with a letter or digit.
+   * Checks that a label maps to a safe file under {@code memory/} (see {@link BlockPath}): parts of
+   * letters, digits, '_', '-' and '.', separated by '/', as in {@code system/human}.
    *
    * @throws IllegalArgumentException naming the label and the rule
    */
   public static String checkLabel(String label) {
-    Objects.requireNonNull(label, "label");
-    if (!LABEL.matcher(label).matches()) {
-      throw new IllegalArgumentException(
-          "invalid block label \""
-              + label.replace("\0", "\\0")
-              + "\": use 1 to 64 letters, digits, '_' or '-', starting with a letter or digit");
-    }
-    return label;
+    return BlockPath.check(label);
+  }
+
+  /** Whether the context window shows this block in full (a flat label, or one under system/). */
+  public boolean inContext() {
+    return BlockPath.inContext(label);
+  }
+
+  /**
+   * Parses the text of a block file, as {@link CoreMemory} reads it.
+   *
+   * @param file the file's name for messages
+   * @param warnings receives a warning per unknown front-matter key
+   * @throws dev.memdir.FormatException naming file and line
+   */
+  public static Block parse(String label, String text, String file, List<Problem> warnings) {
+    return BlockFile.parse(checkLabel(label), text, file, warnings);
   }
 
   /** The number of code points in the value. */

@@ -6,7 +6,6 @@ import dev.memdir.MemdirException;
 import dev.memdir.format.Asides;
 import dev.memdir.format.AtomicFiles;
 import dev.memdir.format.Layout;
-import dev.memdir.format.MarkdownFolder;
 import dev.memdir.format.Problem;
 import dev.memdir.format.TextFiles;
 import dev.memdir.format.WriteLock;
@@ -121,11 +120,10 @@ public final class CoreMemory {
       }
     }
     for (Path file : blockFiles(problems)) {
-      String name = file.getFileName().toString();
-      String label = name.substring(0, name.length() - 3);
       String display = layout.display(file);
+      String label;
       try {
-        Block.checkLabel(label);
+        label = BlockPath.labelOf(layout.memoryDir(), file);
       } catch (IllegalArgumentException e) {
         problems.add(Problem.error(display, 0, e.getMessage() + "; rename the file"));
         continue;
@@ -159,8 +157,8 @@ public final class CoreMemory {
   public List<String> labels() {
     reconcile(false);
     return blockFiles(new ArrayList<>()).stream()
-        .map(p -> p.getFileName().toString())
-        .map(n -> n.substring(0, n.length() - 3))
+        .filter(p -> BlockPath.isValid(labelOf(p)))
+        .map(this::labelOf)
         .collect(Collectors.toList());
   }
 
@@ -186,6 +184,7 @@ public final class CoreMemory {
     Path file = fileOf(label);
     try (WriteLock.Hold hold = lock.acquire()) {
       reconcile(false);
+      createParents(file);
       AtomicFiles.recoverAsides(file);
       if (Files.exists(file)
           || !AtomicFiles.createNew(file, b.render().getBytes(StandardCharsets.UTF_8))) {
@@ -203,6 +202,7 @@ public final class CoreMemory {
       reconcile(false);
       AtomicFiles.recoverAsides(file);
       Files.delete(file);
+      deleteEmptyParents(file);
       for (Asides.Pending p : Asides.of(file)) {
         // Old copies of a deleted block are never put back; a late save to one stays reported.
         Asides.save(
@@ -637,9 +637,47 @@ public final class CoreMemory {
     }
   }
 
-  private static String labelOf(Path file) {
-    String name = file.getFileName().toString();
-    return name.substring(0, name.length() - 3);
+  /** The label of a block file, or its raw path when that is no valid label (for messages). */
+  private String labelOf(Path file) {
+    String rel =
+        layout
+            .memoryDir()
+            .toAbsolutePath()
+            .normalize()
+            .relativize(file.toAbsolutePath().normalize())
+            .toString()
+            .replace('\\', '/');
+    return rel.endsWith(".md") ? rel.substring(0, rel.length() - 3) : rel;
+  }
+
+  private void createParents(Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (IOException e) {
+      throw new MemdirException(
+          "cannot create " + layout.display(file.getParent()) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Removes the folders a deleted nested block leaves empty, up to (not including) memory/. */
+  private void deleteEmptyParents(Path file) {
+    Path memoryDir = layout.memoryDir().toAbsolutePath().normalize();
+    for (Path d = file.toAbsolutePath().normalize().getParent();
+        d != null && d.startsWith(memoryDir) && !d.equals(memoryDir);
+        d = d.getParent()) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
+        if (ds.iterator().hasNext()) {
+          return;
+        }
+      } catch (IOException e) {
+        return;
+      }
+      try {
+        Files.delete(d);
+      } catch (IOException e) {
+        return; // someone wrote into it meanwhile: keep it
+      }
+    }
   }
 
   private static void checkLimit(Block b, String value) {
@@ -719,18 +757,16 @@ public final class CoreMemory {
 
   private String read(Path file) {
     String display = layout.display(file);
-    String name = file.getFileName().toString();
-    String label = name.substring(0, name.length() - 3);
+    String label = labelOf(file);
     return TextFiles.decode(readBytesOrMissing(file, label), display);
   }
 
   private Path fileOf(String label) {
     try {
-      Block.checkLabel(label);
+      return BlockPath.fileOf(layout.memoryDir(), label);
     } catch (IllegalArgumentException e) {
       throw new EditException(e.getMessage());
     }
-    return layout.memoryDir().resolve(label + ".md");
   }
 
   private EditException noSuchBlock(String label) {
@@ -743,17 +779,6 @@ public final class CoreMemory {
   }
 
   private List<Path> blockFiles(List<Problem> problems) {
-    List<Path> out =
-        new ArrayList<>(
-            MarkdownFolder.list(
-                layout, layout.memoryDir(), "not a block (blocks are <label>.md files)", problems));
-    // A block file set aside for a moment by an agent write (or left so by a crash) still counts.
-    for (Path target : AtomicFiles.asideTargets(layout.memoryDir())) {
-      if (target.getFileName().toString().endsWith(".md") && !out.contains(target)) {
-        out.add(target);
-      }
-    }
-    out.sort(null);
-    return out;
+    return BlockPath.list(layout, problems);
   }
 }

@@ -21,6 +21,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -46,10 +48,19 @@ import org.apache.lucene.index.IndexFileNames;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.MultiReader;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
@@ -61,6 +72,7 @@ import org.apache.lucene.store.FilterDirectory;
 import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.store.NRTCachingDirectory;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -106,10 +118,37 @@ final class HistoryIndex implements AutoCloseable {
   static final String H_BODY = "htext";
   static final String H_CONTENT = "hcontent";
 
+  /** {@code <segment>#<ordinal>}: a record's place among the records of its segment. */
+  static final String H_POS = "hpos";
+
+  /** The record's {@code name} (who spoke), lower-cased, when it has one. */
+  static final String H_NAME = "hname";
+
+  /**
+   * Records written further apart than this are not neighbours: a pause this long ends a
+   * conversation, as the end of a file does for a conversation log.
+   */
+  static final long SESSION_GAP_MILLIS = 3_600_000L;
+
   private static final String DISPLAY = ".memdir/index/history";
 
   /** Where reading of one segment stopped, and the segment's size and time then. */
-  record Position(long end, long size, long mtimeNanos) {}
+  /**
+   * What the index knows of one segment. {@code head} and {@code edge} are CRC-32s of the first and
+   * the last {@link #EDGE} bytes before {@code end} (-1 when unknown, as in positions stored before
+   * they were kept): a segment that grew is read from {@code end} only when both still match, so a
+   * segment rewritten and grown at once (a plain {@code git merge} whose lines the next open sorts)
+   * is read again from its start instead of being taken for an append.
+   */
+  record Position(
+      long end, long size, long mtimeNanos, long count, long[] tail, long head, long edge) {
+    Position(long end, long size, long mtimeNanos) {
+      this(end, size, mtimeNanos, 0, new long[0], -1, -1);
+    }
+  }
+
+  /** Bytes hashed at each end of what was read of a segment. */
+  static final int EDGE = 4096;
 
   /** The lock that makes this instance the owner of the index on disk. */
   private record Hold(Path key, FileChannel channel, FileLock lock) {}
@@ -136,6 +175,10 @@ final class HistoryIndex implements AutoCloseable {
   private IndexWriter writer;
   private DirectoryReader live;
   private IndexReader view;
+  // Documents of the view below this number are the last commit's (a guest's read-only part).
+  private int committedDocs;
+  // A guest's re-indexed records whose committed copy is outdated: record id -> segment.
+  private final Map<String, String> superseded = new HashMap<>();
   private IndexSearcher searcher;
   private boolean dirty;
   private int uncommitted;
@@ -148,12 +191,15 @@ final class HistoryIndex implements AutoCloseable {
     this.log = log;
     this.dir = layout.derivedDir().resolve("index").resolve("history");
     this.lockFile = dir.resolveSibling("history.lock");
-    // Only what changes how words are analysed; passages and windows are not history's.
+    // What changes how records are analysed: words, and the window of neighbours indexed with
+    // each record ("records=2": records carry their place, name and window since then).
     this.analysis =
         "stemmer="
             + SearchSettings.word(settings.stemmer())
             + " stop_words="
-            + SearchSettings.word(settings.stopWords());
+            + SearchSettings.word(settings.stopWords())
+            + " records=2 window="
+            + settings.window();
     this.store = new IndexStore(dir, DISPLAY, analyzer, analysis);
   }
 
@@ -169,12 +215,21 @@ final class HistoryIndex implements AutoCloseable {
 
   /** Documents a search must not return: a guest's committed documents of rewritten segments. */
   Optional<Query> excluded() {
-    if (stale.isEmpty()) {
+    if (stale.isEmpty() && superseded.isEmpty()) {
       return Optional.empty();
     }
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     for (String s : stale) {
       b.add(new TermQuery(new Term(H_SEGMENT, s)), BooleanClause.Occur.SHOULD);
+    }
+    for (Map.Entry<String, String> e : superseded.entrySet()) {
+      // The committed copy only: the in-memory one names its segment in another field.
+      b.add(
+          new BooleanQuery.Builder()
+              .add(new TermQuery(new Term(H_ID, e.getKey())), BooleanClause.Occur.MUST)
+              .add(new TermQuery(new Term(H_SEGMENT, e.getValue())), BooleanClause.Occur.MUST)
+              .build(),
+          BooleanClause.Occur.SHOULD);
     }
     return Optional.of(b.build());
   }
@@ -187,6 +242,7 @@ final class HistoryIndex implements AutoCloseable {
   private IndexReader view() {
     if (view == null) {
       Optional<DirectoryReader> committed = hold == null ? store.reader() : Optional.empty();
+      committedDocs = committed.map(IndexReader::maxDoc).orElse(0);
       try {
         view =
             committed.isPresent()
@@ -301,6 +357,7 @@ final class HistoryIndex implements AutoCloseable {
   private void startGuest(List<String> notes, Optional<String> memoryNote) {
     positions.clear();
     stale.clear();
+    superseded.clear();
     Optional<String> why = store.open();
     if (why.isPresent()) {
       note(why.get(), notes);
@@ -335,6 +392,7 @@ final class HistoryIndex implements AutoCloseable {
     note(why, notes);
     positions.clear();
     stale.clear();
+    superseded.clear();
     try {
       directory = new ByteBuffersDirectory();
       writer = new IndexWriter(directory, config(IndexWriterConfig.OpenMode.CREATE));
@@ -391,6 +449,7 @@ final class HistoryIndex implements AutoCloseable {
       closeView();
       positions.clear();
       stale.clear();
+      superseded.clear();
       try {
         return readAll(writer);
       } catch (IOException e2) {
@@ -411,7 +470,7 @@ final class HistoryIndex implements AutoCloseable {
   private long readAll(IndexWriter w) throws IOException {
     long n = 0;
     for (Map.Entry<String, Position> e : stat().entrySet()) {
-      n += read(w, e.getKey(), 0, e.getValue(), false);
+      n += read(w, e.getKey(), null, e.getValue());
     }
     return n;
   }
@@ -430,7 +489,11 @@ final class HistoryIndex implements AutoCloseable {
           || (now.size() == old.size() && now.mtimeNanos() != old.mtimeNanos())) {
         reread.add(e.getKey());
       } else if (now.size() != old.size() || now.mtimeNanos() != old.mtimeNanos()) {
-        changed.add(e.getKey());
+        if (sameBytesBefore(e.getKey(), old)) {
+          changed.add(e.getKey());
+        } else {
+          reread.add(e.getKey());
+        }
       }
     }
     List<String> gone = new ArrayList<>();
@@ -449,13 +512,13 @@ final class HistoryIndex implements AutoCloseable {
       }
       for (String name : reread) {
         forget(name);
-        uncommitted += read(writer, name, 0, seen.get(name), false);
+        uncommitted += read(writer, name, null, seen.get(name));
       }
       for (String name : changed) {
-        Position old = positions.get(name);
         // Documents and positions are always committed together, so what is read from the
-        // stored end is new: adding (not updating by id) spares each reopen a delete lookup.
-        uncommitted += read(writer, name, old == null ? 0 : old.end(), seen.get(name), false);
+        // stored end is new: adding (not updating by id) spares each reopen a delete lookup; only
+        // the last few records, whose window of neighbours grows, are indexed again.
+        uncommitted += read(writer, name, positions.get(name), seen.get(name));
       }
       dirty = true;
       reopenLive();
@@ -675,6 +738,7 @@ final class HistoryIndex implements AutoCloseable {
     discardWriter();
     store.close();
     stale.clear();
+    superseded.clear();
     ready = false;
   }
 
@@ -701,10 +765,37 @@ final class HistoryIndex implements AutoCloseable {
     directory = null;
   }
 
-  /** Indexes the records of {@code segment} from {@code offset}; returns how many. */
-  private long read(IndexWriter w, String segment, long offset, Position stat, boolean update)
-      throws IOException {
-    long[] n = new long[1];
+  /** A record read, with its place in its segment and the offset of its line. */
+  private record Read(Record record, long ordinal, long start, String text) {}
+
+  /**
+   * Indexes the records of {@code segment} after {@code old} (all of them when null); returns how
+   * many records were new.
+   *
+   * <p>Each record is indexed with the text of {@code search.window} records either side in the
+   * same segment, written within {@link #SESSION_GAP_MILLIS} of it. The last {@code window} records
+   * of a read do not know all their right neighbours yet: the next read starts {@code 2 x window}
+   * records back ({@link Position#tail}), indexes those last records again with the new neighbours
+   * (by id), and uses the ones before them only as their left neighbours.
+   */
+  private long read(IndexWriter w, String segment, Position old, Position stat) throws IOException {
+    int window = settings.window();
+    long oldCount = old == null ? 0 : old.count();
+    long offset;
+    long first;
+    if (old == null) {
+      offset = 0;
+      first = 0;
+    } else if (window > 0 && old.tail().length > 0) {
+      offset = old.tail()[0];
+      first = old.count() - old.tail().length;
+    } else {
+      offset = old.end();
+      first = old.count();
+    }
+    String field = hold != null ? H_SEGMENT : H_MEMORY_SEGMENT;
+    ArrayDeque<Read> recent = new ArrayDeque<>();
+    long[] next = {first, offset, 0};
     IOException[] failure = new IOException[1];
     long end =
         log.readSegment(
@@ -714,26 +805,141 @@ final class HistoryIndex implements AutoCloseable {
               if (failure[0] != null) {
                 return;
               }
+              long ord = next[0]++;
+              recent.addLast(new Read(record, ord, next[1], searchable(record)));
+              next[1] = after;
+              if (ord >= oldCount) {
+                next[2]++;
+              }
               try {
-                Document d = document(hold != null ? H_SEGMENT : H_MEMORY_SEGMENT, segment, record);
-                if (update) {
-                  w.updateDocument(new Term(H_ID, record.id()), d);
-                } else {
-                  w.addDocument(d);
+                // The record `window` back now knows all its neighbours.
+                long due = ord - window;
+                if (due >= Math.max(first, oldCount - window) && ord >= oldCount) {
+                  index(w, field, segment, recent, due, oldCount);
                 }
-                n[0]++;
               } catch (IOException e) {
                 failure[0] = e;
+              }
+              while (recent.size() > 2 * window + 1
+                  || (!recent.isEmpty() && recent.peekFirst().ordinal() < ord - 2L * window)) {
+                recent.removeFirst();
               }
             });
     if (failure[0] != null) {
       throw failure[0];
     }
-    positions.put(segment, new Position(end, stat.size(), stat.mtimeNanos()));
-    return n[0];
+    long count = next[0];
+    if (count > oldCount) {
+      // The last records, indexed with the neighbours known so far.
+      for (long due = Math.max(Math.max(first, oldCount - window), count - window);
+          due < count;
+          due++) {
+        index(w, field, segment, recent, due, oldCount);
+      }
+    }
+    long[] tail;
+    if (count > oldCount || old == null) {
+      List<Read> last = new ArrayList<>(recent);
+      int keep = (int) Math.min(last.size(), 2L * window);
+      tail = new long[keep];
+      for (int i = 0; i < keep; i++) {
+        tail[i] = last.get(last.size() - keep + i).start();
+      }
+    } else {
+      tail = old.tail();
+      count = oldCount;
+    }
+    long[] edges = edges(segment, end);
+    positions.put(
+        segment,
+        new Position(end, stat.size(), stat.mtimeNanos(), count, tail, edges[0], edges[1]));
+    return Math.max(0, count - oldCount);
   }
 
-  private static Document document(String segmentField, String segment, Record r) {
+  /** Whether the bytes before {@code old.end()} are still those the index read. */
+  private boolean sameBytesBefore(String segment, Position old) {
+    if (old.head() < 0 || old.edge() < 0) {
+      return true;
+    }
+    long[] now = edges(segment, old.end());
+    return now[0] == old.head() && now[1] == old.edge();
+  }
+
+  /** CRC-32s of the first and last {@link #EDGE} bytes before {@code end}; -1 when unreadable. */
+  private long[] edges(String segment, long end) {
+    try (FileChannel ch =
+        FileChannel.open(
+            layout.historyDir().resolve(segment),
+            java.nio.file.StandardOpenOption.READ,
+            LinkOption.NOFOLLOW_LINKS)) {
+      if (ch.size() < end) {
+        return new long[] {-2, -2};
+      }
+      return new long[] {crc(ch, 0, Math.min(EDGE, end)), crc(ch, Math.max(0, end - EDGE), end)};
+    } catch (IOException e) {
+      return new long[] {-1, -1};
+    }
+  }
+
+  private static long crc(FileChannel ch, long from, long to) throws IOException {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) (to - from));
+    long at = from;
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, at);
+      if (n < 0) {
+        break;
+      }
+      at += n;
+    }
+    buf.flip();
+    crc.update(buf);
+    return crc.getValue();
+  }
+
+  /** Indexes the record at {@code ordinal} of {@code recent} with its window of neighbours. */
+  private void index(
+      IndexWriter w,
+      String segmentField,
+      String segment,
+      ArrayDeque<Read> recent,
+      long ordinal,
+      long oldCount)
+      throws IOException {
+    Read self = null;
+    for (Read r : recent) {
+      if (r.ordinal() == ordinal) {
+        self = r;
+      }
+    }
+    if (self == null) {
+      return;
+    }
+    int window = settings.window();
+    long ts = self.record().ts().toEpochMilli();
+    StringBuilder text = new StringBuilder();
+    for (Read r : recent) {
+      if (Math.abs(r.ordinal() - ordinal) <= window
+          && Math.abs(r.record().ts().toEpochMilli() - ts) <= SESSION_GAP_MILLIS) {
+        text.append(r.text()).append('\n');
+      }
+    }
+    text.append(
+        ConversationLog.spelledOut(self.record().ts().atZone(ZoneOffset.UTC).toLocalDate()));
+    Document d = document(segmentField, segment, self.record(), ordinal, text.toString());
+    if (ordinal < oldCount) {
+      w.updateDocument(new Term(H_ID, self.record().id()), d);
+      if (hold == null && store.reader().isPresent()) {
+        // A guest: the last commit may hold the older copy (until the owner's next commit).
+        superseded.put(self.record().id(), segment);
+      }
+    } else {
+      w.addDocument(d);
+    }
+  }
+
+  private static Document document(
+      String segmentField, String segment, Record r, long ordinal, String text) {
     Document d = new Document();
     d.add(new StringField(H_ID, r.id(), Field.Store.YES));
     d.add(new StringField(segmentField, segment, Field.Store.NO));
@@ -742,11 +948,145 @@ final class HistoryIndex implements AutoCloseable {
     d.add(new NumericDocValuesField(H_TS, ts));
     d.add(new StoredField(H_TS, ts));
     d.add(new StringField(H_ROLE, r.role(), Field.Store.YES));
+    d.add(new SortedDocValuesField(H_ROLE, new BytesRef(r.role())));
     d.add(new SortedDocValuesField(H_ID, new BytesRef(r.id())));
-    String text = searchable(r);
+    String pos = segment + "#" + ordinal;
+    d.add(new StringField(H_POS, pos, Field.Store.NO));
+    d.add(new SortedDocValuesField(H_POS, new BytesRef(pos)));
+    r.name()
+        .filter(x -> !"tool".equals(r.role()))
+        .ifPresent(
+            n -> d.add(new SortedDocValuesField(H_NAME, new BytesRef(MainIndex.speakerKey(n)))));
     d.add(new TextField(H_BODY, text, Field.Store.NO));
     d.add(new StoredField(H_CONTENT, Passages.shownText(r.content())));
     return d;
+  }
+
+  /**
+   * What the ranking needs to know of a document.
+   *
+   * @param ts the record's time, epoch millis
+   * @param id the record id
+   * @param segment its segment
+   * @param ordinal its place in the segment
+   * @param role its role
+   * @param name who spoke it, lower-cased, or null
+   */
+  record Meta(long ts, String id, String segment, long ordinal, String role, String name) {}
+
+  /** The {@link Meta} of each of {@code docs} of the current view, read in doc order. */
+  Meta[] meta(int[] docs) throws IOException {
+    IndexReader r = view();
+    List<LeafReaderContext> leaves = r.leaves();
+    Integer[] order = new Integer[docs.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Integer.compare(docs[a], docs[b]));
+    Meta[] out = new Meta[docs.length];
+    int leafIndex = -1;
+    LeafReaderContext leaf = null;
+    NumericDocValues ts = null;
+    SortedDocValues id = null;
+    SortedDocValues pos = null;
+    SortedDocValues role = null;
+    SortedDocValues name = null;
+    int previous = -1;
+    for (int i : order) {
+      int doc = docs[i];
+      if (doc == previous) {
+        out[i] = copyOf(out, docs, doc);
+        continue;
+      }
+      previous = doc;
+      int li = ReaderUtil.subIndex(doc, leaves);
+      if (li != leafIndex) {
+        leafIndex = li;
+        leaf = leaves.get(li);
+        LeafReader lr = leaf.reader();
+        ts = lr.getNumericDocValues(H_TS);
+        id = lr.getSortedDocValues(H_ID);
+        pos = lr.getSortedDocValues(H_POS);
+        role = lr.getSortedDocValues(H_ROLE);
+        name = lr.getSortedDocValues(H_NAME);
+      }
+      int d = doc - leaf.docBase;
+      String p = string(pos, d);
+      int hash = p == null ? -1 : p.lastIndexOf('#');
+      out[i] =
+          new Meta(
+              ts != null && ts.advanceExact(d) ? ts.longValue() : 0,
+              string(id, d),
+              hash < 0 ? "" : p.substring(0, hash),
+              hash < 0 ? -1 : Long.parseLong(p.substring(hash + 1)),
+              string(role, d),
+              string(name, d));
+    }
+    return out;
+  }
+
+  private static Meta copyOf(Meta[] out, int[] docs, int doc) {
+    for (int j = 0; j < docs.length; j++) {
+      if (docs[j] == doc && out[j] != null) {
+        return out[j];
+      }
+    }
+    return null;
+  }
+
+  private static String string(SortedDocValues v, int doc) throws IOException {
+    return v != null && v.advanceExact(doc) ? v.lookupOrd(v.ordValue()).utf8ToString() : null;
+  }
+
+  /** Looks records up by their place, for the neighbours of one ranking. */
+  final class Places {
+    private final List<LeafReaderContext> leaves = view().leaves();
+    private final TermsEnum[] terms = new TermsEnum[leaves.size()];
+    private final boolean[] opened = new boolean[leaves.size()];
+
+    /**
+     * The document of the record at {@code ordinal} of {@code segment}, or -1. The leaf of {@code
+     * near} (a document next to it, usually written with it) is tried first; a guest's committed
+     * documents of a segment it read again are not its records any more.
+     */
+    int find(String segment, long ordinal, int near) throws IOException {
+      if (ordinal < 0) {
+        return -1;
+      }
+      BytesRef key = new BytesRef(segment + "#" + ordinal);
+      int own = ReaderUtil.subIndex(near, leaves);
+      int found = findIn(own, key, segment);
+      for (int i = leaves.size() - 1; found < 0 && i >= 0; i--) {
+        if (i != own) {
+          found = findIn(i, key, segment);
+        }
+      }
+      return found;
+    }
+
+    private int findIn(int i, BytesRef key, String segment) throws IOException {
+      LeafReaderContext leaf = leaves.get(i);
+      if (leaf.docBase < committedDocs && stale.contains(segment)) {
+        return -1;
+      }
+      if (!opened[i]) {
+        opened[i] = true;
+        Terms t = leaf.reader().terms(H_POS);
+        terms[i] = t == null ? null : t.iterator();
+      }
+      TermsEnum te = terms[i];
+      if (te == null || !te.seekExact(key)) {
+        return -1;
+      }
+      PostingsEnum pe = te.postings(null, PostingsEnum.NONE);
+      Bits live = leaf.reader().getLiveDocs();
+      for (int d = pe.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = pe.nextDoc()) {
+        if (live == null || live.get(d)) {
+          return leaf.docBase + d;
+        }
+      }
+      return -1;
+    }
   }
 
   /** The record's content, and for a tool call the tool's name and arguments. */
@@ -805,10 +1145,20 @@ final class HistoryIndex implements AutoCloseable {
       for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         JsonNode v = e.getValue();
+        long[] tail = new long[v.path("tail").size()];
+        for (int i = 0; i < tail.length; i++) {
+          tail[i] = v.path("tail").get(i).asLong();
+        }
         positions.put(
             e.getKey(),
             new Position(
-                v.path("end").asLong(), v.path("size").asLong(), v.path("mtime").asLong()));
+                v.path("end").asLong(),
+                v.path("size").asLong(),
+                v.path("mtime").asLong(),
+                v.path("count").asLong(),
+                tail,
+                v.path("head").asLong(-1),
+                v.path("edge").asLong(-1)));
       }
     } catch (IOException e) {
       positions.clear();
@@ -818,10 +1168,17 @@ final class HistoryIndex implements AutoCloseable {
   private String positionsJson() {
     ObjectNode n = JSON.createObjectNode();
     for (Map.Entry<String, Position> e : positions.entrySet()) {
-      n.putObject(e.getKey())
-          .put("end", e.getValue().end())
-          .put("size", e.getValue().size())
-          .put("mtime", e.getValue().mtimeNanos());
+      ObjectNode o =
+          n.putObject(e.getKey())
+              .put("end", e.getValue().end())
+              .put("size", e.getValue().size())
+              .put("mtime", e.getValue().mtimeNanos())
+              .put("count", e.getValue().count())
+              .put("head", e.getValue().head())
+              .put("edge", e.getValue().edge());
+      for (long t : e.getValue().tail()) {
+        o.withArray("tail").add(t);
+      }
     }
     return n.toString();
   }

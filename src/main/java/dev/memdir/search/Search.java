@@ -363,7 +363,8 @@ public final class Search implements AutoCloseable {
                 d.get(MainIndex.A_PATH)));
       }
       if (hits.isEmpty() && filtered) {
-        notes.add("no fact matches the tag and time filters");
+        String what = filters(tags.isEmpty() ? "" : "tag", tags, tagMatch, start, end);
+        notes.add(noHitNote(searcher, b.build(), "fact", what, !terms.isEmpty()));
       }
       return new Results<>(hits, notes);
     } catch (IOException e) {
@@ -447,12 +448,33 @@ public final class Search implements AutoCloseable {
    * @throws ToolException for an unknown role
    * @throws IllegalStateException when this was opened without a history
    */
-  public synchronized Results<MessageHit> conversationSearch(
+  public Results<MessageHit> conversationSearch(
       String query,
       Collection<String> roles,
       Optional<Instant> start,
       Optional<Instant> end,
       int limit) {
+    return conversationSearch(query, roles, start, end, limit, Optional.empty());
+  }
+
+  /**
+   * {@code conversation_search} with a preferred speaker. Records are ranked as turns of {@code
+   * search_files} are: each is indexed with {@code search.window} records either side (of the same
+   * monthly segment, written within an hour of it) and its date, and each candidate lends {@code
+   * search.neighbour_weight} x its score to the {@code search.neighbours} records either side that
+   * pass the filters. With a {@code speaker}, records whose {@code name} is that person score
+   * {@code search.speaker_boost} x more, unless that person's best record scores under {@code
+   * search.speaker_gate} x the best by anyone else. Equal scores put the newer record first.
+   *
+   * @param speaker prefer records whose {@code name} is this person (compared without case)
+   */
+  public synchronized Results<MessageHit> conversationSearch(
+      String query,
+      Collection<String> roles,
+      Optional<Instant> start,
+      Optional<Instant> end,
+      int limit,
+      Optional<String> speaker) {
     HistoryIndex h =
         history.orElseThrow(() -> new IllegalStateException("opened without a history log"));
     List<String> notes = new ArrayList<>();
@@ -501,6 +523,23 @@ public final class Search implements AutoCloseable {
             new SortField(HistoryIndex.H_ID, SortField.Type.STRING));
     try {
       IndexSearcher searcher = h.searcher();
+      if (!terms.isEmpty()) {
+        long from = start.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+        long to = end.map(Instant::toEpochMilli).orElse(Long.MAX_VALUE);
+        return new Results<>(
+            rankRecords(
+                h,
+                searcher,
+                b.build(),
+                sort,
+                k,
+                roleWords,
+                from,
+                to,
+                speaker.map(String::strip),
+                notes),
+            notes);
+      }
       TopDocs top = searcher.search(b.build(), k, sort, true);
       StoredFields stored = searcher.getIndexReader().storedFields();
       List<MessageHit> hits = new ArrayList<>();
@@ -515,12 +554,143 @@ public final class Search implements AutoCloseable {
                 terms.isEmpty() ? 0 : round(((FieldDoc) sd).score)));
       }
       if (hits.isEmpty() && filtered) {
-        notes.add("no message matches the role and time filters");
+        String what = filters("role", roleWords, TagMatch.ANY, start, end);
+        notes.add(noHitNote(searcher, b.build(), "message", what, !terms.isEmpty()));
       }
       return new Results<>(hits, notes);
     } catch (IOException e) {
       throw new MemdirException("cannot search .memdir/index/history: " + e.getMessage(), e);
     }
+  }
+
+  private List<MessageHit> rankRecords(
+      HistoryIndex h,
+      IndexSearcher searcher,
+      Query query,
+      Sort sort,
+      int limit,
+      List<String> roles,
+      long from,
+      long to,
+      Optional<String> speaker,
+      List<String> notes)
+      throws IOException {
+    int n = Math.min(MAX_CANDIDATES, Math.max(MIN_CANDIDATES, limit * 5));
+    TopDocs top = searcher.search(query, n, sort, true);
+    int m = top.scoreDocs.length;
+    int[] candidates = new int[m];
+    Ranked ranked = new Ranked(m * (1 + 2 * settings.neighbours()));
+    for (int i = 0; i < m; i++) {
+      candidates[i] = top.scoreDocs[i].doc;
+      ranked.own(candidates[i], ((FieldDoc) top.scoreDocs[i]).score);
+    }
+    Map<Integer, HistoryIndex.Meta> meta = new HashMap<>();
+    HistoryIndex.Meta[] own = h.meta(candidates);
+    for (int i = 0; i < m; i++) {
+      meta.put(candidates[i], own[i]);
+    }
+    double[] ownScores = Arrays.copyOf(ranked.scores, m);
+    if (settings.neighbours() > 0 && settings.neighbourWeight() > 0 && m > 0) {
+      // Lend from the scores the records earned themselves, never from what they were lent.
+      HistoryIndex.Places places = h.new Places();
+      int w = settings.neighbours();
+      int[] from2 = new int[m * 2 * w];
+      int[] to2 = new int[m * 2 * w];
+      int found = 0;
+      for (int i = 0; i < m; i++) {
+        HistoryIndex.Meta c = own[i];
+        for (int d = -w; d <= w; d++) {
+          if (d == 0) {
+            continue;
+          }
+          int doc = places.find(c.segment(), c.ordinal() + d, candidates[i]);
+          if (doc >= 0) {
+            from2[found] = i;
+            to2[found++] = doc;
+          }
+        }
+      }
+      int[] lentTo = Arrays.copyOf(to2, found);
+      HistoryIndex.Meta[] lent = h.meta(lentTo);
+      for (int j = 0; j < found; j++) {
+        HistoryIndex.Meta x = lent[j];
+        HistoryIndex.Meta c = own[from2[j]];
+        if (x == null
+            || Math.abs(x.ts() - c.ts()) > HistoryIndex.SESSION_GAP_MILLIS
+            || x.ts() < from
+            || x.ts() > to
+            || (!roles.isEmpty() && !roles.contains(x.role()))) {
+          continue;
+        }
+        meta.putIfAbsent(lentTo[j], x);
+        ranked.lend(lentTo[j], ownScores[from2[j]] * settings.neighbourWeight());
+      }
+    }
+    if (speaker.isPresent() && !speaker.get().isEmpty()) {
+      String key = MainIndex.speakerKey(speaker.get());
+      double named = 0;
+      double other = 0;
+      for (int i = 0; i < m; i++) {
+        String k = own[i].name();
+        if (key.equals(k)) {
+          named = Math.max(named, ownScores[i]);
+        } else if (k != null) {
+          other = Math.max(other, ownScores[i]);
+        }
+      }
+      if (named == 0) {
+        notes.add(
+            "no matching message is spoken by "
+                + speaker.get()
+                + "; ranked without speaker preference");
+      } else if (named < settings.speakerGate() * other) {
+        notes.add(
+            speaker.get()
+                + "'s best message scores well under the best by others; ranked without speaker"
+                + " preference");
+      } else {
+        for (int i = 0; i < ranked.size; i++) {
+          if (key.equals(meta.get(ranked.docs[i]).name())) {
+            ranked.scores[i] *= settings.speakerBoost();
+          }
+        }
+      }
+    }
+    Integer[] order = new Integer[ranked.size];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(
+        order,
+        (a, b) -> {
+          int c = Double.compare(ranked.scores[b], ranked.scores[a]);
+          if (c != 0) {
+            return c;
+          }
+          HistoryIndex.Meta x = meta.get(ranked.docs[a]);
+          HistoryIndex.Meta y = meta.get(ranked.docs[b]);
+          c = Long.compare(y.ts(), x.ts());
+          return c != 0 ? c : x.id().compareTo(y.id());
+        });
+    StoredFields stored = searcher.getIndexReader().storedFields();
+    List<MessageHit> hits = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < order.length && hits.size() < limit; i++) {
+      int doc = ranked.docs[order[i]];
+      // A guest may hold a record twice (its committed copy and a newer one in memory).
+      if (!seen.add(meta.get(doc).id())) {
+        continue;
+      }
+      Document d = stored.document(doc);
+      hits.add(
+          new MessageHit(
+              d.get(HistoryIndex.H_ID),
+              Instant.ofEpochMilli(d.getField(HistoryIndex.H_TS).numericValue().longValue()),
+              d.get(HistoryIndex.H_ROLE),
+              d.get(HistoryIndex.H_CONTENT),
+              round(ranked.scores[order[i]])));
+    }
+    return hits;
   }
 
   /** Problems that keep files out of the index (binary, too large, links), one line each. */
@@ -629,5 +799,54 @@ public final class Search implements AutoCloseable {
   public synchronized void close() {
     index.close();
     history.ifPresent(HistoryIndex::close);
+  }
+
+  /**
+   * Why a filtered search found nothing: no item passes the filters, or some do and none of them
+   * holds the query's words.
+   */
+  private static String noHitNote(
+      IndexSearcher searcher, BooleanQuery query, String item, String filters, boolean words)
+      throws IOException {
+    BooleanQuery.Builder only = new BooleanQuery.Builder();
+    only.add(new MatchAllDocsQuery(), BooleanClause.Occur.MUST);
+    for (BooleanClause c : query.clauses()) {
+      if (c.getOccur() != BooleanClause.Occur.MUST) {
+        only.add(c);
+      }
+    }
+    int n = words ? searcher.count(only.build()) : 0;
+    if (n == 0) {
+      return "no " + item + " matches " + filters;
+    }
+    return filters
+        + " matched "
+        + n
+        + " "
+        + item
+        + (n == 1 ? "" : "s")
+        + ", but none of "
+        + (n == 1 ? "it" : "them")
+        + " matches the query";
+  }
+
+  /** The filters of a search in words, like {@code tag people, from 2026-11-26T00:00:00Z}. */
+  private static String filters(
+      String kind,
+      Collection<String> values,
+      TagMatch match,
+      Optional<Instant> start,
+      Optional<Instant> end) {
+    List<String> parts = new ArrayList<>();
+    if (!values.isEmpty()) {
+      String joiner = match == TagMatch.ALL ? " and " : " or ";
+      parts.add(
+          kind
+              + (values.size() == 1 ? " " : "s ")
+              + String.join(joiner, values.stream().map(v -> "'" + v + "'").toList()));
+    }
+    start.ifPresent(t -> parts.add("from " + t));
+    end.ifPresent(t -> parts.add("until " + t));
+    return "the filter" + (parts.size() == 1 ? " " : "s ") + String.join(", ", parts);
   }
 }

@@ -15,7 +15,8 @@ final class MemoryTools {
   /** A block this full (share of its limit) gets a warning in the tool's result. */
   static final double NEARLY_FULL = 0.9;
 
-  private static final String LABEL = "The block to edit, by its label (such as human or persona).";
+  private static final String LABEL =
+      "The block to edit, by its label (such as human, persona or system/human).";
 
   private final CoreMemory memory;
 

@@ -116,7 +116,8 @@ final class SearchTools {
                 "end_date",
                 "Only messages at or before this ISO-8601 date or time (a date alone includes"
                     + " that whole day).",
-                false),
+                false)
+            .string("speaker", "Prefer messages this person wrote (a message's name).", false),
         (a, seen) -> {
           Results<MessageHit> r =
               search.conversationSearch(
@@ -124,7 +125,8 @@ final class SearchTools {
                   a.strings("roles"),
                   time(a, "start_date", false),
                   time(a, "end_date", true),
-                  a.integer("limit", Search.DEFAULT_LIMIT, Integer.MIN_VALUE, Integer.MAX_VALUE));
+                  a.integer("limit", Search.DEFAULT_LIMIT, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                  a.optString("speaker"));
           return render(r, "No message matches.", MessageHit::render);
         });
   }

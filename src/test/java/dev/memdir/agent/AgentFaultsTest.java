@@ -78,8 +78,9 @@ class AgentFaultsTest {
     assertThat(run.error()).isTrue();
     assertThat(run.result())
         .isEqualTo(
-            "Error: invalid block label \"../agent\": use 1 to 64 letters, digits, '_' or '-',"
-                + " starting with a letter or digit");
+            "Error: invalid block label \"../agent\": use 1 to 64 letters, digits, '_', '-' or"
+                + " '.', starting with a letter or digit, in 1 to 8 parts separated by '/' (like"
+                + " human or system/human)");
     assertThat(r.text()).isEqualTo("done");
     assertThat(Files.readString(dir.resolve("agent.yaml"))).isEqualTo(agentYaml);
     assertThat(Files.exists(dir.resolve("agent.md"))).isFalse();

@@ -65,8 +65,9 @@ class BenchCommandTest {
     assertThat(other[0]).isEqualTo("1");
     assertThat(other[2]).contains("holds a run with other parameters");
     String[] bad = run("bench", "locomo", "--data", data.toString(), "--layout", "sideways");
-    assertThat(bad[0]).isEqualTo("1");
-    assertThat(bad[2]).contains("--layout must be files, history or both, got \"sideways\"");
+    assertThat(bad[0]).isEqualTo("2");
+    assertThat(bad[2])
+        .contains("option '--layout': must be files, history or both, got 'sideways'");
   }
 
   @Test
@@ -125,12 +126,14 @@ class BenchCommandTest {
       assertThat(noModel[0]).isEqualTo("2");
       assertThat(noModel[2]).contains("--mode agent needs --model PROVIDER/NAME");
       String[] retrieval =
-          run("bench", "locomo", "--data", data.toString(), "--limit", "3", "--judge", "x/y");
+          run("bench", "locomo", "--data", data.toString(), "--limit", "3", "--judge", "openai/j");
       assertThat(retrieval[0]).isEqualTo("2");
       assertThat(retrieval[2])
           .contains("--judge, --limit only work with --mode agent, full-context or oracle");
       String[] unknown = run("bench", "locomo", "--data", data.toString(), "--mode", "chat");
-      assertThat(unknown[2]).contains("--mode must be retrieval, agent, full-context or oracle");
+      assertThat(unknown[0]).isEqualTo("2");
+      assertThat(unknown[2])
+          .contains("'--mode': must be retrieval, agent, full-context or oracle, got 'chat'");
     }
   }
 }

@@ -57,7 +57,7 @@ class CliTest {
     assertThat(r.out())
         .contains("model: anthropic/claude-x")
         .contains("  human        9 / 5000 chars")
-        .contains("messages: 0")
+        .contains("history records: 0")
         .contains("archival facts: 0")
         .contains("files: 0");
     Result j = run("show", dir.toString(), "--json");

@@ -51,7 +51,7 @@ class ConflictMarkersTest {
   void showDoesNotCountConflictMarkersAsMessages() throws Exception {
     historyWithConflict();
     CliTest.Result r = CliTest.run("show", dir.toString());
-    assertThat(r.out()).contains("messages: 3");
+    assertThat(r.out()).contains("history records: 3");
   }
 
   @Test

@@ -141,7 +141,7 @@ class GitCommandsTest {
     }
     git(b, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main");
     assertThat(Files.readString(b.resolve("history/2026-11.jsonl"))).doesNotContain("<<<<<<<");
-    assertThat(ok("show", b.toString()).out()).contains("messages: 6");
+    assertThat(ok("show", b.toString()).out()).contains("history records: 6");
     try (Agent agent = Agent.open(b);
         Stream<Record> s = agent.history().stream()) {
       List<Record> h = s.toList();

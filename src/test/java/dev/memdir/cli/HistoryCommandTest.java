@@ -84,7 +84,7 @@ class HistoryCommandTest {
         .contains("\"role\" : \"user\"")
         .contains("\"content\" : \"Tea?\"")
         .contains("\"id\" : \"");
-    assertThat(run("show", dir.toString()).out()).contains("messages: 3");
+    assertThat(run("show", dir.toString()).out()).contains("history records: 3");
   }
 
   @Test
@@ -112,7 +112,9 @@ class HistoryCommandTest {
         run("history", "append", dir.toString(), "--role", "user", "--ts", "yesterday", "x");
     assertThat(ts.code()).isEqualTo(2);
     assertThat(ts.err())
-        .contains("--ts must be an ISO-8601 time like 2026-11-26T08:30:00Z, got \"yesterday\"");
+        .contains(
+            "Invalid value for option '--ts': 'yesterday' is not an ISO-8601 time like"
+                + " 2026-11-26T08:30:00Z");
     Result role = run("history", "append", dir.toString(), "--role", "User!", "x");
     assertThat(role.code()).isEqualTo(2);
     assertThat(role.err()).contains("--role: invalid role \"User!\"");
@@ -120,7 +122,7 @@ class HistoryCommandTest {
     assertThat(run("history", dir.toString(), "--tail", "-1").code()).isEqualTo(2);
     Result wait = run("memory", "append", dir.toString(), "human", "x", "--wait", "-1");
     assertThat(wait.code()).isEqualTo(2);
-    assertThat(wait.err()).contains("--wait must be 0 to 86400 seconds, got -1.0");
+    assertThat(wait.err()).contains("option '--wait': must be from 0 to 86400, got '-1'");
     assertThat(run("history").code()).isEqualTo(2);
   }
 

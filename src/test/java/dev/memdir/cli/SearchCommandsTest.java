@@ -54,7 +54,7 @@ class SearchCommandsTest {
   void searchWithOnlyStopWordsExplainsItself() {
     CliTest.Result r = CliTest.run("search", d, "what is it");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).isEmpty();
+    assertThat(r.out()).isEqualTo("no passage found\n");
     assertThat(r.err()).startsWith("note: the query \"what is it\" has only common words");
   }
 
@@ -109,8 +109,9 @@ class SearchCommandsTest {
     assertThat(j.get("hits")).hasSize(1);
     assertThat(j.get("hits").get(0).get("tags").get(0).asText()).isEqualTo("prefs");
     CliTest.Result bad = CliTest.run("archival", "search", d, "tea", "--start", "yesterday");
-    assertThat(bad.code()).isEqualTo(1);
-    assertThat(bad.err()).startsWith("memdir: --start must be an ISO-8601 date or time");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err())
+        .startsWith("Invalid value for option '--start': 'yesterday' is not an ISO-8601 date");
   }
 
   @Test
@@ -139,5 +140,39 @@ class SearchCommandsTest {
     CliTest.Result bad = CliTest.run("history", "search", d, "dog", "--role", "robot");
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).startsWith("memdir: unknown role 'robot'");
+  }
+
+  @Test
+  void everySearchWithNoHitsSaysSo() {
+    assertThat(CliTest.run("history", "append", d, "--role", "user", "hello").code()).isZero();
+    assertThat(CliTest.run("archival", "add", d, "Ada likes tea").code()).isZero();
+    CliTest.Result files = CliTest.run("search", d, "zeppelin");
+    assertThat(files.out()).isEqualTo("no passage found\n");
+    CliTest.Result grep = CliTest.run("grep", d, "zeppelin");
+    assertThat(grep.out()).isEqualTo("no matches\n");
+    CliTest.Result history = CliTest.run("history", "search", d, "zeppelin");
+    assertThat(history.out()).isEqualTo("no message found\n");
+    CliTest.Result facts = CliTest.run("archival", "search", d, "zeppelin");
+    assertThat(facts.out()).isEqualTo("no fact found\n");
+    for (CliTest.Result r : new CliTest.Result[] {files, grep, history, facts}) {
+      assertThat(r.code()).as(r.err()).isZero();
+    }
+  }
+
+  @Test
+  void archivalSearchSaysWhetherTheTagOrTheQueryFoundNothing() {
+    assertThat(CliTest.run("archival", "add", d, "Bob is a friend", "--tag", "people").code())
+        .isZero();
+    assertThat(CliTest.run("archival", "add", d, "Ann is a sister", "--tag", "people").code())
+        .isZero();
+    CliTest.Result query = CliTest.run("archival", "search", d, "thesis", "--tag", "people");
+    assertThat(query.err())
+        .contains(
+            "note: the filter tag 'people' matched 2 facts, but none of them matches the query");
+    CliTest.Result tag = CliTest.run("archival", "search", d, "friend", "--tag", "places");
+    assertThat(tag.err()).contains("note: no fact matches the filter tag 'places'");
+    CliTest.Result messages =
+        CliTest.run("history", "search", d, "zeppelin", "--end", "2020-01-01");
+    assertThat(messages.err()).contains("note: no message matches the filter until 2020-01-01");
   }
 }

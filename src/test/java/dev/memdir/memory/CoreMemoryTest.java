@@ -186,7 +186,22 @@ class CoreMemoryTest {
 
   @Test
   void unsafeLabelsAreRefused() {
-    for (String bad : new String[] {"../x", "a/b", "", ".hidden", "a\0b", "x".repeat(65), "a b"}) {
+    for (String bad :
+        new String[] {
+          "../x",
+          "a/../b",
+          "/abs",
+          "a//b",
+          "a/",
+          "a/.x",
+          "",
+          ".hidden",
+          "a\0b",
+          "x".repeat(65),
+          "a b",
+          "a\\b",
+          "a/b/c/d/e/f/g/h/i"
+        }) {
       assertThatThrownBy(() -> memory.create(bad, "", 100, ""))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)

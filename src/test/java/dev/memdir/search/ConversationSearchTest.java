@@ -3,6 +3,7 @@ package dev.memdir.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.memdir.Agent;
 import dev.memdir.InitOptions;
 import dev.memdir.ToolException;
@@ -15,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,17 +142,49 @@ class ConversationSearchTest {
   void readingResumesFromTheLastIndexedOffsetWithoutRereadingEarlierLines() throws IOException {
     Path seg = dir.resolve("history/2026-10.jsonl");
     try (Agent a = Agent.open(dir)) {
-      assertThat(find(a, "adopted", List.of(), null, null, 10).hits()).hasSize(1);
-      // History is append-only; to show that only new bytes are read, change an old line in
-      // place (same length) and append: the old line keeps its indexed words.
+      // Enough records that the kite line lies more than HistoryIndex.EDGE bytes from both ends
+      // of what was read (only those bytes are checked before resuming at the old end).
+      for (int i = 0; i < 120; i++) {
+        String words = i == 60 ? "the kite flew over the harbour" : "rain, then sun, then rain";
+        a.history()
+            .append(
+                Message.user("Weather note " + i + ": " + words + "."),
+                Instant.parse("2026-10-02T10:00:00Z").plusSeconds(7200L * i));
+      }
+      assertThat(contents(find(a, "kite", List.of(), null, null, 10)))
+          .contains("Weather note 60: the kite flew over the harbour.");
+      // History is append-only; to show that only new bytes are read, change a line between the
+      // checked ends in place (same length) and append: the old line keeps its indexed words.
+      String text = Files.readString(seg);
+      assertThat(text.indexOf("kite")).isGreaterThan(HistoryIndex.EDGE);
+      assertThat(text.length() - text.indexOf("kite")).isGreaterThan(HistoryIndex.EDGE);
+      Files.writeString(seg, text.replace("kite", "bird"));
+      a.history()
+          .append(Message.user("Biscuit likes the park."), Instant.parse("2026-10-30T10:00:00Z"));
+      assertThat(contents(find(a, "park", List.of(), null, null, 10)))
+          .containsExactly("Biscuit likes the park.");
+      assertThat(contents(find(a, "kite", List.of(), null, null, 10)))
+          .contains("Weather note 60: the kite flew over the harbour.");
+      assertThat(find(a, "bird", List.of(), null, null, 10).hits()).isEmpty();
+    }
+  }
+
+  @Test
+  void aSegmentRewrittenNearItsEndsAndGrownIsReadAgainFromItsStart() throws IOException {
+    // A plain git merge adds the other side's lines and the next open sorts the segment: it grew,
+    // but the bytes before the old end changed, so it is not an append.
+    Path seg = dir.resolve("history/2026-10.jsonl");
+    try (Agent a = Agent.open(dir)) {
+      assertThat(contents(find(a, "adopted", List.of(), null, null, 10))).isNotEmpty();
       String text = Files.readString(seg);
       Files.writeString(seg, text.replace("adopted", "rescued"));
       a.history()
           .append(Message.user("Biscuit likes the park."), Instant.parse("2026-10-03T10:00:00Z"));
+      assertThat(find(a, "adopted", List.of(), null, null, 10).hits()).isEmpty();
+      assertThat(contents(find(a, "rescued", List.of(), null, null, 10)))
+          .contains("I rescued a dog named Biscuit.");
       assertThat(contents(find(a, "park", List.of(), null, null, 10)))
           .containsExactly("Biscuit likes the park.");
-      assertThat(find(a, "adopted", List.of(), null, null, 10).hits()).hasSize(1);
-      assertThat(find(a, "rescued", List.of(), null, null, 10).hits()).isEmpty();
     }
   }
 
@@ -204,21 +238,166 @@ class ConversationSearchTest {
   }
 
   @Test
-  void changingPassageSettingsDoesNotRebuildTheHistoryIndex() throws IOException {
+  void changingPassageSettingsDoesNotRebuildTheHistoryIndexButTheWindowDoes() throws IOException {
     try (Agent a = Agent.open(dir)) {
       find(a, "dog", List.of(), null, null, 10);
     }
     Path yaml = dir.resolve("agent.yaml");
-    Files.writeString(yaml, Files.readString(yaml) + "search:\n  window: 2\n");
+    Files.writeString(yaml, Files.readString(yaml) + "search:\n  passage: line\n");
     try (Agent a = Agent.open(dir)) {
       assertThat(find(a, "dog", List.of(), null, null, 10).notes()).isEmpty();
+    }
+    Files.writeString(yaml, Files.readString(yaml) + "  window: 2\n");
+    try (Agent a = Agent.open(dir)) {
+      assertThat(find(a, "dog", List.of(), null, null, 10).notes())
+          .containsExactly(
+              "rebuilding the history index: the search settings changed (stemmer=porter"
+                  + " stop_words=english records=2 window=1 -> stemmer=porter stop_words=english"
+                  + " records=2 window=2)");
     }
     Files.writeString(yaml, Files.readString(yaml) + "  stemmer: none\n");
     try (Agent a = Agent.open(dir)) {
       assertThat(find(a, "dog", List.of(), null, null, 10).notes())
           .containsExactly(
               "rebuilding the history index: the search settings changed (stemmer=porter"
-                  + " stop_words=english -> stemmer=none stop_words=english)");
+                  + " stop_words=english records=2 window=2 -> stemmer=none stop_words=english"
+                  + " records=2 window=2)");
     }
+  }
+
+  private static Instant at(String ts) {
+    return Instant.parse(ts);
+  }
+
+  @Test
+  void aRecordIsFoundByTheWordsOfItsNeighboursWithinAnHourButNotAcrossAPause() {
+    try (Agent a = Agent.open(dir)) {
+      a.history()
+          .append(
+              Message.user("Where did you go hiking last weekend?"), at("2026-12-01T10:00:00Z"));
+      a.history()
+          .append(
+              Message.assistant("Up to the old lighthouse on the cliffs."),
+              at("2026-12-01T10:00:30Z"));
+      a.history().append(Message.user("Unrelated: the kettle broke."), at("2026-12-01T12:00:00Z"));
+      // The answer is found through its question's words; the kettle, two hours later, is not.
+      // (Both are indexed with the same two lines, so they score the same: the newer first.)
+      assertThat(contents(find(a, "hiking", List.of(), null, null, 10)))
+          .containsExactly(
+              "Up to the old lighthouse on the cliffs.", "Where did you go hiking last weekend?");
+      // Filters apply to what a neighbour brings too.
+      assertThat(contents(find(a, "hiking", List.of("assistant"), null, null, 10)))
+          .containsExactly("Up to the old lighthouse on the cliffs.");
+      // Each record is indexed with its date written out, so a month finds it.
+      assertThat(contents(find(a, "kettle December", List.of(), null, null, 1)))
+          .containsExactly("Unrelated: the kettle broke.");
+      assertThat(contents(find(a, "December 2026", List.of(), null, null, 10)))
+          .contains(
+              "Unrelated: the kettle broke.",
+              "Where did you go hiking last weekend?",
+              "My sister Lena visits in December.");
+    }
+  }
+
+  @Test
+  void aSpeakerIsPreferredByTheRecordsNameUnlessTheirBestIsFarBehind() {
+    try (Agent a = Agent.open(dir)) {
+      a.history()
+          .append(
+              Message.user("I painted a sunset.").with("name", TextNode.valueOf("Ines")),
+              at("2026-12-02T10:00:00Z"));
+      a.history()
+          .append(
+              Message.user("I painted a sunset, a red sunset!")
+                  .with("name", TextNode.valueOf("Marek")),
+              at("2026-12-05T10:00:00Z"));
+      Results<MessageHit> plain = find(a, "painted sunset", List.of(), null, null, 10);
+      assertThat(contents(plain).get(0)).isEqualTo("I painted a sunset, a red sunset!");
+      Results<MessageHit> ines =
+          a.search()
+              .conversationSearch(
+                  "painted sunset",
+                  List.of(),
+                  Optional.empty(),
+                  Optional.empty(),
+                  10,
+                  Optional.of(" ines "));
+      assertThat(contents(ines).get(0)).isEqualTo("I painted a sunset.");
+      assertThat(ines.notes()).isEmpty();
+      Results<MessageHit> nobody =
+          a.search()
+              .conversationSearch(
+                  "painted sunset",
+                  List.of(),
+                  Optional.empty(),
+                  Optional.empty(),
+                  10,
+                  Optional.of("Nobody"));
+      assertThat(contents(nobody)).isEqualTo(contents(plain));
+      assertThat(nobody.notes())
+          .containsExactly(
+              "no matching message is spoken by Nobody; ranked without speaker preference");
+    }
+  }
+
+  /**
+   * Appends read a few records back so the last ones gain their new neighbours: an index kept up to
+   * date append by append (by its owner, and by a guest beside it, across commits) must match
+   * exactly the records a fresh build over the same history matches.
+   */
+  @Test
+  void incrementalIndexingMatchesWhatAFreshBuildMatches() throws IOException {
+    String[] words = {"apple", "river", "violin", "garden", "rocket", "candle", "tiger", "cloud"};
+    long seed = new Random().nextLong();
+    Random rnd = new Random(seed);
+    try {
+      Agent owner = Agent.open(dir);
+      Agent guest = Agent.open(dir);
+      Instant t = at("2026-12-01T00:00:00Z");
+      for (int round = 0; round < 12; round++) {
+        int n = 1 + rnd.nextInt(4);
+        for (int i = 0; i < n; i++) {
+          t =
+              t.plusSeconds(
+                  rnd.nextInt(4) == 0 ? 7_200 + rnd.nextInt(200_000) : 1 + rnd.nextInt(600));
+          String text = words[rnd.nextInt(words.length)] + " " + words[rnd.nextInt(words.length)];
+          (rnd.nextBoolean() ? owner : guest).history().append(Message.user(text), t);
+        }
+        if (rnd.nextInt(3) == 0) {
+          owner.close(); // commits; the guest starts again from the new commit
+          owner = Agent.open(dir);
+        }
+        Path fresh = tmp.resolve("fresh-" + round);
+        try (Agent f = Agent.init(fresh, InitOptions.defaults())) {}
+        Files.createDirectories(fresh.resolve("history"));
+        try (var files = Files.list(dir.resolve("history"))) {
+          for (Path p : (Iterable<Path>) files::iterator) {
+            Files.copy(p, fresh.resolve("history").resolve(p.getFileName()));
+          }
+        }
+        try (Agent f = Agent.open(fresh)) {
+          for (String w : words) {
+            var expected = ids(find(f, w, List.of(), null, null, 100));
+            assertThat(ids(find(owner, w, List.of(), null, null, 100)))
+                .as("owner, seed %d round %d word %s", seed, round, w)
+                .isEqualTo(expected);
+            assertThat(ids(find(guest, w, List.of(), null, null, 100)))
+                .as("guest, seed %d round %d word %s", seed, round, w)
+                .isEqualTo(expected);
+          }
+        }
+      }
+      owner.close();
+      guest.close();
+    } catch (AssertionError | RuntimeException e) {
+      throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static java.util.Set<String> ids(Results<MessageHit> r) {
+    java.util.Set<String> s = new java.util.TreeSet<>();
+    r.hits().forEach(h -> s.add(h.id()));
+    assertThat(s).hasSameSizeAs(r.hits());
+    return s;
   }
 }

@@ -42,7 +42,8 @@ final class AnswerKey {
       try {
         n = JSON.readTree(lines[i]);
       } catch (JsonProcessingException e) {
-        throw new FormatException(file.toString(), no, "not JSON: " + e.getOriginalMessage());
+        throw new FormatException(
+            file.toString(), no, "not JSON at " + dev.memdir.format.JsonErrors.reason(e));
       }
       if (!n.path("sample_id").isTextual()
           || !n.path("question_index").isIntegralNumber()

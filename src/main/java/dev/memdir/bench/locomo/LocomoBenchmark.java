@@ -59,6 +59,7 @@ public final class LocomoBenchmark {
   public static Summary run(Path data, Path out, Options o, PrintWriter progress, boolean console) {
     RunParams params = params(o);
     long t0 = System.nanoTime();
+    long cpu0 = processCpuNanos();
     LocomoData d = LocomoData.read(data);
     long loadMs = (System.nanoTime() - t0) / 1_000_000;
     LocomoRun.Outcome r = new LocomoRun(d, params, out, progress, console).run();
@@ -71,25 +72,70 @@ public final class LocomoBenchmark {
             r.questionsRun(),
             params.layout().word(),
             loadMs));
+    long cpuMs = (processCpuNanos() - cpu0) / 1_000_000;
     sb.append("evidence recall, official convention:\n");
-    sb.append(String.format(Locale.ROOT, "  %-12s", "group"));
+    String[] groups = {"overall", "cats_1_4", "1", "2", "3", "4", "5"};
+    java.util.List<String> labels = new java.util.ArrayList<>();
+    for (String g : groups) {
+      labels.add(
+          g.matches("\\d") ? "cat " + g + " " + Category.of(Integer.parseInt(g)).locomoName() : g);
+    }
+    // As wide as the longest name: a cut name ("cat 1 multi-") reads as another category.
+    String cell = "  %-" + labels.stream().mapToInt(String::length).max().orElse(5) + "s";
+    sb.append(String.format(Locale.ROOT, cell, "group"));
     params.ks().forEach(k -> sb.append(String.format(Locale.ROOT, " %6s", "R@" + k)));
     sb.append('\n');
-    for (String g : new String[] {"overall", "cats_1_4", "1", "2", "3", "4", "5"}) {
-      String label =
-          g.matches("\\d") ? "cat " + g + " " + Category.of(Integer.parseInt(g)).locomoName() : g;
-      sb.append(
-          String.format(
-              Locale.ROOT, "  %-12s", label.length() > 12 ? label.substring(0, 12) : label));
+    for (int i = 0; i < groups.length; i++) {
+      sb.append(String.format(Locale.ROOT, cell, labels.get(i)));
       for (int k : params.ks()) {
-        sb.append(String.format(Locale.ROOT, " %6.1f", 100 * r.report().recall(g, k)));
+        double v = r.report().recall(groups[i], k);
+        sb.append(
+            Double.isNaN(v)
+                ? String.format(Locale.ROOT, " %6s", "-")
+                : String.format(Locale.ROOT, " %6.1f", 100 * v));
       }
       sb.append('\n');
     }
-    sb.append("timings (ms): ").append(r.reportJson().get("timings_ms")).append('\n');
+    sb.append(timings(r.reportJson(), cpuMs));
     sb.append("report: ").append(out.resolve("report.md")).append('\n');
     double r10 = params.ks().contains(10) ? r.report().recall("overall", 10) : Double.NaN;
     return new Summary(sb.toString(), r10);
+  }
+
+  /**
+   * The run's times, labelled: wall and CPU of this process, then each stage's time summed over the
+   * threads that ran it (so a stage can take longer than the wall time).
+   */
+  private static String timings(com.fasterxml.jackson.databind.JsonNode json, long cpuMs) {
+    com.fasterxml.jackson.databind.JsonNode t = json.path("timings_ms");
+    java.text.NumberFormat n = java.text.NumberFormat.getIntegerInstance(Locale.ROOT);
+    int threads = Math.max(1, json.path("threads").asInt(1));
+    return "time: wall "
+        + n.format(t.path("wall_ms").asLong())
+        + " ms, CPU "
+        + n.format(cpuMs)
+        + " ms (this process, data loading included)\n"
+        + "  stages, summed over "
+        + threads
+        + (threads == 1 ? " thread" : " threads")
+        + ": ingest "
+        + n.format(t.path("ingest_ms").asLong())
+        + " ms, index "
+        + n.format(t.path("index_ms").asLong())
+        + " ms, questions "
+        + n.format(t.path("questions_ms").asLong())
+        + " ms; report "
+        + n.format(t.path("report_ms").asLong())
+        + " ms\n";
+  }
+
+  /** The CPU time of this process so far, all threads; 0 where the JVM cannot tell. */
+  private static long processCpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      return Math.max(0, sun.getProcessCpuTime());
+    }
+    return 0;
   }
 
   /**

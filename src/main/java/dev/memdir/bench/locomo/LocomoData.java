@@ -1,6 +1,5 @@
 package dev.memdir.bench.locomo;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -145,7 +144,8 @@ public record LocomoData(
 
   /** Reads and parses a data file. */
   public static LocomoData read(Path path) {
-    String name = path.getFileName().toString();
+    // The path as the user gave it, so that the message points at the file they meant.
+    String name = path.toString();
     byte[] bytes = TextFiles.readBytes(path, name, MAX_BYTES);
     return parse(bytes, name);
   }
@@ -160,11 +160,11 @@ public record LocomoData(
     try {
       root = new ObjectMapper().readTree(bytes);
     } catch (JsonProcessingException e) {
-      JsonLocation loc = e.getLocation();
       throw new FormatException(
           file,
-          loc == null ? 0 : loc.getLineNr(),
-          "invalid JSON (truncated or damaged download?): " + e.getOriginalMessage());
+          dev.memdir.format.JsonErrors.line(e),
+          "invalid JSON (truncated or damaged download?) at "
+              + dev.memdir.format.JsonErrors.reason(e));
     } catch (IOException e) {
       throw new MemdirException(file + ": cannot read: " + e.getMessage(), e);
     }

@@ -144,18 +144,17 @@ final class LocomoIngest {
         Instant start = s.date().map(d -> d.toInstant(ZoneOffset.UTC)).orElse(previous);
         for (int i = 0; i < s.turns().size(); i++) {
           LocomoData.Turn t = s.turns().get(i);
+          // The words as content and the speaker as the message's name (as OpenAI's user
+          // messages name a participant), like a conversation log's turn and its speaker.
           String text =
-              ConversationLogWriter.oneLine(t.speaker())
-                  + ": "
-                  + ConversationLogWriter.oneLine(t.text())
+              ConversationLogWriter.oneLine(t.text())
                   + t.caption()
                       .map(cap -> " [image: " + ConversationLogWriter.oneLine(cap) + "]")
                       .orElse("");
           Instant ts = start.plusSeconds(i);
           Record r =
               log.append(
-                  Message.user(text)
-                      .with("speaker", JsonNodeFactory.instance.textNode(t.speaker())),
+                  Message.user(text).with("name", JsonNodeFactory.instance.textNode(t.speaker())),
                   ts);
           records.put(r.id(), t.diaId());
           previous = ts.plusSeconds(1);

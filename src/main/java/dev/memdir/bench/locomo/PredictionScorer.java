@@ -124,7 +124,7 @@ public final class PredictionScorer {
     for (LocomoData.Conversation c : data.conversations()) {
       known.put(c.sampleId(), c.questions().size());
     }
-    String file = predictions.getFileName().toString();
+    String file = predictions.toString();
     Map<String, String> out = new HashMap<>();
     Map<String, Integer> seenAt = new HashMap<>();
     try (BufferedReader r = Files.newBufferedReader(predictions, StandardCharsets.UTF_8)) {
@@ -138,7 +138,8 @@ public final class PredictionScorer {
         try {
           node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-          throw new FormatException(file, lineNo, "not a JSON object: " + e.getOriginalMessage());
+          throw new FormatException(
+              file, lineNo, "not a JSON object at " + dev.memdir.format.JsonErrors.reason(e));
         }
         String sample = textField(node, "sample_id", file, lineNo);
         JsonNode idx = node.get("question_index");

@@ -27,6 +27,9 @@ final class RunReport {
   private final Map<Integer, Double> tokens = new TreeMap<>();
   // Per category: evidence strings, missed at the second k, of those found by the last k.
   private final Map<Integer, int[]> lost = new TreeMap<>();
+  // Per conversation, in data order: question count, then overall and cats 1-4 recall sums at
+  // each k, then the cats 1-4 count.
+  private final Map<String, double[]> byConversation = new LinkedHashMap<>();
 
   private RunReport(List<Integer> ks, int questions) {
     this.ks = List.copyOf(ks);
@@ -61,6 +64,20 @@ final class RunReport {
         tok[i] += line.get("tokens").get(String.valueOf(ks.get(i))).asDouble();
       }
       r.countLost(cat, line);
+      double[] pc =
+          r.byConversation.computeIfAbsent(
+              line.path("sample_id").asText(""), x -> new double[2 + 2 * ks.size()]);
+      pc[0]++;
+      if (cat <= 4) {
+        pc[1]++;
+      }
+      for (int i = 0; i < ks.size(); i++) {
+        double v = line.get("recall").get(String.valueOf(ks.get(i))).asDouble();
+        pc[2 + i] += v;
+        if (cat <= 4) {
+          pc[2 + ks.size() + i] += v;
+        }
+      }
     }
     for (String g : groups()) {
       int n = r.counts.get(g);
@@ -142,6 +159,18 @@ final class RunReport {
           x.put("missed", c[1]);
           x.put("within_max_k", c[2]);
         });
+    ObjectNode per = o.putObject("recall_by_conversation");
+    byConversation.forEach(
+        (id, pc) -> {
+          ObjectNode c = per.putObject(id);
+          c.put("questions", (int) pc[0]);
+          ObjectNode all = c.putObject("overall");
+          ObjectNode c14 = c.putObject("cats_1_4");
+          for (int i = 0; i < ks.size(); i++) {
+            all.put(String.valueOf(ks.get(i)), pc[2 + i] / pc[0]);
+            c14.put(String.valueOf(ks.get(i)), pc[1] == 0 ? 0 : pc[2 + ks.size() + i] / pc[1]);
+          }
+        });
     ObjectNode dragon = o.putObject("dragon_paper");
     new TreeMap<>(DRAGON).forEach((k, v) -> dragon.put(String.valueOf(k), v));
     ObjectNode names = o.putObject("category_names");
@@ -209,6 +238,28 @@ final class RunReport {
     sb.append("\n| tokens |");
     ks.forEach(k -> sb.append(String.format(Locale.ROOT, " %.0f |", tokens.get(k))));
     sb.append('\n');
+    sb.append("\n## Per conversation (official convention)\n\n");
+    sb.append(
+        "The spread shows how much one conversation moves the mean; the dev file holds conv-26,"
+            + " -30, -41, -42, -43, -44 and -47.\n\n| conversation | questions |");
+    ks.forEach(k -> sb.append(" R@").append(k).append(" |"));
+    ks.forEach(k -> sb.append(" cats 1–4 R@").append(k).append(" |"));
+    sb.append("\n|---|---|");
+    ks.forEach(k -> sb.append("---|---|"));
+    sb.append('\n');
+    byConversation.forEach(
+        (id, pc) -> {
+          sb.append("| ").append(id).append(" | ").append((int) pc[0]).append(" |");
+          for (int i = 0; i < ks.size(); i++) {
+            sb.append(String.format(Locale.ROOT, " %.1f |", 100 * pc[2 + i] / pc[0]));
+          }
+          for (int i = 0; i < ks.size(); i++) {
+            sb.append(
+                String.format(
+                    Locale.ROOT, " %.1f |", pc[1] == 0 ? 0 : 100 * pc[2 + ks.size() + i] / pc[1]));
+          }
+          sb.append('\n');
+        });
     return sb.toString();
   }
 
@@ -295,6 +346,16 @@ final class RunReport {
               py + 4,
               y));
     }
+    // The y axis's label, turned to read upwards along the axis.
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 %d %.1f)\">"
+                + "evidence recall (%%)</text>%n",
+            left - 40,
+            top + ph / 2.0,
+            left - 40,
+            top + ph / 2.0));
     List<Double> xs = new ArrayList<>();
     for (int i = 0; i < ks.size(); i++) {
       double px = left + (ks.size() == 1 ? pw / 2.0 : pw * i / (double) (ks.size() - 1));

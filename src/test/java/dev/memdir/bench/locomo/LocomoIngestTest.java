@@ -37,7 +37,9 @@ class LocomoIngestTest {
       assertThat(all).hasSize(5);
       for (Record r : all) {
         LocomoData.Turn t = turns.get(map.diaIdOfRecord(r.id()).orElseThrow());
-        assertThat(r.content()).startsWith(t.speaker() + ": " + t.text());
+        // The words as content, the speaker as the message's name.
+        assertThat(r.content()).startsWith(t.text());
+        assertThat(r.name()).contains(t.speaker());
       }
       assertThat(all.get(0).ts().toString()).isEqualTo("2024-03-03T09:15:00Z");
       assertThat(agent.validate().errors()).isEmpty();

@@ -192,4 +192,51 @@ class LocomoRunTest {
     assertThat(o.report().recall("1", 10)).isGreaterThanOrEqualTo(0.34);
     assertThat(results(out)).hasSize(1347);
   }
+
+  /**
+   * Issue #15: the agent's own conversation_search over the same conversations in history/ (one
+   * record per turn) retrieves as well as search_files over one conversation log per session.
+   */
+  @Test
+  void onTheDevFileTheHistoryLayoutRetrievesAsWellAsTheFilesLayout() throws Exception {
+    Path data = SharedData.require("locomo10-dev.json");
+    LocomoData d = LocomoData.read(data);
+    LocomoRun.Outcome files = run(d, RunParams.defaults(), dir.resolve("files"));
+    RunParams defaults = RunParams.defaults();
+    LocomoRun.Outcome history =
+        run(
+            d,
+            new RunParams(
+                LocomoIngest.Layout.HISTORY,
+                defaults.ks(),
+                defaults.search(),
+                defaults.speakerPolicy(),
+                defaults.dropNames()),
+            dir.resolve("history"));
+    for (String group : List.of("overall", "cats_1_4", "1")) {
+      assertThat(history.report().recall(group, 10))
+          .as("R@10 %s", group)
+          .isCloseTo(files.report().recall(group, 10), org.assertj.core.data.Offset.offset(0.01));
+    }
+  }
+
+  @Test
+  void theReportGivesRecallPerConversation() throws Exception {
+    Path out = dir.resolve("run");
+    LocomoRun.Outcome o = run(LocomoDataTest.fixture(), RunParams.defaults(), out);
+    JsonNode per = o.reportJson().get("recall_by_conversation");
+    assertThat(per.fieldNames()).toIterable().containsExactly("fx-1", "fx-2");
+    int questions =
+        per.get("fx-1").get("questions").asInt() + per.get("fx-2").get("questions").asInt();
+    assertThat(questions).isEqualTo(o.reportJson().get("questions").asInt());
+    double weighted =
+        (per.at("/fx-1/overall/10").asDouble() * per.at("/fx-1/questions").asInt()
+                + per.at("/fx-2/overall/10").asDouble() * per.at("/fx-2/questions").asInt())
+            / questions;
+    assertThat(weighted)
+        .isCloseTo(o.report().recall("overall", 10), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(Files.readString(out.resolve("report.md")))
+        .contains("## Per conversation")
+        .contains("| fx-2 |");
+  }
 }

@@ -59,7 +59,9 @@ class PredictionScorerTest {
     String ok = "{\"sample_id\": \"fx-1\", \"question_index\": 0, \"prediction\": \"x\"}";
     assertThatThrownBy(() -> PredictionScorer.score(data, predictions(ok, ok), dir.resolve("o")))
         .isInstanceOf(FormatException.class)
-        .hasMessage("pred.jsonl:2: duplicate prediction for fx-1 question 0 (first on line 1)");
+        .hasMessage(
+            dir.resolve("pred.jsonl")
+                + ":2: duplicate prediction for fx-1 question 0 (first on line 1)");
     assertThatThrownBy(
             () ->
                 PredictionScorer.score(
@@ -67,7 +69,8 @@ class PredictionScorerTest {
                     predictions(
                         "{\"sample_id\": \"fx-9\", \"question_index\": 0, \"prediction\": \"x\"}"),
                     dir.resolve("o")))
-        .hasMessage("pred.jsonl:1: unknown sample_id 'fx-9' (not in fixture.json)");
+        .hasMessage(
+            dir.resolve("pred.jsonl") + ":1: unknown sample_id 'fx-9' (not in fixture.json)");
     assertThatThrownBy(
             () ->
                 PredictionScorer.score(
@@ -76,10 +79,11 @@ class PredictionScorerTest {
                         ok,
                         "{\"sample_id\": \"fx-2\", \"question_index\": 2, \"prediction\": \"x\"}"),
                     dir.resolve("o")))
-        .hasMessage("pred.jsonl:2: unknown question: fx-2 has questions 0 to 1, got 2");
+        .hasMessage(
+            dir.resolve("pred.jsonl") + ":2: unknown question: fx-2 has questions 0 to 1, got 2");
     assertThatThrownBy(
             () -> PredictionScorer.score(data, predictions("{not json"), dir.resolve("o")))
-        .hasMessageStartingWith("pred.jsonl:1: not a JSON object");
+        .hasMessageStartingWith(dir.resolve("pred.jsonl") + ":1: not a JSON object");
     assertThatThrownBy(
             () ->
                 PredictionScorer.score(
@@ -87,7 +91,8 @@ class PredictionScorerTest {
                     predictions(
                         "{\"sample_id\": \"fx-1\", \"question_index\": \"0\", \"prediction\": \"x\"}"),
                     dir.resolve("o")))
-        .hasMessageStartingWith("pred.jsonl:1: 'question_index' must be an integer");
+        .hasMessageStartingWith(
+            dir.resolve("pred.jsonl") + ":1: 'question_index' must be an integer");
     assertThat(dir.resolve("o")).doesNotExist();
   }
 }

@@ -1,0 +1,266 @@
+package dev.memdir.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.ByteBuffersDirectory;
+
+/**
+ * The whole LoCoMo retrieval run, JVM start included, side by side with a minimal Java + Lucene
+ * program doing the same core work in the same command: parse the data, one in-memory BM25 index
+ * per conversation (one document per turn, with its session date), every question searched once for
+ * its top 50 turns, evidence recall at 10 printed. Each round runs both as child processes, in
+ * alternating order; the medians of wall and CPU time and their ratio are printed.
+ *
+ * <p>Arguments: the data file, rounds (default 5), the memdir jar (default target/memdir.jar).
+ * {@code -Dbench.jvmFlags="-XX:TieredStopAtLevel=1 ..."} passes the same JVM flags to both. {@code
+ * baseline FILE} runs the baseline program alone (what the child process runs).
+ */
+public final class LocomoSpeedBenchmark {
+  private LocomoSpeedBenchmark() {}
+
+  private static final Pattern SESSION = Pattern.compile("session_(\\d+)");
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("baseline")) {
+      baseline(Path.of(args[1]));
+      return;
+    }
+    Path data = Path.of(args.length > 0 ? args[0] : "../shared/data/locomo/locomo10-dev.json");
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    Path jar = Path.of(args.length > 2 ? args[2] : "target/memdir.jar");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cp = System.getProperty("java.class.path");
+    List<String> flags = new ArrayList<>();
+    for (String f : System.getProperty("bench.jvmFlags", "").strip().split("\\s+")) {
+      if (!f.isEmpty()) {
+        flags.add(f);
+      }
+    }
+    double[] memWall = new double[rounds];
+    double[] memCpu = new double[rounds];
+    double[] baseWall = new double[rounds];
+    double[] baseCpu = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
+      Path out = Files.createTempDirectory("memdir-locomo-speed");
+      List<String> memdir = new ArrayList<>(List.of(java));
+      memdir.addAll(flags);
+      memdir.addAll(
+          List.of(
+              "-jar",
+              jar.toString(),
+              "bench",
+              "locomo",
+              "--data",
+              data.toString(),
+              "--out",
+              out.resolve("run").toString()));
+      List<String> base = new ArrayList<>(List.of(java));
+      base.addAll(flags);
+      base.addAll(
+          List.of("-cp", cp, LocomoSpeedBenchmark.class.getName(), "baseline", data.toString()));
+      double[] m;
+      double[] b;
+      if (r % 2 == 0) {
+        b = time(base);
+        m = time(memdir);
+      } else {
+        m = time(memdir);
+        b = time(base);
+      }
+      memWall[r] = m[0];
+      memCpu[r] = m[1];
+      baseWall[r] = b[0];
+      baseCpu[r] = b[1];
+      System.out.printf(
+          Locale.ROOT,
+          "round %d: memdir %.2f s wall %.2f s cpu | lucene baseline %.2f s wall %.2f s cpu%n",
+          r + 1,
+          m[0],
+          m[1],
+          b[0],
+          b[1]);
+      deleteTree(out);
+    }
+    double mw = Stats.median(memWall);
+    double mc = Stats.median(memCpu);
+    double bw = Stats.median(baseWall);
+    double bc = Stats.median(baseCpu);
+    System.out.printf(
+        Locale.ROOT,
+        "medians over %d rounds: memdir %.2f s wall, %.2f s cpu; baseline %.2f s wall, %.2f s cpu;"
+            + " ratio %.2fx wall, %.2fx cpu%n",
+        rounds,
+        mw,
+        mc,
+        bw,
+        bc,
+        mw / bw,
+        mc / bc);
+  }
+
+  /** Wall and CPU seconds (user + system, children included) of one child process. */
+  private static double[] time(List<String> command) throws Exception {
+    File times = File.createTempFile("memdir-time", ".txt");
+    List<String> cmd = new ArrayList<>();
+    boolean gnuTime = new File("/usr/bin/time").canExecute();
+    if (gnuTime) {
+      cmd.addAll(List.of("/usr/bin/time", "-f", "%U %S", "-o", times.toString()));
+    }
+    cmd.addAll(command);
+    long t0 = System.nanoTime();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    int code = p.waitFor();
+    double wall = (System.nanoTime() - t0) / 1e9;
+    if (code != 0) {
+      throw new IllegalStateException("exit " + code + ": " + String.join(" ", command));
+    }
+    double cpu = Double.NaN;
+    if (gnuTime) {
+      String[] f = Files.readString(times.toPath()).strip().split("\\s+");
+      cpu = Double.parseDouble(f[f.length - 2]) + Double.parseDouble(f[f.length - 1]);
+    }
+    Files.deleteIfExists(times.toPath());
+    return new double[] {wall, cpu};
+  }
+
+  /** The baseline: parse, one in-memory index per conversation, every question's top 50. */
+  static void baseline(Path data) throws Exception {
+    long t0 = System.nanoTime();
+    JsonNode root = new ObjectMapper().readTree(data.toFile());
+    int threads = Runtime.getRuntime().availableProcessors();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<double[]>> parts = new ArrayList<>();
+    for (JsonNode conv : root) {
+      parts.add(pool.submit(() -> conversation(conv)));
+    }
+    double found = 0;
+    int questions = 0;
+    for (Future<double[]> f : parts) {
+      double[] r = f.get();
+      found += r[0];
+      questions += (int) r[1];
+    }
+    pool.shutdown();
+    System.out.printf(
+        Locale.ROOT,
+        "%d questions, R@10 %.1f, %d ms%n",
+        questions,
+        100 * found / questions,
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private static double[] conversation(JsonNode conv) throws IOException {
+    Analyzer analyzer = new EnglishAnalyzer();
+    ByteBuffersDirectory dir = new ByteBuffersDirectory();
+    JsonNode c = conv.get("conversation");
+    try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(analyzer))) {
+      for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        Matcher m = SESSION.matcher(key);
+        if (!m.matches() || !c.get(key).isArray()) {
+          continue;
+        }
+        String date = c.path(key + "_date_time").asText("");
+        for (JsonNode t : c.get(key)) {
+          Document d = new Document();
+          d.add(new StoredField("id", t.path("dia_id").asText()));
+          d.add(
+              new TextField(
+                  "text",
+                  t.path("speaker").asText()
+                      + ": "
+                      + t.path("text").asText()
+                      + " "
+                      + t.path("blip_caption").asText("")
+                      + " "
+                      + date,
+                  Field.Store.NO));
+          w.addDocument(d);
+        }
+      }
+    }
+    double found = 0;
+    int n = 0;
+    try (DirectoryReader r = DirectoryReader.open(dir)) {
+      IndexSearcher s = new IndexSearcher(r);
+      StoredFields stored = r.storedFields();
+      for (JsonNode q : conv.get("qa")) {
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        try (TokenStream ts = analyzer.tokenStream("text", q.path("question").asText())) {
+          CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+          ts.reset();
+          while (ts.incrementToken()) {
+            b.add(new TermQuery(new Term("text", term.toString())), BooleanClause.Occur.SHOULD);
+          }
+          ts.end();
+        }
+        TopDocs top = s.search(b.build(), 50);
+        List<String> ids = new ArrayList<>();
+        for (ScoreDoc sd : top.scoreDocs) {
+          ids.add(stored.document(sd.doc).get("id"));
+        }
+        Set<String> first10 = new HashSet<>(ids.subList(0, Math.min(10, ids.size())));
+        JsonNode ev = q.path("evidence");
+        if (ev.isEmpty()) {
+          found += 1;
+        } else {
+          int hit = 0;
+          for (JsonNode e : ev) {
+            hit += first10.contains(e.asText()) ? 1 : 0;
+          }
+          found += (double) hit / ev.size();
+        }
+        n++;
+      }
+    }
+    return new double[] {found, n};
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
+  }
+}
