@@ -72,7 +72,8 @@ final class LettaApi {
       return;
     }
     if (p.size() == 3 && p.get(2).equals("import") && m.equals("POST")) {
-      throw new ApiException(501, "not yet: importing an agent file (.af) through memdir serve");
+      importAgentFile(x);
+      return;
     }
     String id = p.get(2);
     List<String> rest = p.subList(3, p.size());
@@ -87,10 +88,7 @@ final class LettaApi {
     }
     String what = rest.get(0);
     switch (what) {
-      case "export" -> {
-        agents.dir(id);
-        throw new ApiException(501, "not yet: exporting an agent file (.af) through memdir serve");
-      }
+      case "export" -> requireGet(x, () -> exportAgentFile(x, id));
       case "context" -> requireGet(x, () -> context(x, id));
       case "core-memory" -> blocks(x, id, rest);
       case "archival-memory" -> archival(x, id, rest);
@@ -191,6 +189,165 @@ final class LettaApi {
       throw ApiException.invalid(e.getMessage());
     }
     x.json(201, agentJson(name));
+  }
+
+  // ---- Letta agent files (.af), through the same library as memdir export and memdir import
+
+  /** The largest agent file an upload may carry (held in memory while it is imported). */
+  static final long MAX_IMPORT_BYTES = 64L << 20;
+
+  private void exportAgentFile(Exchange x, String id) {
+    Path dir = agents.dir(id);
+    for (String k : List.of("conversation_id", "scrub_messages", "use_legacy_format")) {
+      Optional<String> v = x.param(k).filter(s -> !s.isBlank() && !s.equals("false"));
+      if (v.isPresent()) {
+        throw ApiException.unsupported("exporting an agent file with " + k + "=" + v.get());
+      }
+    }
+    Agent agent = agents.agent(dir);
+    byte[] af;
+    // Under the agent's write lock, so a turn or an edit is not read half-way.
+    try (Agent.Turn t = agent.turn()) {
+      af = dev.memdir.letta.AgentFileExport.export(dir);
+    }
+    x.text(200, "application/json", new String(af, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Letta's import: a multipart form whose {@code file} is an agent file. Each agent in it becomes
+   * a new directory in the root, named after the agent (with -2, -3 ... when taken); the answer
+   * lists their ids. Nothing is written when the file is bad (422 naming the field).
+   */
+  private void importAgentFile(Exchange x) {
+    Path root =
+        agents
+            .rootDir()
+            .orElseThrow(
+                () ->
+                    ApiException.unsupported(
+                        "importing agents when serving one agent directory; start memdir serve"
+                            + " --root DIR"));
+    String type = x.header("Content-Type").orElse("");
+    if (!type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+      throw new ApiException(
+          415, "an agent file is uploaded as multipart/form-data with a part named file");
+    }
+    String boundary = org.eclipse.jetty.http.MultiPart.extractBoundary(type);
+    if (boundary == null || boundary.isEmpty()) {
+      throw ApiException.invalid("Content-Type multipart/form-data has no boundary");
+    }
+    org.eclipse.jetty.http.MultiPartFormData.Parser parser =
+        new org.eclipse.jetty.http.MultiPartFormData.Parser(boundary);
+    parser.setMaxLength(MAX_IMPORT_BYTES);
+    parser.setMaxMemoryFileSize(MAX_IMPORT_BYTES);
+    parser.setMaxParts(50);
+    String fileName;
+    byte[] bytes;
+    try (org.eclipse.jetty.http.MultiPartFormData.Parts parts = parser.parse(x.request).get()) {
+      for (org.eclipse.jetty.http.MultiPart.Part part : parts) {
+        if (part.getName() == null || part.getName().equals("file")) {
+          continue;
+        }
+        String v = part.getContentAsString(java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (!v.isEmpty() && !v.equals("false") && !v.equals("null")) {
+          throw ApiException.unsupported("importing an agent file with " + part.getName());
+        }
+      }
+      org.eclipse.jetty.http.MultiPart.Part file = parts.getFirst("file");
+      if (file == null) {
+        throw ApiException.invalid("file: missing (a multipart part named file)");
+      }
+      fileName = Optional.ofNullable(file.getFileName()).filter(n -> !n.isBlank()).orElse("file");
+      bytes = toBytes(org.eclipse.jetty.io.Content.Source.asByteBuffer(file.getContentSource()));
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause() == null ? e : e.getCause();
+      if (String.valueOf(c.getMessage()).contains("max length")
+          || String.valueOf(c.getMessage()).contains("max file size")) {
+        throw new ApiException(413, "the agent file is over " + MAX_IMPORT_BYTES + " bytes");
+      }
+      throw new ApiException(400, "cannot read the multipart body: " + c.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(400, "interrupted while reading the upload");
+    } catch (IOException e) {
+      throw new ApiException(400, "cannot read the upload: " + e.getMessage());
+    }
+    Path staging = root.resolve(".import").resolve(UUID.randomUUID().toString());
+    List<String> ids = new ArrayList<>();
+    try {
+      dev.memdir.letta.ImportReport report;
+      try {
+        report =
+            dev.memdir.letta.AgentFileImport.importBytes(bytes, fileName, staging.resolve("af"));
+      } catch (dev.memdir.FormatException e) {
+        throw ApiException.invalid(e.getMessage());
+      }
+      synchronized (this) {
+        for (Path imported : report.agents()) {
+          Path target = freeName(root, imported);
+          Files.move(imported, target);
+          ids.add(Agents.idOf(target));
+        }
+      }
+    } catch (IOException e) {
+      throw new MemdirException(
+          "cannot move an imported agent into " + root + ": " + e.getMessage(), e);
+    } finally {
+      deleteTree(staging);
+    }
+    ObjectNode out = Exchange.JSON.createObjectNode();
+    ids.forEach(out.putArray("agent_ids")::add);
+    x.json(200, out);
+  }
+
+  private static byte[] toBytes(java.nio.ByteBuffer buf) {
+    byte[] b = new byte[buf.remaining()];
+    buf.get(b);
+    return b;
+  }
+
+  /** A directory name in {@code root} for an imported agent: its name, made safe, made unique. */
+  private static Path freeName(Path root, Path imported) {
+    String name;
+    try {
+      name =
+          AgentConfig.read(
+                  Files.readString(imported.resolve("agent.yaml")),
+                  imported.getFileName().toString())
+              .config()
+              .name();
+    } catch (IOException | RuntimeException e) {
+      name = imported.getFileName().toString();
+    }
+    String safe = name.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[^A-Za-z0-9]+", "");
+    if (safe.isEmpty()) {
+      safe = "agent";
+    }
+    safe = safe.length() > 90 ? safe.substring(0, 90) : safe;
+    Path p = root.resolve(safe);
+    for (int i = 2; Files.exists(p); i++) {
+      p = root.resolve(safe + "-" + i);
+    }
+    return p;
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+      Path parent = dir.getParent();
+      try (Stream<Path> left = Files.list(parent)) {
+        if (left.findAny().isEmpty()) {
+          Files.deleteIfExists(parent);
+        }
+      }
+    } catch (IOException e) {
+      // Left for a person to remove; the import itself is complete.
+    }
   }
 
   private record BlockSpec(String label, String description, int limit, String value) {

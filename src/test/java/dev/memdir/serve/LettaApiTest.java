@@ -100,9 +100,9 @@ class LettaApiTest {
     assertThat(label.statusCode()).isEqualTo(501);
     assertThat(json(label).path("detail").asText()).contains("label");
 
-    HttpResponse<String> importAf = call("POST", "/v1/agents/import", "{}");
-    assertThat(importAf.statusCode()).isEqualTo(501);
-    assertThat(json(importAf).path("detail").asText()).contains("not yet");
+    HttpResponse<String> importJson = call("POST", "/v1/agents/import", "{}");
+    assertThat(importJson.statusCode()).isEqualTo(415);
+    assertThat(json(importJson).path("detail").asText()).contains("multipart/form-data");
   }
 
   @Test
@@ -352,5 +352,101 @@ class LettaApiTest {
         .isEqualTo(
             "---\n# who the user is\ndescription: What the user is like.\nlimit: 100\n"
                 + "colour: blue  # mine\n---\nShort.\n");
+  }
+
+  /** POSTs a multipart form with the given parts (name, file name or null, bytes). */
+  private HttpResponse<String> upload(String path, Object[]... parts) throws Exception {
+    String boundary = "memdir-test-" + System.nanoTime();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    for (Object[] p : parts) {
+      String head =
+          "--"
+              + boundary
+              + "\r\nContent-Disposition: form-data; name=\""
+              + p[0]
+              + "\""
+              + (p[1] == null ? "" : "; filename=\"" + p[1] + "\"")
+              + "\r\n"
+              + (p[1] == null ? "" : "Content-Type: application/json\r\n")
+              + "\r\n";
+      body.write(head.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      body.write((byte[]) p[2]);
+      body.write("\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    body.write(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return http.send(
+        HttpRequest.newBuilder(URI.create(server.url() + path))
+            .timeout(Duration.ofSeconds(20))
+            .header("Authorization", "Bearer secret")
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void anAgentFileExportedOverHttpImportsBackAsANewAgentWithTheSameMemory() throws Exception {
+    call(
+        "PATCH",
+        "/v1/agents/ada/core-memory/blocks/human",
+        "{\"value\": \"Name: Ada.\\nLikes green tea.\"}");
+    call("PATCH", "/v1/agents/ada", "{\"system\": \"You are Ada, born in 1815.\"}");
+    HttpResponse<String> exported = call("GET", "/v1/agents/ada/export", null);
+    assertThat(exported.statusCode()).as(exported.body()).isEqualTo(200);
+    JsonNode af = json(exported);
+    assertThat(af.path("agents").isArray()).isTrue();
+    assertThat(af.path("agents").size()).isEqualTo(1);
+
+    HttpResponse<String> imported =
+        upload(
+            "/v1/agents/import",
+            new Object[] {
+              "file", "ada.af", exported.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+            });
+    assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+    JsonNode ids = json(imported).path("agent_ids");
+    assertThat(ids.size()).isEqualTo(1);
+    String id = ids.get(0).asText();
+    assertThat(id).startsWith("agent-").isNotEqualTo(Agents.idOf(root.resolve("ada")));
+    // A new directory beside ada (its name taken, so ada-2), listed like any agent.
+    assertThat(root.resolve("ada-2/agent.yaml")).exists();
+    assertThat(id).isEqualTo(Agents.idOf(root.resolve("ada-2")));
+    JsonNode block = json(call("GET", "/v1/agents/" + id + "/core-memory/blocks/human", null));
+    assertThat(block.path("value").asText()).isEqualTo("Name: Ada.\nLikes green tea.");
+    // Letta's agent file carries no passages; the system prompt and blocks round-trip.
+    assertThat(json(call("GET", "/v1/agents/" + id, null)).path("system").asText())
+        .contains("You are Ada, born in 1815.");
+    JsonNode listed = json(call("GET", "/v1/agents", null));
+    assertThat(listed.toString()).contains(id);
+    try (java.util.stream.Stream<Path> left = Files.list(root)) {
+      assertThat(left.map(p -> p.getFileName().toString()).toList())
+          .containsExactlyInAnyOrder("ada", "ada-2");
+    }
+  }
+
+  @Test
+  void aBadAgentFileIs422NamingTheFieldAndWritesNothing() throws Exception {
+    String bad = "{\"agents\": [{\"name\": \"x\", \"memory_blocks\": [{\"value\": \"v\"}]}]}";
+    HttpResponse<String> r =
+        upload(
+            "/v1/agents/import",
+            new Object[] {"file", "bad.af", bad.getBytes(java.nio.charset.StandardCharsets.UTF_8)});
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+    assertThat(json(r).path("detail").asText()).startsWith("bad.af: agents[0].");
+    HttpResponse<String> notJson =
+        upload(
+            "/v1/agents/import", new Object[] {"file", "broken.af", "{\n\"agents\": }".getBytes()});
+    assertThat(notJson.statusCode()).isEqualTo(422);
+    assertThat(json(notJson).path("detail").asText()).startsWith("broken.af:2: not JSON");
+    HttpResponse<String> noFile =
+        upload("/v1/agents/import", new Object[] {"other", null, "x".getBytes()});
+    assertThat(noFile.statusCode()).isEqualTo(501);
+    HttpResponse<String> missing =
+        upload("/v1/agents/import", new Object[] {"append_copy_suffix", null, "false".getBytes()});
+    assertThat(missing.statusCode()).isEqualTo(422);
+    assertThat(json(missing).path("detail").asText()).contains("file: missing");
+    try (java.util.stream.Stream<Path> left = Files.list(root)) {
+      assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactly("ada");
+    }
   }
 }
