@@ -694,7 +694,16 @@ final class AfReader {
               "must be an ISO-8601 time like 2025-08-10T17:24:30+00:00, got \"" + text + "\"");
         }
       }
-      if (!ts.equals(ts.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))) {
+      if (ts.isBefore(previous)) {
+        // memdir keeps history in time order (a segment out of order is sorted when the agent
+        // opens): the file's order wins, and the original time goes back out on export.
+        note(
+            created.path,
+            "earlier than the message before it; stored at that message's time to keep the"
+                + " file's order (created_at kept for export)");
+        extras.put("created_at", text);
+        ts = previous;
+      } else if (!ts.equals(ts.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))) {
         extras.put("created_at", text);
       }
     } else {

@@ -526,7 +526,7 @@ public final class Search implements AutoCloseable {
       if (!terms.isEmpty()) {
         long from = start.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
         long to = end.map(Instant::toEpochMilli).orElse(Long.MAX_VALUE);
-        return new Results<>(
+        List<MessageHit> ranked =
             rankRecords(
                 h,
                 searcher,
@@ -537,8 +537,12 @@ public final class Search implements AutoCloseable {
                 from,
                 to,
                 speaker.map(String::strip),
-                notes),
-            notes);
+                notes);
+        if (ranked.isEmpty() && filtered) {
+          String what = filters("role", roleWords, TagMatch.ANY, start, end);
+          notes.add(noHitNote(searcher, b.build(), "message", what, true));
+        }
+        return new Results<>(ranked, notes);
       }
       TopDocs top = searcher.search(b.build(), k, sort, true);
       StoredFields stored = searcher.getIndexReader().storedFields();

@@ -29,10 +29,10 @@ class HistoryImportCommandTest {
     String out = CliTest.run("show", dir.toString()).out();
     return Long.parseLong(
         out.lines()
-            .filter(l -> l.startsWith("messages: "))
+            .filter(l -> l.startsWith("history records: "))
             .findFirst()
             .orElseThrow()
-            .substring(10));
+            .substring("history records: ".length()));
   }
 
   @Test
