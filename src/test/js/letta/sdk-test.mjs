@@ -2,7 +2,7 @@
 // LettaSdkTest (src/test/java/dev/memdir/serve) starts the server and a scripted model, then runs
 // `node sdk-test.mjs` with MEMDIR_URL set. Each check prints one "ok ..." line; a failed check
 // throws, and node exits 1.
-import Letta from '@letta-ai/letta-client';
+import Letta, { toFile } from '@letta-ai/letta-client';
 
 const client = new Letta({ baseURL: process.env.MEMDIR_URL, apiKey: process.env.MEMDIR_TOKEN });
 
@@ -38,6 +38,18 @@ const edited = await client.agents.blocks.update('human', {
   value: 'Name: Ada Lovelace.\nLikes tea.',
 });
 check(edited.value === 'Name: Ada Lovelace.\nLikes tea.', 'modify block', edited);
+
+const described = await client.agents.blocks.update('human', {
+  agent_id: agent.id,
+  limit: 3000,
+  description: 'What Ada is like.',
+});
+check(described.limit === 3000 && described.description === 'What Ada is like.'
+  && described.value === 'Name: Ada Lovelace.\nLikes tea.', 'modify block limit and description', described);
+
+const renamed = await client.agents.update(agent.id, { name: 'Ada L', description: 'A test agent.' });
+check(renamed.id === agent.id && renamed.name === 'Ada L' && renamed.description === 'A test agent.',
+  'modify agent name and description', renamed);
 
 const blocks = [];
 for await (const b of client.agents.blocks.list(agent.id)) blocks.push(b.label);
@@ -96,13 +108,26 @@ check(
 const context = await client.get(`/v1/agents/${agent.id}/context`);
 check(context.context_window_size_current > 0 && context.num_tokens_core_memory > 0, 'context', context);
 
+// Letta's agent file: export, then import it back as a new agent with the same blocks.
+const exported = await client.agents.exportFile(agent.id);
+const afText = typeof exported === 'string' ? exported : JSON.stringify(exported);
+const af = JSON.parse(afText);
+check(Array.isArray(af.agents) && af.agents.length === 1, 'export agent file', afText.slice(0, 300));
+const importedAf = await client.agents.importFile({ file: await toFile(Buffer.from(afText), 'ada.af') });
+check(importedAf.agent_ids.length === 1 && importedAf.agent_ids[0] !== agent.id, 'import agent file', importedAf);
+const copyHuman = await client.agents.blocks.retrieve('human', { agent_id: importedAf.agent_ids[0] });
+check(copyHuman.value === 'Name: Ada Lovelace.\nLikes tea.' && copyHuman.limit === 3000,
+  'imported agent has the blocks', copyHuman);
 let status = 0;
+let detail = '';
 try {
-  await client.agents.exportFile(agent.id);
+  await client.agents.importFile({ file: await toFile(Buffer.from('{"agents": [{"name": "x", "memory_blocks": [{"value": "v"}]}]}'), 'bad.af') });
 } catch (e) {
   status = e.status;
+  detail = e.error?.detail;
 }
-check(status === 501, 'export answers 501 for now', status);
+check(status === 422 && String(detail).startsWith('bad.af: agents[0].'), 'a bad agent file is 422 naming the field', detail);
+await client.agents.delete(importedAf.agent_ids[0]);
 
 // Two passages inserted here, one by the scripted model's archival_memory_insert.
 check((await client.agents.passages.list(agent.id)).length === 3, 'the model inserted a passage', null);

@@ -92,6 +92,19 @@ try {
   await page.screenshot({ path: path.join(shots, '5-archival.png'), fullPage: true });
   await page.goto(`${url}/ui/a/web-agent/files?grep=Venice`);
   check((await page.textContent('#files')).includes('travel.md'), 'files grep', null);
+  // files search (BM25), typed into the form as a person would, then the hit opened.
+  await page.goto(`${url}/ui/a/web-agent/files`);
+  await page.fill('#files input[name=q]', 'Rialto dawn');
+  await Promise.all([page.waitForURL(/[?&]q=Rialto/), page.click('#files form:has(input[name=q]) button')]);
+  const searched = await page.textContent('#files');
+  check(searched.includes('Search') && searched.includes('The Rialto at dawn.'), 'files search', searched.slice(0, 600));
+  const hit = page.locator('#files h3:text-is("Search") + table a').first();
+  check((await hit.textContent()).startsWith('travel.md'), 'files search hit names the file', await hit.textContent());
+  await Promise.all([page.waitForURL(/[?&]open=travel\.md/), hit.click()]);
+  check((await page.textContent('#files pre')).includes('The Rialto at dawn.'), 'files search hit opens the file', null);
+  await page.screenshot({ path: path.join(shots, '6-files-search.png'), fullPage: true });
+  await page.goto(`${url}/ui/a/web-agent/files?q=gondola`);
+  check(!(await page.textContent('#files')).includes('The Rialto at dawn.'), 'files search without a match shows no hit', null);
   console.log('web test done');
 } catch (e) {
   const page = context.pages()[0];

@@ -62,10 +62,14 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     if ((dir == null) == (root == null)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "give either DIR (one agent) or --root DIR (a folder of agents)");
+    }
+    if (port < 0 || port > 65535) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--port must be 0 to 65535 (0: any free port), got " + port);
     }
     Optional<String> t =
         Optional.ofNullable(token).or(() -> Optional.ofNullable(env.get("MEMDIR_SERVE_TOKEN")));
@@ -78,12 +82,29 @@ final class ServeCommand implements Callable<Integer> {
             t.filter(s -> !s.isBlank()),
             config -> ChatModels.open(modelOptions.resolve(config, env)),
             wait.duration());
+    boolean interrupted = false;
     try (MemdirServer server = MemdirServer.start(o)) {
       Cli.out(spec)
           .println("memdir serve: " + server.url() + "/ui  (API: " + server.url() + "/v1)");
       Cli.out(spec).flush();
-      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "memdir-serve-stop"));
-      server.join();
+      Thread hook = new Thread(server::close, "memdir-serve-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        server.join();
+      } catch (InterruptedException e) {
+        // Stopped by whoever runs this command in-process (a test, an embedding program); the
+        // interrupt is restored once the server has stopped (Jetty's stop would be cut short).
+        interrupted = true;
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // The JVM is shutting down: the hook runs.
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     return 0;
   }

@@ -293,6 +293,47 @@ public final class CoreMemory {
   }
 
   /**
+   * Sets a block's description and/or limit, a person's edit of its front matter: the lines of the
+   * other keys, comments and the value are kept byte for byte (see {@link Block#render()}).
+   *
+   * @throws EditException when the new limit is below the value's length
+   */
+  public Block configure(String label, Optional<String> description, Optional<Integer> limit) {
+    Block.checkLabel(label);
+    Path file = fileOf(label);
+    String display = layout.display(file);
+    try (WriteLock.Hold hold = lock.acquire()) {
+      reconcile(false);
+      AtomicFiles.recoverAsides(file);
+      for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        byte[] before = readSettled(file, label);
+        Block current =
+            BlockFile.parse(label, TextFiles.decode(before, display), display, new ArrayList<>());
+        Block next =
+            new Block(
+                label,
+                description.orElse(current.description()),
+                limit.orElse(current.limit()),
+                current.readOnly(),
+                current.metadata(),
+                current.value(),
+                current.extra(),
+                true,
+                current.frontMatterText());
+        checkLimit(next, next.value());
+        byte[] after = next.render().getBytes(StandardCharsets.UTF_8);
+        // No redo note: a person's save that reaches the old file late is kept as a conflict
+        // rather than merged under a front matter it never saw.
+        if (Arrays.equals(before, after) || AtomicFiles.compareAndSwap(file, before, after, "")) {
+          lastSeen.put(label, after.length);
+          return next;
+        }
+      }
+    }
+    throw new EditException("block '" + label + "' kept changing while being edited; try again");
+  }
+
+  /**
    * The refusals since the last call: agent edits that could not be redone on a person's text that
    * reached an old file late (the person's text was kept). Each names the block and the reason.
    */

@@ -72,7 +72,8 @@ final class LettaApi {
       return;
     }
     if (p.size() == 3 && p.get(2).equals("import") && m.equals("POST")) {
-      throw new ApiException(501, "not yet: importing an agent file (.af) through memdir serve");
+      importAgentFile(x);
+      return;
     }
     String id = p.get(2);
     List<String> rest = p.subList(3, p.size());
@@ -87,10 +88,7 @@ final class LettaApi {
     }
     String what = rest.get(0);
     switch (what) {
-      case "export" -> {
-        agents.dir(id);
-        throw new ApiException(501, "not yet: exporting an agent file (.af) through memdir serve");
-      }
+      case "export" -> requireGet(x, () -> exportAgentFile(x, id));
       case "context" -> requireGet(x, () -> context(x, id));
       case "core-memory" -> blocks(x, id, rest);
       case "archival-memory" -> archival(x, id, rest);
@@ -193,6 +191,165 @@ final class LettaApi {
     x.json(201, agentJson(name));
   }
 
+  // ---- Letta agent files (.af), through the same library as memdir export and memdir import
+
+  /** The largest agent file an upload may carry (held in memory while it is imported). */
+  static final long MAX_IMPORT_BYTES = 64L << 20;
+
+  private void exportAgentFile(Exchange x, String id) {
+    Path dir = agents.dir(id);
+    for (String k : List.of("conversation_id", "scrub_messages", "use_legacy_format")) {
+      Optional<String> v = x.param(k).filter(s -> !s.isBlank() && !s.equals("false"));
+      if (v.isPresent()) {
+        throw ApiException.unsupported("exporting an agent file with " + k + "=" + v.get());
+      }
+    }
+    Agent agent = agents.agent(dir);
+    byte[] af;
+    // Under the agent's write lock, so a turn or an edit is not read half-way.
+    try (Agent.Turn t = agent.turn()) {
+      af = dev.memdir.letta.AgentFileExport.export(dir);
+    }
+    x.text(200, "application/json", new String(af, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Letta's import: a multipart form whose {@code file} is an agent file. Each agent in it becomes
+   * a new directory in the root, named after the agent (with -2, -3 ... when taken); the answer
+   * lists their ids. Nothing is written when the file is bad (422 naming the field).
+   */
+  private void importAgentFile(Exchange x) {
+    Path root =
+        agents
+            .rootDir()
+            .orElseThrow(
+                () ->
+                    ApiException.unsupported(
+                        "importing agents when serving one agent directory; start memdir serve"
+                            + " --root DIR"));
+    String type = x.header("Content-Type").orElse("");
+    if (!type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+      throw new ApiException(
+          415, "an agent file is uploaded as multipart/form-data with a part named file");
+    }
+    String boundary = org.eclipse.jetty.http.MultiPart.extractBoundary(type);
+    if (boundary == null || boundary.isEmpty()) {
+      throw ApiException.invalid("Content-Type multipart/form-data has no boundary");
+    }
+    org.eclipse.jetty.http.MultiPartFormData.Parser parser =
+        new org.eclipse.jetty.http.MultiPartFormData.Parser(boundary);
+    parser.setMaxLength(MAX_IMPORT_BYTES);
+    parser.setMaxMemoryFileSize(MAX_IMPORT_BYTES);
+    parser.setMaxParts(50);
+    String fileName;
+    byte[] bytes;
+    try (org.eclipse.jetty.http.MultiPartFormData.Parts parts = parser.parse(x.request).get()) {
+      for (org.eclipse.jetty.http.MultiPart.Part part : parts) {
+        if (part.getName() == null || part.getName().equals("file")) {
+          continue;
+        }
+        String v = part.getContentAsString(java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (!v.isEmpty() && !v.equals("false") && !v.equals("null")) {
+          throw ApiException.unsupported("importing an agent file with " + part.getName());
+        }
+      }
+      org.eclipse.jetty.http.MultiPart.Part file = parts.getFirst("file");
+      if (file == null) {
+        throw ApiException.invalid("file: missing (a multipart part named file)");
+      }
+      fileName = Optional.ofNullable(file.getFileName()).filter(n -> !n.isBlank()).orElse("file");
+      bytes = toBytes(org.eclipse.jetty.io.Content.Source.asByteBuffer(file.getContentSource()));
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause() == null ? e : e.getCause();
+      if (String.valueOf(c.getMessage()).contains("max length")
+          || String.valueOf(c.getMessage()).contains("max file size")) {
+        throw new ApiException(413, "the agent file is over " + MAX_IMPORT_BYTES + " bytes");
+      }
+      throw new ApiException(400, "cannot read the multipart body: " + c.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(400, "interrupted while reading the upload");
+    } catch (IOException e) {
+      throw new ApiException(400, "cannot read the upload: " + e.getMessage());
+    }
+    Path staging = root.resolve(".import").resolve(UUID.randomUUID().toString());
+    List<String> ids = new ArrayList<>();
+    try {
+      dev.memdir.letta.ImportReport report;
+      try {
+        report =
+            dev.memdir.letta.AgentFileImport.importBytes(bytes, fileName, staging.resolve("af"));
+      } catch (dev.memdir.FormatException e) {
+        throw ApiException.invalid(e.getMessage());
+      }
+      synchronized (this) {
+        for (Path imported : report.agents()) {
+          Path target = freeName(root, imported);
+          Files.move(imported, target);
+          ids.add(Agents.idOf(target));
+        }
+      }
+    } catch (IOException e) {
+      throw new MemdirException(
+          "cannot move an imported agent into " + root + ": " + e.getMessage(), e);
+    } finally {
+      deleteTree(staging);
+    }
+    ObjectNode out = Exchange.JSON.createObjectNode();
+    ids.forEach(out.putArray("agent_ids")::add);
+    x.json(200, out);
+  }
+
+  private static byte[] toBytes(java.nio.ByteBuffer buf) {
+    byte[] b = new byte[buf.remaining()];
+    buf.get(b);
+    return b;
+  }
+
+  /** A directory name in {@code root} for an imported agent: its name, made safe, made unique. */
+  private static Path freeName(Path root, Path imported) {
+    String name;
+    try {
+      name =
+          AgentConfig.read(
+                  Files.readString(imported.resolve("agent.yaml")),
+                  imported.getFileName().toString())
+              .config()
+              .name();
+    } catch (IOException | RuntimeException e) {
+      name = imported.getFileName().toString();
+    }
+    String safe = name.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[^A-Za-z0-9]+", "");
+    if (safe.isEmpty()) {
+      safe = "agent";
+    }
+    safe = safe.length() > 90 ? safe.substring(0, 90) : safe;
+    Path p = root.resolve(safe);
+    for (int i = 2; Files.exists(p); i++) {
+      p = root.resolve(safe + "-" + i);
+    }
+    return p;
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+      Path parent = dir.getParent();
+      try (Stream<Path> left = Files.list(parent)) {
+        if (left.findAny().isEmpty()) {
+          Files.deleteIfExists(parent);
+        }
+      }
+    } catch (IOException e) {
+      // Left for a person to remove; the import itself is complete.
+    }
+  }
+
   private record BlockSpec(String label, String description, int limit, String value) {
     static BlockSpec of(JsonNode b) {
       String label = b.path("label").asText("");
@@ -212,11 +369,60 @@ final class LettaApi {
 
   private void modifyAgent(Exchange x, String id) {
     ObjectNode body = x.jsonBody();
-    unsupported(body, "agent modify", Set.of("system"));
+    unsupported(body, "agent modify", Set.of("system", "name", "description"));
     Agent agent = agents.get(id);
+    Map<String, String> keys = new java.util.LinkedHashMap<>();
+    text(body, "name").ifPresent(n -> keys.put("name", n));
+    text(body, "description").ifPresent(d -> keys.put("description", d));
+    if (keys.containsKey("name") && keys.get("name").isBlank()) {
+      throw ApiException.invalid("name: must not be blank");
+    }
+    if (!keys.isEmpty()) {
+      agent.write("serve: agent modify", () -> writeAgentKeys(agent, keys));
+    }
     text(body, "system")
         .ifPresent(s -> agent.write("serve: agent modify", () -> writeSystem(agent, s)));
     x.json(200, agentJson(id));
+  }
+
+  /**
+   * Sets top-level keys of agent.yaml as a person's edit would: only the lines of the keys that
+   * change are rewritten; other keys, comments and order are kept byte for byte. (It reuses the
+   * front-matter patcher, agent.yaml being the same YAML without the {@code ---} lines.)
+   */
+  private static Void writeAgentKeys(Agent agent, Map<String, String> keys) {
+    Path file = agent.layout().agentYaml();
+    try (Agent.Turn t = agent.turn()) {
+      String text = dev.memdir.format.TextFiles.read(file, "agent.yaml", 1 << 20);
+      for (String line : text.split("\n", -1)) {
+        String l = line.stripTrailing();
+        if (l.equals("---") || l.equals("...")) {
+          throw new ApiException(
+              409,
+              "agent.yaml holds a YAML document marker ('"
+                  + l
+                  + "' line); set "
+                  + String.join(", ", keys.keySet())
+                  + " by editing it by hand");
+        }
+      }
+      String yaml = text.isEmpty() || text.endsWith("\n") ? text : text + "\n";
+      ObjectNode before = dev.memdir.format.YamlMap.parse(yaml, "agent.yaml", 1).node();
+      ObjectNode after = before.deepCopy();
+      keys.forEach(after::put);
+      String rendered =
+          dev.memdir.format.FrontMatterDocument.render("---\n" + yaml + "---\n", before, after, "");
+      String out = rendered.substring(4, rendered.length() - 4);
+      AgentConfig.Read check =
+          AgentConfig.read(out, agent.layout().root().getFileName().toString());
+      for (String k : keys.keySet()) {
+        if (check.firstBroken(k).isPresent()) {
+          throw ApiException.invalid(k + ": " + check.firstBroken(k).get().problem().message());
+        }
+      }
+      AtomicFiles.write(file, out);
+    }
+    return null;
   }
 
   private static Void writeSystem(Agent agent, String text) {
@@ -316,25 +522,36 @@ final class LettaApi {
   private static Block modifyBlock(Exchange x, Agent agent, String label) {
     ObjectNode body = x.jsonBody();
     Block current = block(agent, label);
-    for (String k : List.of("limit", "description", "label", "read_only")) {
+    for (String k : List.of("label", "read_only")) {
       JsonNode v = body.get(k);
       if (v == null || v.isNull()) {
         continue;
       }
       boolean same =
-          switch (k) {
-            case "limit" -> v.asInt() == current.limit();
-            case "description" -> v.asText().equals(current.description());
-            case "label" -> v.asText().equals(current.label());
-            default -> v.asBoolean() == current.readOnly();
-          };
+          k.equals("label")
+              ? v.asText().equals(current.label())
+              : v.asBoolean() == current.readOnly();
       if (!same) {
         throw ApiException.unsupported(
             "changing a block's " + k + " (edit memory/" + label + ".md's front matter)");
       }
     }
+    Optional<Integer> limit = Optional.empty();
+    JsonNode lv = body.get("limit");
+    if (lv != null && !lv.isNull()) {
+      if (!lv.canConvertToInt() || !lv.isIntegralNumber() || lv.asInt() < 1) {
+        throw ApiException.invalid("limit: must be a positive integer, got " + lv);
+      }
+      limit = Optional.of(lv.asInt()).filter(l -> l != current.limit());
+    }
+    JsonNode dv = body.get("description");
+    if (dv != null && !dv.isNull() && !dv.isTextual()) {
+      throw ApiException.invalid("description: must be a string, got " + dv);
+    }
+    Optional<String> description =
+        text(body, "description").filter(d -> !d.equals(current.description()));
     Optional<String> value = text(body, "value");
-    if (value.isEmpty()) {
+    if (value.isEmpty() && limit.isEmpty() && description.isEmpty()) {
       return current;
     }
     Optional<String> basedOn =
@@ -350,10 +567,29 @@ final class LettaApi {
               + current.valueHash()
               + "); read it again and reapply the edit");
     }
+    Optional<Integer> newLimit = limit;
     try {
       return agent.write(
           "serve: memory modify " + label,
-          () -> agent.memory().rethink(Actor.PERSON, label, value.get(), basedOn));
+          () -> {
+            // A lower limit is set after the new value, a higher one before it, so a value and
+            // the limit it needs can change in one request.
+            boolean limitFirst = newLimit.isPresent() && newLimit.get() > current.limit();
+            Block b = current;
+            if (limitFirst || description.isPresent()) {
+              b =
+                  agent
+                      .memory()
+                      .configure(label, description, limitFirst ? newLimit : Optional.empty());
+            }
+            if (value.isPresent()) {
+              b = agent.memory().rethink(Actor.PERSON, label, value.get(), basedOn);
+            }
+            if (newLimit.isPresent() && !limitFirst) {
+              b = agent.memory().configure(label, Optional.empty(), newLimit);
+            }
+            return b;
+          });
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(e.getMessage());
     }

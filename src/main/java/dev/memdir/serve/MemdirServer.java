@@ -125,7 +125,13 @@ public final class MemdirServer implements AutoCloseable {
     jetty.addConnector(c);
     LettaApi api = new LettaApi(agents, o.models()::apply);
     WebView web = new WebView(agents);
-    jetty.setHandler(new Root(api, web, o.token()));
+    jetty.setHandler(
+        new Root(
+            api,
+            web,
+            o.token(),
+            isLoopback(o.host()) ? Optional.of(hostNames(o.host())) : Optional.empty(),
+            c::getLocalPort));
     try {
       jetty.start();
     } catch (Exception e) {
@@ -172,23 +178,43 @@ public final class MemdirServer implements AutoCloseable {
     }
   }
 
+  /** The names a Host header may carry for a server bound to the loopback address {@code host}. */
+  static java.util.Set<String> hostNames(String host) {
+    String bound = host.toLowerCase(java.util.Locale.ROOT);
+    if (bound.contains(":") && !bound.startsWith("[")) {
+      bound = "[" + bound + "]";
+    }
+    return java.util.stream.Stream.of("localhost", "127.0.0.1", "[::1]", bound)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
   /** Checks the token, routes {@code /v1} and the web view, and turns exceptions into statuses. */
   private static final class Root extends Handler.Abstract {
     private static final String COOKIE = "memdir_token";
     private final LettaApi api;
     private final WebView web;
     private final Optional<String> token;
+    private final Optional<java.util.Set<String>> hostNames;
+    private final java.util.function.IntSupplier port;
 
-    Root(LettaApi api, WebView web, Optional<String> token) {
+    Root(
+        LettaApi api,
+        WebView web,
+        Optional<String> token,
+        Optional<java.util.Set<String>> hostNames,
+        java.util.function.IntSupplier port) {
       this.api = api;
       this.web = web;
       this.token = token;
+      this.hostNames = hostNames;
+      this.port = port;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
       Exchange x = new Exchange(request, response, callback);
       try {
+        refuseForeignHost(x);
         if (!authorised(x)) {
           throw new ApiException(401, "a token is required: Authorization: Bearer TOKEN");
         }
@@ -241,6 +267,42 @@ public final class MemdirServer implements AutoCloseable {
                   || origin.get().equals("https://" + host.get())))) {
         throw new ApiException(
             403, "cross-origin request refused: Origin " + origin.get() + " is not this server");
+      }
+    }
+
+    /**
+     * DNS rebinding: a page of another site may point its own name at 127.0.0.1 and so reach this
+     * server as "same origin". Its requests then carry that name in {@code Host}; served on
+     * loopback, only loopback names and this server's port are accepted. (A request without {@code
+     * Host}, HTTP/1.0 from a tool, comes from no browser and passes.)
+     */
+    private void refuseForeignHost(Exchange x) {
+      if (hostNames.isEmpty()) {
+        return;
+      }
+      Optional<String> header = x.header("Host");
+      if (header.isEmpty()) {
+        return;
+      }
+      String h = header.get().trim().toLowerCase(java.util.Locale.ROOT);
+      int colon = h.lastIndexOf(':');
+      String name = h;
+      String portPart = "80";
+      if (colon >= 0 && colon > h.lastIndexOf(']')) {
+        name = h.substring(0, colon);
+        portPart = h.substring(colon + 1);
+      }
+      int p = port.getAsInt();
+      if (!hostNames.get().contains(name) || !portPart.equals(Integer.toString(p))) {
+        throw new ApiException(
+            421,
+            "Host "
+                + header.get()
+                + " is not this server: served on loopback, memdir serve answers only"
+                + " localhost, 127.0.0.1 or [::1] on port "
+                + p
+                + " (a refusal that stops DNS rebinding; bind another --host with --token to"
+                + " serve other names)");
       }
     }
 

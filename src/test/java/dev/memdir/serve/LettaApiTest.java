@@ -95,14 +95,14 @@ class LettaApiTest {
     assertThat(tools.statusCode()).isEqualTo(501);
     assertThat(json(tools).path("detail").asText()).contains("GET /v1/tools");
 
-    HttpResponse<String> limit =
-        call("PATCH", "/v1/agents/ada/core-memory/blocks/human", "{\"limit\": 7}");
-    assertThat(limit.statusCode()).isEqualTo(501);
-    assertThat(json(limit).path("detail").asText()).contains("limit");
+    HttpResponse<String> label =
+        call("PATCH", "/v1/agents/ada/core-memory/blocks/human", "{\"label\": \"person\"}");
+    assertThat(label.statusCode()).isEqualTo(501);
+    assertThat(json(label).path("detail").asText()).contains("label");
 
-    HttpResponse<String> importAf = call("POST", "/v1/agents/import", "{}");
-    assertThat(importAf.statusCode()).isEqualTo(501);
-    assertThat(json(importAf).path("detail").asText()).contains("not yet");
+    HttpResponse<String> importJson = call("POST", "/v1/agents/import", "{}");
+    assertThat(importJson.statusCode()).isEqualTo(415);
+    assertThat(json(importJson).path("detail").asText()).contains("multipart/form-data");
   }
 
   @Test
@@ -237,6 +237,216 @@ class LettaApiTest {
     assertThat(json(crossSite).path("detail").asText()).contains("evil.example");
     try (Agent a = Agent.open(root.resolve("ada"))) {
       assertThat(a.archival().count()).isZero();
+    }
+  }
+
+  /** Sends a raw HTTP/1.1 GET with the given Host header; returns the whole response text. */
+  private String rawGet(String path, String host) throws Exception {
+    try (java.net.Socket sock = new java.net.Socket("127.0.0.1", server.port())) {
+      sock.setSoTimeout(10_000);
+      String req =
+          "GET "
+              + path
+              + " HTTP/1.1\r\nHost: "
+              + host
+              + "\r\nAuthorization: Bearer secret\r\nConnection: close\r\n\r\n";
+      sock.getOutputStream().write(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      sock.getOutputStream().flush();
+      return new String(
+          sock.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void aForeignHostHeaderIsRefusedAgainstDnsRebinding() throws Exception {
+    String evil =
+        rawGet("/v1/agents/ada/core-memory/blocks/human", "evil.example:" + server.port());
+    assertThat(evil).startsWith("HTTP/1.1 421");
+    assertThat(evil).contains("evil.example").contains("not this server").doesNotContain("limit\"");
+    assertThat(rawGet("/v1/agents", "localhost:" + (server.port() == 1 ? 2 : server.port() - 1)))
+        .startsWith("HTTP/1.1 421");
+    assertThat(rawGet("/ui", "evil.example")).startsWith("HTTP/1.1 421");
+    for (String ok :
+        new String[] {
+          "127.0.0.1:" + server.port(), "localhost:" + server.port(), "LocalHost:" + server.port()
+        }) {
+      assertThat(rawGet("/v1/agents", ok)).as(ok).startsWith("HTTP/1.1 200");
+    }
+  }
+
+  @Test
+  void agentModifySetsNameAndDescriptionInAgentYamlKeepingEveryOtherLine() throws Exception {
+    Path yaml = root.resolve("ada/agent.yaml");
+    String original = Files.readString(yaml);
+    String handWritten = "# Ada's settings, kept by hand\n" + original + "# trailing note\n";
+    Files.writeString(yaml, handWritten);
+    String id = Agents.idOf(root.resolve("ada"));
+    HttpResponse<String> r =
+        call(
+            "PATCH",
+            "/v1/agents/" + id,
+            "{\"name\": \"Ada Lovelace\", \"description\": \"Counts: 1, 2.\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(json(r).path("name").asText()).isEqualTo("Ada Lovelace");
+    assertThat(json(r).path("description").asText()).isEqualTo("Counts: 1, 2.");
+    assertThat(json(r).path("id").asText()).isEqualTo(id);
+    JsonNode again = json(call("GET", "/v1/agents/" + id, null));
+    assertThat(again.path("name").asText()).isEqualTo("Ada Lovelace");
+
+    String now = Files.readString(yaml);
+    assertThat(now).startsWith("# Ada's settings, kept by hand\n").endsWith("# trailing note\n");
+    // Every line of the original but the name's and description's is still there, byte for byte.
+    for (String line : original.split("\n")) {
+      if (!line.startsWith("name:") && !line.startsWith("description:")) {
+        assertThat(now).contains(line + "\n");
+      }
+    }
+    try (Agent a = Agent.open(root.resolve("ada"))) {
+      assertThat(a.config().name()).isEqualTo("Ada Lovelace");
+      assertThat(a.config().description()).isEqualTo("Counts: 1, 2.");
+    }
+    HttpResponse<String> blank = call("PATCH", "/v1/agents/" + id, "{\"name\": \" \"}");
+    assertThat(blank.statusCode()).isEqualTo(422);
+    assertThat(json(blank).path("detail").asText()).contains("name");
+    HttpResponse<String> tags = call("PATCH", "/v1/agents/" + id, "{\"tags\": [\"x\"]}");
+    assertThat(tags.statusCode()).isEqualTo(501);
+    assertThat(json(tags).path("detail").asText()).contains("tags");
+  }
+
+  @Test
+  void blockModifySetsLimitAndDescriptionInTheFrontMatterKeepingTheRest() throws Exception {
+    Path file = root.resolve("ada/memory/human.md");
+    Files.writeString(
+        file,
+        "---\n# who the user is\ndescription: Old words.\nlimit: 5000\ncolour: blue  # mine\n---\n"
+            + "Name: Ada.\n");
+    String path = "/v1/agents/ada/core-memory/blocks/human";
+    HttpResponse<String> r =
+        call("PATCH", path, "{\"limit\": 7000, \"description\": \"What the user is like.\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(json(r).path("limit").asInt()).isEqualTo(7000);
+    assertThat(json(r).path("description").asText()).isEqualTo("What the user is like.");
+    assertThat(json(r).path("value").asText()).isEqualTo("Name: Ada.");
+    assertThat(Files.readString(file))
+        .isEqualTo(
+            "---\n# who the user is\ndescription: What the user is like.\nlimit: 7000\n"
+                + "colour: blue  # mine\n---\nName: Ada.\n");
+
+    HttpResponse<String> tooLow = call("PATCH", path, "{\"limit\": 3}");
+    assertThat(tooLow.statusCode()).isEqualTo(422);
+    assertThat(json(tooLow).path("detail").asText()).contains("limit");
+    assertThat(Files.readString(file)).contains("limit: 7000");
+    HttpResponse<String> notANumber = call("PATCH", path, "{\"limit\": \"lots\"}");
+    assertThat(notANumber.statusCode()).isEqualTo(422);
+
+    // A longer value and the higher limit it needs, in one request.
+    String big = "y".repeat(8000);
+    HttpResponse<String> both =
+        call("PATCH", path, "{\"value\": \"" + big + "\", \"limit\": 9000}");
+    assertThat(both.statusCode()).as(both.body()).isEqualTo(200);
+    assertThat(json(both).path("limit").asInt()).isEqualTo(9000);
+    // A shorter value and a lower limit, in one request.
+    HttpResponse<String> down = call("PATCH", path, "{\"value\": \"Short.\", \"limit\": 100}");
+    assertThat(down.statusCode()).as(down.body()).isEqualTo(200);
+    assertThat(Files.readString(file))
+        .isEqualTo(
+            "---\n# who the user is\ndescription: What the user is like.\nlimit: 100\n"
+                + "colour: blue  # mine\n---\nShort.\n");
+  }
+
+  /** POSTs a multipart form with the given parts (name, file name or null, bytes). */
+  private HttpResponse<String> upload(String path, Object[]... parts) throws Exception {
+    String boundary = "memdir-test-" + System.nanoTime();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    for (Object[] p : parts) {
+      String head =
+          "--"
+              + boundary
+              + "\r\nContent-Disposition: form-data; name=\""
+              + p[0]
+              + "\""
+              + (p[1] == null ? "" : "; filename=\"" + p[1] + "\"")
+              + "\r\n"
+              + (p[1] == null ? "" : "Content-Type: application/json\r\n")
+              + "\r\n";
+      body.write(head.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      body.write((byte[]) p[2]);
+      body.write("\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    body.write(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return http.send(
+        HttpRequest.newBuilder(URI.create(server.url() + path))
+            .timeout(Duration.ofSeconds(20))
+            .header("Authorization", "Bearer secret")
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void anAgentFileExportedOverHttpImportsBackAsANewAgentWithTheSameMemory() throws Exception {
+    call(
+        "PATCH",
+        "/v1/agents/ada/core-memory/blocks/human",
+        "{\"value\": \"Name: Ada.\\nLikes green tea.\"}");
+    call("PATCH", "/v1/agents/ada", "{\"system\": \"You are Ada, born in 1815.\"}");
+    HttpResponse<String> exported = call("GET", "/v1/agents/ada/export", null);
+    assertThat(exported.statusCode()).as(exported.body()).isEqualTo(200);
+    JsonNode af = json(exported);
+    assertThat(af.path("agents").isArray()).isTrue();
+    assertThat(af.path("agents").size()).isEqualTo(1);
+
+    HttpResponse<String> imported =
+        upload(
+            "/v1/agents/import",
+            new Object[] {
+              "file", "ada.af", exported.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+            });
+    assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+    JsonNode ids = json(imported).path("agent_ids");
+    assertThat(ids.size()).isEqualTo(1);
+    String id = ids.get(0).asText();
+    assertThat(id).startsWith("agent-").isNotEqualTo(Agents.idOf(root.resolve("ada")));
+    // A new directory beside ada (its name taken, so ada-2), listed like any agent.
+    assertThat(root.resolve("ada-2/agent.yaml")).exists();
+    assertThat(id).isEqualTo(Agents.idOf(root.resolve("ada-2")));
+    JsonNode block = json(call("GET", "/v1/agents/" + id + "/core-memory/blocks/human", null));
+    assertThat(block.path("value").asText()).isEqualTo("Name: Ada.\nLikes green tea.");
+    // Letta's agent file carries no passages; the system prompt and blocks round-trip.
+    assertThat(json(call("GET", "/v1/agents/" + id, null)).path("system").asText())
+        .contains("You are Ada, born in 1815.");
+    JsonNode listed = json(call("GET", "/v1/agents", null));
+    assertThat(listed.toString()).contains(id);
+    try (java.util.stream.Stream<Path> left = Files.list(root)) {
+      assertThat(left.map(p -> p.getFileName().toString()).toList())
+          .containsExactlyInAnyOrder("ada", "ada-2");
+    }
+  }
+
+  @Test
+  void aBadAgentFileIs422NamingTheFieldAndWritesNothing() throws Exception {
+    String bad = "{\"agents\": [{\"name\": \"x\", \"memory_blocks\": [{\"value\": \"v\"}]}]}";
+    HttpResponse<String> r =
+        upload(
+            "/v1/agents/import",
+            new Object[] {"file", "bad.af", bad.getBytes(java.nio.charset.StandardCharsets.UTF_8)});
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+    assertThat(json(r).path("detail").asText()).startsWith("bad.af: agents[0].");
+    HttpResponse<String> notJson =
+        upload(
+            "/v1/agents/import", new Object[] {"file", "broken.af", "{\n\"agents\": }".getBytes()});
+    assertThat(notJson.statusCode()).isEqualTo(422);
+    assertThat(json(notJson).path("detail").asText()).startsWith("broken.af:2: not JSON");
+    HttpResponse<String> noFile =
+        upload("/v1/agents/import", new Object[] {"other", null, "x".getBytes()});
+    assertThat(noFile.statusCode()).isEqualTo(501);
+    HttpResponse<String> missing =
+        upload("/v1/agents/import", new Object[] {"append_copy_suffix", null, "false".getBytes()});
+    assertThat(missing.statusCode()).isEqualTo(422);
+    assertThat(json(missing).path("detail").asText()).contains("file: missing");
+    try (java.util.stream.Stream<Path> left = Files.list(root)) {
+      assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactly("ada");
     }
   }
 }

@@ -63,5 +63,6 @@ class WebViewBrowserTest {
       assertThat(run.exit()).as(run.output()).isZero();
     }
     assertThat(shots.resolve("4-chat.png")).exists();
+    assertThat(shots.resolve("6-files-search.png")).exists();
   }
 }
