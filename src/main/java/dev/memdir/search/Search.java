@@ -25,6 +25,7 @@ import java.util.Optional;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -81,6 +82,7 @@ public final class Search implements AutoCloseable {
   private final Optional<HistoryIndex> history;
   private final Grep grep;
   private final Windows windows;
+  private Feedback feedback = Feedback.OFF;
 
   /** How {@code tags} must match in {@link #archivalMemorySearch}. */
   public enum TagMatch {
@@ -112,6 +114,16 @@ public final class Search implements AutoCloseable {
   }
 
   /** The settings in use. */
+  /** Sets the pseudo-relevance feedback of {@code search_files}; {@link Feedback#OFF} by default. */
+  public synchronized void feedback(Feedback f) {
+    feedback = java.util.Objects.requireNonNull(f, "feedback");
+  }
+
+  /** The pseudo-relevance feedback of {@code search_files}. */
+  public synchronized Feedback feedback() {
+    return feedback;
+  }
+
   public SearchSettings settings() {
     return settings;
   }
@@ -141,23 +153,87 @@ public final class Search implements AutoCloseable {
     }
     index.freshenFiles(notes);
     try {
-      return new Results<>(rankPassages(terms, lim, speaker.map(String::strip), notes), notes);
+      Optional<String> who = speaker.map(String::strip);
+      Query q0 = termsQuery(MainIndex.F_BODY, terms);
+      if (!feedback.on()) {
+        return new Results<>(rankPassages(q0, lim, who, notes), notes);
+      }
+      List<FileHit> first = rankPassages(q0, Math.max(lim, feedback.docs()), who, new ArrayList<>());
+      Map<String, Double> extra = feedbackTerms(terms, first);
+      return new Results<>(rankPassages(expandedQuery(terms, extra), lim, who, notes), notes);
     } catch (IOException e) {
       throw new MemdirException("cannot search .memdir/index/main: " + e.getMessage(), e);
     }
   }
 
-  private List<FileHit> rankPassages(
-      Map<String, Integer> terms, int limit, Optional<String> speaker, List<String> notes)
+  /**
+   * Pseudo-relevance feedback: the terms of the top {@code feedback.docs()} passages, weighted by
+   * each passage's share of the top score, their frequency in it and their IDF, the best {@code
+   * feedback.terms()} of those not in the query, with weights scaled so the best is {@code
+   * feedback.weight()} (a query term weighs 1 per occurrence).
+   */
+  Map<String, Double> feedbackTerms(Map<String, Integer> query, List<FileHit> top)
       throws IOException {
+    Map<String, Double> w = new HashMap<>();
+    if (top.isEmpty()) {
+      return Map.of();
+    }
+    IndexReader reader = index.searcher().getIndexReader();
+    int docs = Math.max(1, reader.numDocs());
+    double best = top.get(0).score();
+    for (int i = 0; i < Math.min(feedback.docs(), top.size()); i++) {
+      FileHit h = top.get(i);
+      List<String> ts = index.analyzer().terms(MainIndex.F_BODY, h.text());
+      if (ts.isEmpty() || best <= 0) {
+        continue;
+      }
+      double share = h.score() / best / ts.size();
+      for (String t : ts) {
+        if (!query.containsKey(t)) {
+          w.merge(t, share, Double::sum);
+        }
+      }
+    }
+    Map<String, Double> scored = new HashMap<>();
+    for (Map.Entry<String, Double> e : w.entrySet()) {
+      int df = reader.docFreq(new Term(MainIndex.F_BODY, e.getKey()));
+      if (df > 0) {
+        scored.put(e.getKey(), e.getValue() * Math.log(1 + (docs - df + 0.5) / (df + 0.5)));
+      }
+    }
+    List<Map.Entry<String, Double>> sorted = new ArrayList<>(scored.entrySet());
+    sorted.sort(
+        (a, b) -> {
+          int c = Double.compare(b.getValue(), a.getValue());
+          return c != 0 ? c : a.getKey().compareTo(b.getKey());
+        });
+    Map<String, Double> out = new LinkedHashMap<>();
+    double max = sorted.isEmpty() ? 0 : sorted.get(0).getValue();
+    for (int i = 0; i < Math.min(feedback.terms(), sorted.size()); i++) {
+      out.put(sorted.get(i).getKey(), feedback.weight() * sorted.get(i).getValue() / max);
+    }
+    return out;
+  }
+
+  private static Query expandedQuery(Map<String, Integer> terms, Map<String, Double> extra) {
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    b.add(termsQuery(MainIndex.F_BODY, terms), BooleanClause.Occur.SHOULD);
+    for (Map.Entry<String, Double> e : extra.entrySet()) {
+      Query tq = new TermQuery(new Term(MainIndex.F_BODY, e.getKey()));
+      b.add(new BoostQuery(tq, e.getValue().floatValue()), BooleanClause.Occur.SHOULD);
+    }
+    return b.build();
+  }
+
+  private List<FileHit> rankPassages(
+      Query query, int limit, Optional<String> speaker, List<String> notes) throws IOException {
     IndexSearcher searcher = index.searcher();
     PassageTable table = index.table();
     int n = Math.min(MAX_CANDIDATES, Math.max(MIN_CANDIDATES, limit * 5));
     // Top scores only, so Lucene may skip documents that cannot enter them; equal scores are
     // put in file and line order below.
     TopDocs top =
-        searcher.search(
-            termsQuery(MainIndex.F_BODY, terms), new TopScoreDocCollectorManager(n, null, n));
+        searcher.search(query, new TopScoreDocCollectorManager(n, null, n));
     Ranked ranked = new Ranked(top.scoreDocs.length * (1 + 2 * settings.neighbours()));
     for (ScoreDoc sd : top.scoreDocs) {
       if (table.isPassage(sd.doc)) {
