@@ -83,6 +83,8 @@ public final class Search implements AutoCloseable {
   private final Grep grep;
   private final Windows windows;
   private Feedback feedback = Feedback.OFF;
+  private double sessionWeight = 0;
+  private int hopSlots = 0;
 
   /** How {@code tags} must match in {@link #archivalMemorySearch}. */
   public enum TagMatch {
@@ -117,6 +119,30 @@ public final class Search implements AutoCloseable {
   /** Sets the pseudo-relevance feedback of {@code search_files}; {@link Feedback#OFF} by default. */
   public synchronized void feedback(Feedback f) {
     feedback = java.util.Objects.requireNonNull(f, "feedback");
+  }
+
+  /**
+   * Session routing of {@code search_files}: each passage's score is multiplied by {@code 1 +
+   * weight x s / max}, s being the sum of the two best own scores in its file; 0 (the default)
+   * switches it off.
+   */
+  public synchronized void sessionWeight(double weight) {
+    if (!(weight >= 0 && weight <= 10)) {
+      throw new IllegalArgumentException("session weight must be 0 to 10, got " + weight);
+    }
+    sessionWeight = weight;
+  }
+
+  /**
+   * Second-hop interleaving of {@code search_files}: with feedback on and {@code slots > 0}, the
+   * expanded query does not replace the first ranking; after every {@code slots} passages of the
+   * first ranking comes the best passage of the expanded query not yet listed.
+   */
+  public synchronized void hopSlots(int slots) {
+    if (slots < 0 || slots > MAX_LIMIT) {
+      throw new IllegalArgumentException("hop slots must be 0 to " + MAX_LIMIT + ", got " + slots);
+    }
+    hopSlots = slots;
   }
 
   /** The pseudo-relevance feedback of {@code search_files}. */
@@ -160,7 +186,27 @@ public final class Search implements AutoCloseable {
       }
       List<FileHit> first = rankPassages(q0, Math.max(lim, feedback.docs()), who, new ArrayList<>());
       Map<String, Double> extra = feedbackTerms(terms, first);
-      return new Results<>(rankPassages(expandedQuery(terms, extra), lim, who, notes), notes);
+      if (hopSlots == 0) {
+        return new Results<>(rankPassages(expandedQuery(terms, extra), lim, who, notes), notes);
+      }
+      List<FileHit> second = rankPassages(expandedQuery(terms, extra), lim, who, notes);
+      // Every (slots + 1)th place goes to the best second-query passage not yet listed.
+      List<FileHit> out = new ArrayList<>();
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      int i1 = 0;
+      int i2 = 0;
+      while (out.size() < lim && (i1 < first.size() || i2 < second.size())) {
+        boolean fromSecond = (out.size() + 1) % (hopSlots + 1) == 0 || i1 >= first.size();
+        List<FileHit> src = fromSecond && i2 < second.size() ? second : first;
+        while (src == second ? i2 < second.size() : i1 < first.size()) {
+          FileHit h = src == second ? second.get(i2++) : first.get(i1++);
+          if (seen.add(h.location())) {
+            out.add(h);
+            break;
+          }
+        }
+      }
+      return new Results<>(out, notes);
     } catch (IOException e) {
       throw new MemdirException("cannot search .memdir/index/main: " + e.getMessage(), e);
     }
@@ -256,6 +302,9 @@ public final class Search implements AutoCloseable {
         }
       }
     }
+    if (sessionWeight > 0) {
+      routeSessions(ranked, own, table);
+    }
     if (speaker.isPresent() && !speaker.get().isEmpty()) {
       applySpeaker(MainIndex.speakerKey(speaker.get()), speaker.get(), ranked, own, table, notes);
     }
@@ -320,6 +369,32 @@ public final class Search implements AutoCloseable {
       docs[size] = doc;
       scores[size] = score;
       size++;
+    }
+  }
+
+  private void routeSessions(Ranked ranked, double[] own, PassageTable table) {
+    Map<String, double[]> best = new HashMap<>();
+    for (int i = 0; i < own.length; i++) {
+      double[] b = best.computeIfAbsent(table.file(ranked.docs[i]), f -> new double[2]);
+      if (own[i] > b[0]) {
+        b[1] = b[0];
+        b[0] = own[i];
+      } else if (own[i] > b[1]) {
+        b[1] = own[i];
+      }
+    }
+    double max = 0;
+    for (double[] b : best.values()) {
+      max = Math.max(max, b[0] + b[1]);
+    }
+    if (max <= 0) {
+      return;
+    }
+    for (int i = 0; i < ranked.size; i++) {
+      double[] b = best.get(table.file(ranked.docs[i]));
+      if (b != null) {
+        ranked.scores[i] *= 1 + sessionWeight * (b[0] + b[1]) / max;
+      }
     }
   }
 

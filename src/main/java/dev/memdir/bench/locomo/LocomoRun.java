@@ -138,6 +138,8 @@ final class LocomoRun {
                         long x0 = System.nanoTime();
                         Search search = agent.search();
                         search.feedback(params.feedback());
+                        search.sessionWeight(RunParams.benchSession());
+                        search.hopSlots(Integer.getInteger("memdir.bench.hop", 0));
                         // The first search brings the index its tool reads up to date (built
                         // here, as the agent was just written): only that one, not both.
                         warmUp(search);

@@ -39,6 +39,10 @@ record RunParams(
    * The feedback of a run: {@link Feedback#OFF} unless the system property {@code
    * memdir.bench.feedback} gives {@code docs,terms,weight}.
    */
+  static double benchSession() {
+    return Double.parseDouble(System.getProperty("memdir.bench.session", "0"));
+  }
+
   static Feedback benchFeedback() {
     String v = System.getProperty("memdir.bench.feedback", "").strip();
     if (v.isEmpty()) {
@@ -114,6 +118,8 @@ record RunParams(
     f.put("docs", feedback.docs());
     f.put("terms", feedback.terms());
     f.put("weight", feedback.weight());
+    s.put("session_weight", benchSession());
+    s.put("hop_slots", Integer.getInteger("memdir.bench.hop", 0));
     ObjectNode p = o.putObject("query_policy");
     p.put("speaker", speakerPolicy);
     p.put("drop_speaker_names", dropNames);
