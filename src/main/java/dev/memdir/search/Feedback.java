@@ -18,7 +18,11 @@ public record Feedback(int docs, int terms, double weight) {
   public Feedback {
     if (docs < 0 || docs > 50 || terms < 0 || terms > 100 || !(weight >= 0 && weight <= 10)) {
       throw new IllegalArgumentException(
-          "feedback needs docs 0-50, terms 0-100, weight 0-10, got " + docs + ", " + terms + ", "
+          "feedback needs docs 0-50, terms 0-100, weight 0-10, got "
+              + docs
+              + ", "
+              + terms
+              + ", "
               + weight);
     }
   }

@@ -24,8 +24,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -116,7 +116,9 @@ public final class Search implements AutoCloseable {
   }
 
   /** The settings in use. */
-  /** Sets the pseudo-relevance feedback of {@code search_files}; {@link Feedback#OFF} by default. */
+  /**
+   * Sets the pseudo-relevance feedback of {@code search_files}; {@link Feedback#OFF} by default.
+   */
   public synchronized void feedback(Feedback f) {
     feedback = java.util.Objects.requireNonNull(f, "feedback");
   }
@@ -184,7 +186,8 @@ public final class Search implements AutoCloseable {
       if (!feedback.on()) {
         return new Results<>(rankPassages(q0, lim, who, notes), notes);
       }
-      List<FileHit> first = rankPassages(q0, Math.max(lim, feedback.docs()), who, new ArrayList<>());
+      List<FileHit> first =
+          rankPassages(q0, Math.max(lim, feedback.docs()), who, new ArrayList<>());
       Map<String, Double> extra = feedbackTerms(terms, first);
       if (hopSlots == 0) {
         return new Results<>(rankPassages(expandedQuery(terms, extra), lim, who, notes), notes);
@@ -261,6 +264,11 @@ public final class Search implements AutoCloseable {
     return out;
   }
 
+  /** The indexed terms of {@code text}, for tests. */
+  List<String> feedbackIndexTerms(String text) {
+    return index.analyzer().terms(MainIndex.F_BODY, text);
+  }
+
   private static Query expandedQuery(Map<String, Integer> terms, Map<String, Double> extra) {
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     b.add(termsQuery(MainIndex.F_BODY, terms), BooleanClause.Occur.SHOULD);
@@ -278,8 +286,7 @@ public final class Search implements AutoCloseable {
     int n = Math.min(MAX_CANDIDATES, Math.max(MIN_CANDIDATES, limit * 5));
     // Top scores only, so Lucene may skip documents that cannot enter them; equal scores are
     // put in file and line order below.
-    TopDocs top =
-        searcher.search(query, new TopScoreDocCollectorManager(n, null, n));
+    TopDocs top = searcher.search(query, new TopScoreDocCollectorManager(n, null, n));
     Ranked ranked = new Ranked(top.scoreDocs.length * (1 + 2 * settings.neighbours()));
     for (ScoreDoc sd : top.scoreDocs) {
       if (table.isPassage(sd.doc)) {
