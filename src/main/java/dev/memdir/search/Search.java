@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
@@ -81,6 +82,9 @@ public final class Search implements AutoCloseable {
   private final Optional<HistoryIndex> history;
   private final Grep grep;
   private final Windows windows;
+  private Feedback feedback = Feedback.OFF;
+  private double sessionWeight = 0;
+  private int hopSlots = 0;
 
   /** How {@code tags} must match in {@link #archivalMemorySearch}. */
   public enum TagMatch {
@@ -112,6 +116,42 @@ public final class Search implements AutoCloseable {
   }
 
   /** The settings in use. */
+  /**
+   * Sets the pseudo-relevance feedback of {@code search_files}; {@link Feedback#OFF} by default.
+   */
+  public synchronized void feedback(Feedback f) {
+    feedback = java.util.Objects.requireNonNull(f, "feedback");
+  }
+
+  /**
+   * Session routing of {@code search_files}: each passage's score is multiplied by {@code 1 +
+   * weight x s / max}, s being the sum of the two best own scores in its file; 0 (the default)
+   * switches it off.
+   */
+  public synchronized void sessionWeight(double weight) {
+    if (!(weight >= 0 && weight <= 10)) {
+      throw new IllegalArgumentException("session weight must be 0 to 10, got " + weight);
+    }
+    sessionWeight = weight;
+  }
+
+  /**
+   * Second-hop interleaving of {@code search_files}: with feedback on and {@code slots > 0}, the
+   * expanded query does not replace the first ranking; after every {@code slots} passages of the
+   * first ranking comes the best passage of the expanded query not yet listed.
+   */
+  public synchronized void hopSlots(int slots) {
+    if (slots < 0 || slots > MAX_LIMIT) {
+      throw new IllegalArgumentException("hop slots must be 0 to " + MAX_LIMIT + ", got " + slots);
+    }
+    hopSlots = slots;
+  }
+
+  /** The pseudo-relevance feedback of {@code search_files}. */
+  public synchronized Feedback feedback() {
+    return feedback;
+  }
+
   public SearchSettings settings() {
     return settings;
   }
@@ -141,23 +181,112 @@ public final class Search implements AutoCloseable {
     }
     index.freshenFiles(notes);
     try {
-      return new Results<>(rankPassages(terms, lim, speaker.map(String::strip), notes), notes);
+      Optional<String> who = speaker.map(String::strip);
+      Query q0 = termsQuery(MainIndex.F_BODY, terms);
+      if (!feedback.on()) {
+        return new Results<>(rankPassages(q0, lim, who, notes), notes);
+      }
+      List<FileHit> first =
+          rankPassages(q0, Math.max(lim, feedback.docs()), who, new ArrayList<>());
+      Map<String, Double> extra = feedbackTerms(terms, first);
+      if (hopSlots == 0) {
+        return new Results<>(rankPassages(expandedQuery(terms, extra), lim, who, notes), notes);
+      }
+      List<FileHit> second = rankPassages(expandedQuery(terms, extra), lim, who, notes);
+      // Every (slots + 1)th place goes to the best second-query passage not yet listed.
+      List<FileHit> out = new ArrayList<>();
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      int i1 = 0;
+      int i2 = 0;
+      while (out.size() < lim && (i1 < first.size() || i2 < second.size())) {
+        boolean fromSecond = (out.size() + 1) % (hopSlots + 1) == 0 || i1 >= first.size();
+        List<FileHit> src = fromSecond && i2 < second.size() ? second : first;
+        while (src == second ? i2 < second.size() : i1 < first.size()) {
+          FileHit h = src == second ? second.get(i2++) : first.get(i1++);
+          if (seen.add(h.location())) {
+            out.add(h);
+            break;
+          }
+        }
+      }
+      return new Results<>(out, notes);
     } catch (IOException e) {
       throw new MemdirException("cannot search .memdir/index/main: " + e.getMessage(), e);
     }
   }
 
-  private List<FileHit> rankPassages(
-      Map<String, Integer> terms, int limit, Optional<String> speaker, List<String> notes)
+  /**
+   * Pseudo-relevance feedback: the terms of the top {@code feedback.docs()} passages, weighted by
+   * each passage's share of the top score, their frequency in it and their IDF, the best {@code
+   * feedback.terms()} of those not in the query, with weights scaled so the best is {@code
+   * feedback.weight()} (a query term weighs 1 per occurrence).
+   */
+  Map<String, Double> feedbackTerms(Map<String, Integer> query, List<FileHit> top)
       throws IOException {
+    Map<String, Double> w = new HashMap<>();
+    if (top.isEmpty()) {
+      return Map.of();
+    }
+    IndexReader reader = index.searcher().getIndexReader();
+    int docs = Math.max(1, reader.numDocs());
+    double best = top.get(0).score();
+    for (int i = 0; i < Math.min(feedback.docs(), top.size()); i++) {
+      FileHit h = top.get(i);
+      List<String> ts = index.analyzer().terms(MainIndex.F_BODY, h.text());
+      if (ts.isEmpty() || best <= 0) {
+        continue;
+      }
+      double share = h.score() / best / ts.size();
+      for (String t : ts) {
+        if (!query.containsKey(t)) {
+          w.merge(t, share, Double::sum);
+        }
+      }
+    }
+    Map<String, Double> scored = new HashMap<>();
+    for (Map.Entry<String, Double> e : w.entrySet()) {
+      int df = reader.docFreq(new Term(MainIndex.F_BODY, e.getKey()));
+      if (df > 0) {
+        scored.put(e.getKey(), e.getValue() * Math.log(1 + (docs - df + 0.5) / (df + 0.5)));
+      }
+    }
+    List<Map.Entry<String, Double>> sorted = new ArrayList<>(scored.entrySet());
+    sorted.sort(
+        (a, b) -> {
+          int c = Double.compare(b.getValue(), a.getValue());
+          return c != 0 ? c : a.getKey().compareTo(b.getKey());
+        });
+    Map<String, Double> out = new LinkedHashMap<>();
+    double max = sorted.isEmpty() ? 0 : sorted.get(0).getValue();
+    for (int i = 0; i < Math.min(feedback.terms(), sorted.size()); i++) {
+      out.put(sorted.get(i).getKey(), feedback.weight() * sorted.get(i).getValue() / max);
+    }
+    return out;
+  }
+
+  /** The indexed terms of {@code text}, for tests. */
+  List<String> feedbackIndexTerms(String text) {
+    return index.analyzer().terms(MainIndex.F_BODY, text);
+  }
+
+  private static Query expandedQuery(Map<String, Integer> terms, Map<String, Double> extra) {
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    b.add(termsQuery(MainIndex.F_BODY, terms), BooleanClause.Occur.SHOULD);
+    for (Map.Entry<String, Double> e : extra.entrySet()) {
+      Query tq = new TermQuery(new Term(MainIndex.F_BODY, e.getKey()));
+      b.add(new BoostQuery(tq, e.getValue().floatValue()), BooleanClause.Occur.SHOULD);
+    }
+    return b.build();
+  }
+
+  private List<FileHit> rankPassages(
+      Query query, int limit, Optional<String> speaker, List<String> notes) throws IOException {
     IndexSearcher searcher = index.searcher();
     PassageTable table = index.table();
     int n = Math.min(MAX_CANDIDATES, Math.max(MIN_CANDIDATES, limit * 5));
     // Top scores only, so Lucene may skip documents that cannot enter them; equal scores are
     // put in file and line order below.
-    TopDocs top =
-        searcher.search(
-            termsQuery(MainIndex.F_BODY, terms), new TopScoreDocCollectorManager(n, null, n));
+    TopDocs top = searcher.search(query, new TopScoreDocCollectorManager(n, null, n));
     Ranked ranked = new Ranked(top.scoreDocs.length * (1 + 2 * settings.neighbours()));
     for (ScoreDoc sd : top.scoreDocs) {
       if (table.isPassage(sd.doc)) {
@@ -179,6 +308,9 @@ public final class Search implements AutoCloseable {
           ranked.lend(table.neighbour(doc, d), s);
         }
       }
+    }
+    if (sessionWeight > 0) {
+      routeSessions(ranked, own, table);
     }
     if (speaker.isPresent() && !speaker.get().isEmpty()) {
       applySpeaker(MainIndex.speakerKey(speaker.get()), speaker.get(), ranked, own, table, notes);
@@ -244,6 +376,32 @@ public final class Search implements AutoCloseable {
       docs[size] = doc;
       scores[size] = score;
       size++;
+    }
+  }
+
+  private void routeSessions(Ranked ranked, double[] own, PassageTable table) {
+    Map<String, double[]> best = new HashMap<>();
+    for (int i = 0; i < own.length; i++) {
+      double[] b = best.computeIfAbsent(table.file(ranked.docs[i]), f -> new double[2]);
+      if (own[i] > b[0]) {
+        b[1] = b[0];
+        b[0] = own[i];
+      } else if (own[i] > b[1]) {
+        b[1] = own[i];
+      }
+    }
+    double max = 0;
+    for (double[] b : best.values()) {
+      max = Math.max(max, b[0] + b[1]);
+    }
+    if (max <= 0) {
+      return;
+    }
+    for (int i = 0; i < ranked.size; i++) {
+      double[] b = best.get(table.file(ranked.docs[i]));
+      if (b != null) {
+        ranked.scores[i] *= 1 + sessionWeight * (b[0] + b[1]) / max;
+      }
     }
   }
 

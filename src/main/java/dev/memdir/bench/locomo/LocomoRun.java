@@ -137,6 +137,9 @@ final class LocomoRun {
                       try (Agent agent = Agent.open(out.resolve("agents").resolve(c.sampleId()))) {
                         long x0 = System.nanoTime();
                         Search search = agent.search();
+                        search.feedback(params.feedback());
+                        search.sessionWeight(RunParams.benchSession());
+                        search.hopSlots(Integer.getInteger("memdir.bench.hop", 0));
                         // The first search brings the index its tool reads up to date (built
                         // here, as the agent was just written): only that one, not both.
                         warmUp(search);

@@ -3,6 +3,7 @@ package dev.memdir.bench.locomo;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.format.SearchSettings;
+import dev.memdir.search.Feedback;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,7 +22,42 @@ record RunParams(
     List<Integer> ks,
     SearchSettings search,
     boolean speakerPolicy,
-    boolean dropNames) {
+    boolean dropNames,
+    Feedback feedback) {
+
+  /** With the feedback of {@link #benchFeedback}. */
+  RunParams(
+      LocomoIngest.Layout layout,
+      List<Integer> ks,
+      SearchSettings search,
+      boolean speakerPolicy,
+      boolean dropNames) {
+    this(layout, ks, search, speakerPolicy, dropNames, benchFeedback());
+  }
+
+  /**
+   * The feedback of a run: {@link Feedback#OFF} unless the system property {@code
+   * memdir.bench.feedback} gives {@code docs,terms,weight}.
+   */
+  static double benchSession() {
+    return Double.parseDouble(System.getProperty("memdir.bench.session", "0"));
+  }
+
+  static Feedback benchFeedback() {
+    String v = System.getProperty("memdir.bench.feedback", "").strip();
+    if (v.isEmpty()) {
+      return Feedback.OFF;
+    }
+    String[] p = v.split(",");
+    if (p.length != 3) {
+      throw new IllegalArgumentException(
+          "memdir.bench.feedback must be docs,terms,weight (like 3,10,0.4), got " + v);
+    }
+    return new Feedback(
+        Integer.parseInt(p[0].strip()),
+        Integer.parseInt(p[1].strip()),
+        Double.parseDouble(p[2].strip()));
+  }
 
   /** The cut-offs of the LoCoMo paper's retrieval table. */
   static final List<Integer> DEFAULT_KS = List.of(5, 10, 25, 50);
@@ -29,6 +65,7 @@ record RunParams(
   RunParams {
     Objects.requireNonNull(layout, "layout");
     Objects.requireNonNull(search, "search");
+    Objects.requireNonNull(feedback, "feedback");
     ks = List.copyOf(ks);
     if (ks.isEmpty() || ks.stream().anyMatch(k -> k < 1 || k > 100)) {
       throw new IllegalArgumentException("k values must be 1 to 100, got " + ks);
@@ -52,7 +89,8 @@ record RunParams(
 
   /** The defaults: files layout, k = 5, 10, 25, 50, {@link #benchSearch}, full query policy. */
   static RunParams defaults() {
-    return new RunParams(LocomoIngest.Layout.FILES, DEFAULT_KS, benchSearch(), true, true);
+    return new RunParams(
+        LocomoIngest.Layout.FILES, DEFAULT_KS, benchSearch(), true, true, benchFeedback());
   }
 
   int maxK() {
@@ -76,6 +114,12 @@ record RunParams(
     s.put("neighbour_weight", search.neighbourWeight());
     s.put("speaker_boost", search.speakerBoost());
     s.put("speaker_gate", search.speakerGate());
+    ObjectNode f = s.putObject("feedback");
+    f.put("docs", feedback.docs());
+    f.put("terms", feedback.terms());
+    f.put("weight", feedback.weight());
+    s.put("session_weight", benchSession());
+    s.put("hop_slots", Integer.getInteger("memdir.bench.hop", 0));
     ObjectNode p = o.putObject("query_policy");
     p.put("speaker", speakerPolicy);
     p.put("drop_speaker_names", dropNames);
