@@ -123,9 +123,15 @@ public final class HistoryLog implements AutoCloseable {
     return durability;
   }
 
-  /** Appends a message timestamped now. */
+  /**
+   * Appends a message timestamped now: the time is read under the write lock, so appends from
+   * several processes reach the file in time order (a segment out of order is rewritten sorted).
+   */
   public Record append(Message message) {
-    return append(message, clock.instant());
+    ensureOpen();
+    try (WriteLock.Hold hold = lock.acquire()) {
+      return append(message, clock.instant());
+    }
   }
 
   /**
