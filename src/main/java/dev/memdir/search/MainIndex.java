@@ -69,6 +69,7 @@ final class MainIndex implements AutoCloseable {
   static final String F_SPEAKER_KEY = "speaker_key";
   static final String F_DATE = "date";
   static final String F_TEXT = "text";
+  static final String F_HEADINGS = "headings";
   static final String F_BODY = "ftext";
   // Fact fields.
   static final String A_PATH = "apath";
@@ -107,7 +108,9 @@ final class MainIndex implements AutoCloseable {
             layout.derivedDir().resolve("index").resolve("main"),
             ".memdir/index/main",
             analyzer,
-            settings.analysisSignature());
+            // The passage rules are part of what the documents hold: "sections" marks the
+            // Markdown heading cut (#18), so an index written before it is rebuilt.
+            settings.analysisSignature() + " passages=sections");
   }
 
   SearchAnalyzer analyzer() {
@@ -159,6 +162,7 @@ final class MainIndex implements AutoCloseable {
     BinaryDocValues text = null;
     SortedDocValues date = null;
     SortedDocValues speaker = null;
+    SortedDocValues headings = null;
     for (int i : order) {
       int doc = docs[i];
       int li = ReaderUtil.subIndex(doc, leaves);
@@ -170,6 +174,7 @@ final class MainIndex implements AutoCloseable {
         text = leaf.getBinaryDocValues(F_TEXT);
         date = leaf.getSortedDocValues(F_DATE);
         speaker = leaf.getSortedDocValues(F_SPEAKER);
+        headings = leaf.getSortedDocValues(F_HEADINGS);
       }
       int d = doc - ctx.docBase;
       out[i] =
@@ -180,7 +185,8 @@ final class MainIndex implements AutoCloseable {
               scores[i],
               sorted(date, d),
               sorted(speaker, d),
-              text != null && text.advanceExact(d) ? text.binaryValue().utf8ToString() : "");
+              text != null && text.advanceExact(d) ? text.binaryValue().utf8ToString() : "",
+              sorted(headings, d).map(h -> List.of(h.split("\n"))).orElse(List.of()));
     }
     return List.of(out);
   }
@@ -468,6 +474,10 @@ final class MainIndex implements AutoCloseable {
             });
     p.date().ifPresent(dt -> d.add(new SortedDocValuesField(F_DATE, new BytesRef(dt.toString()))));
     d.add(new BinaryDocValuesField(F_TEXT, new BytesRef(p.text())));
+    if (!p.headings().isEmpty()) {
+      // Heading titles never hold a line break: Passages collapses white space in them.
+      d.add(new SortedDocValuesField(F_HEADINGS, new BytesRef(String.join("\n", p.headings()))));
+    }
     d.add(new TextField(F_BODY, p.indexText(), Field.Store.NO));
     return d;
   }

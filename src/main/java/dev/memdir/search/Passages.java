@@ -1,11 +1,18 @@
 package dev.memdir.search;
 
+import com.vladsch.flexmark.ast.Heading;
+import com.vladsch.flexmark.parser.Parser;
+import com.vladsch.flexmark.util.ast.Node;
+import com.vladsch.flexmark.util.ast.TextCollectingVisitor;
 import dev.memdir.format.Problem;
 import dev.memdir.format.SearchSettings;
 import dev.memdir.format.SearchSettings.PassageUnit;
 import java.time.LocalDate;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Cuts a file under {@code files/} into the passages that are indexed and returned. */
@@ -28,6 +35,8 @@ final class Passages {
    * @param date the conversation's date
    * @param text the passage as written (cut at {@link #MAX_SHOWN_CHARS})
    * @param indexText what is indexed: for a turn, its words, its neighbours' and the date
+   * @param headings the Markdown headings the passage sits under, outermost first (empty outside
+   *     {@code .md} files and before a file's first heading)
    */
   record Passage(
       int ordinal,
@@ -36,7 +45,12 @@ final class Passages {
       Optional<String> speaker,
       Optional<LocalDate> date,
       String text,
-      String indexText) {}
+      String indexText,
+      List<String> headings) {
+    Passage {
+      headings = List.copyOf(headings);
+    }
+  }
 
   /**
    * A file cut into passages.
@@ -58,7 +72,81 @@ final class Passages {
     if (log.isPresent()) {
       return new Split(turns(log.get(), settings.window()), true, log.get().problems());
     }
-    return new Split(plain(text, settings.passage(), settings.passageLines()), false, List.of());
+    Sections sections =
+        display.toLowerCase(Locale.ROOT).endsWith(".md") ? Sections.of(text) : Sections.NONE;
+    return new Split(
+        plain(text, settings.passage(), settings.passageLines(), sections), false, List.of());
+  }
+
+  /**
+   * The heading path of each line of a Markdown file, as flexmark parses it (ATX and setext
+   * headings; a {@code #} inside a code fence is not a heading).
+   */
+  static final class Sections {
+    static final Sections NONE = new Sections(new boolean[0], new ArrayList<>());
+
+    /** {@code starts[i]}: a heading starts on 0-based line {@code i}. */
+    private final boolean[] starts;
+
+    /** {@code paths.get(i)}: the path of 0-based line {@code i}. */
+    private final List<List<String>> paths;
+
+    private Sections(boolean[] starts, List<List<String>> paths) {
+      this.starts = starts;
+      this.paths = paths;
+    }
+
+    static Sections of(String text) {
+      Node doc = Parser.builder().build().parse(text);
+      int lineCount = 1;
+      for (int i = 0; i < text.length(); i++) {
+        if (text.charAt(i) == '\n') {
+          lineCount++;
+        }
+      }
+      boolean[] starts = new boolean[lineCount];
+      List<List<String>> paths = new ArrayList<>(lineCount);
+      Deque<Heading> open = new ArrayDeque<>();
+      List<String> path = List.of();
+      int line = 0;
+      for (Node n : doc.getDescendants()) {
+        if (!(n instanceof Heading h)) {
+          continue;
+        }
+        int start = Math.min(h.getStartLineNumber(), lineCount - 1);
+        for (; line < start; line++) {
+          paths.add(path);
+        }
+        while (!open.isEmpty() && open.peekLast().getLevel() >= h.getLevel()) {
+          open.removeLast();
+        }
+        open.addLast(h);
+        List<String> names = new ArrayList<>(open.size());
+        for (Heading o : open) {
+          names.add(title(o));
+        }
+        path = List.copyOf(names);
+        starts[start] = true;
+      }
+      for (; line < lineCount; line++) {
+        paths.add(path);
+      }
+      return new Sections(starts, paths);
+    }
+
+    private static String title(Heading h) {
+      return new TextCollectingVisitor().collectAndGetText(h).replaceAll("\\s+", " ").strip();
+    }
+
+    /** Whether a heading starts on 1-based line {@code lineNo}. */
+    boolean startsAt(int lineNo) {
+      return lineNo - 1 < starts.length && starts[lineNo - 1];
+    }
+
+    /** The heading path of 1-based line {@code lineNo}. */
+    List<String> pathAt(int lineNo) {
+      return lineNo - 1 < paths.size() ? paths.get(lineNo - 1) : List.of();
+    }
   }
 
   private static List<Passage> turns(ConversationLog log, int window) {
@@ -74,12 +162,20 @@ final class Passages {
       index.append(dateText);
       out.add(
           new Passage(
-              i, t.line(), t.line(), t.speaker(), log.date(), shown(t.text()), index.toString()));
+              i,
+              t.line(),
+              t.line(),
+              t.speaker(),
+              log.date(),
+              shown(t.text()),
+              index.toString(),
+              List.of()));
     }
     return out;
   }
 
-  private static List<Passage> plain(String text, PassageUnit unit, int maxLines) {
+  private static List<Passage> plain(
+      String text, PassageUnit unit, int maxLines, Sections sections) {
     List<Passage> out = new ArrayList<>();
     StringBuilder para = new StringBuilder();
     int start = 0;
@@ -92,8 +188,13 @@ final class Passages {
         end = text.length();
       }
       String line = text.substring(pos, end);
+      if (sections.startsAt(lineNo)) {
+        // A heading starts a new passage: no passage spans two sections.
+        flush(out, para, start, lineNo - 1, sections);
+        lines = 0;
+      }
       if (line.isBlank()) {
-        flush(out, para, start, lineNo - 1);
+        flush(out, para, start, lineNo - 1, sections);
         lines = 0;
       } else {
         if (lines == 0) {
@@ -105,7 +206,7 @@ final class Passages {
         para.append(line);
         lines++;
         if (unit == PassageUnit.LINE || lines >= maxLines || para.length() >= MAX_PASSAGE_CHARS) {
-          flush(out, para, start, lineNo);
+          flush(out, para, start, lineNo, sections);
           lines = 0;
         }
       }
@@ -115,17 +216,26 @@ final class Passages {
       pos = end + 1;
       lineNo++;
     }
-    flush(out, para, start, lineNo);
+    flush(out, para, start, lineNo, sections);
     return out;
   }
 
-  private static void flush(List<Passage> out, StringBuilder para, int start, int end) {
+  private static void flush(
+      List<Passage> out, StringBuilder para, int start, int end, Sections sections) {
     if (para.length() == 0) {
       return;
     }
     String text = para.toString();
     out.add(
-        new Passage(out.size(), start, end, Optional.empty(), Optional.empty(), shown(text), text));
+        new Passage(
+            out.size(),
+            start,
+            end,
+            Optional.empty(),
+            Optional.empty(),
+            shown(text),
+            text,
+            sections.pathAt(start)));
     para.setLength(0);
   }
 

@@ -470,6 +470,8 @@ final class WebView {
       for (FileHit h : a.search().searchFiles(q, 20, Optional.empty()).hits()) {
         sb.append("<tr><td>")
             .append(openLink(name, h.file(), h.startLine()))
+            .append(
+                h.headings().isEmpty() ? "" : "<br><small>" + Html.esc(h.section()) + "</small>")
             .append("</td><td><pre>")
             .append(Html.esc(h.text()))
             .append("</pre></td></tr>");

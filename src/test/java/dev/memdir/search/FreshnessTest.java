@@ -190,9 +190,9 @@ class FreshnessTest {
       assertThat(s.searchFiles("basil", 10, Optional.empty()).notes())
           .containsExactly(
               "rebuilding the search index: the search settings changed (stemmer=porter"
-                  + " stop_words=english passage=paragraph passage_lines=40 window=1 ->"
-                  + " stemmer=porter stop_words=english passage=paragraph passage_lines=40"
-                  + " window=0)");
+                  + " stop_words=english passage=paragraph passage_lines=40 window=1"
+                  + " passages=sections -> stemmer=porter stop_words=english passage=paragraph"
+                  + " passage_lines=40 window=0 passages=sections)");
     }
     // Ranking settings apply at query time and need no rebuild.
     try (Search s = search(agent, SearchSettings.defaults().withWindow(0, 0).withBm25(0.9, 0.4))) {

@@ -3,7 +3,9 @@ package dev.memdir.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.memdir.format.SearchSettings;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PassagesTest {
@@ -66,5 +68,114 @@ class PassagesTest {
     Passages.Passage p = Passages.split(text, "f", SearchSettings.defaults()).passages().get(0);
     assertThat(p.text()).hasSize(Passages.MAX_SHOWN_CHARS + 2).endsWith(" …");
     assertThat(p.indexText()).hasSize(10_000);
+  }
+
+  private static List<String> sections(Passages.Split s) {
+    return s.passages().stream()
+        .map(p -> p.startLine() + "-" + p.endLine() + " " + String.join(" › ", p.headings()))
+        .toList();
+  }
+
+  @Test
+  void markdownHeadingsNestByLevelAndStartPassages() {
+    String text =
+        String.join(
+            "\n",
+            "intro line", // 1: before any heading
+            "# Travel notes", // 2
+            "Trips.", // 3
+            "## Venice", // 4
+            "Gondolas.", // 5
+            "```", // 6
+            "# not a heading", // 7
+            "```", // 8
+            "Rome", // 9: setext level 1
+            "====", // 10
+            "Pasta.", // 11
+            "", // 12: without it, "Pasta." would be part of the setext heading below
+            "Florence", // 13: setext level 2
+            "--------", // 14
+            "### Uffizi ###", // 15
+            "Paintings.", // 16
+            "## Naples", // 17
+            "Pizza."); // 18
+    assertThat(sections(Passages.split(text, "t.md", SearchSettings.defaults())))
+        .containsExactly(
+            "1-1 ",
+            "2-3 Travel notes",
+            "4-8 Travel notes › Venice",
+            "9-11 Rome",
+            "13-14 Rome › Florence",
+            "15-16 Rome › Florence › Uffizi",
+            "17-18 Rome › Naples");
+  }
+
+  @Test
+  void otherFilesHaveNoSections() {
+    String text = "# Title\nbody\n## Sub\nmore";
+    assertThat(sections(Passages.split(text, "t.txt", SearchSettings.defaults())))
+        .containsExactly("1-4 ");
+  }
+
+  /**
+   * Random Markdown of headings, fenced "headings" and text: each passage's path is the stack of
+   * the real headings above it, and no passage holds a real heading anywhere but its first line.
+   */
+  @Test
+  void randomMarkdownPassagesNeverSpanTwoSections() {
+    long seed = new Random().nextLong();
+    Random rnd = new Random(seed);
+    try {
+      for (int round = 0; round < 200; round++) {
+        List<String> lines = new ArrayList<>();
+        List<List<String>> expected = new ArrayList<>(); // path per line
+        List<Boolean> heading = new ArrayList<>();
+        List<String> stack = new ArrayList<>();
+        List<Integer> levels = new ArrayList<>();
+        int n = 1 + rnd.nextInt(30);
+        for (int i = 0; i < n; i++) {
+          int kind = rnd.nextInt(6);
+          if (kind == 0) {
+            int level = 1 + rnd.nextInt(4);
+            String title = "h" + i;
+            while (!levels.isEmpty() && levels.get(levels.size() - 1) >= level) {
+              levels.remove(levels.size() - 1);
+              stack.remove(stack.size() - 1);
+            }
+            levels.add(level);
+            stack.add(title);
+            lines.add("#".repeat(level) + " " + title);
+            expected.add(List.copyOf(stack));
+            heading.add(true);
+          } else if (kind == 1) {
+            for (String l : List.of("```", "# fenced" + i, "```")) {
+              lines.add(l);
+              expected.add(List.copyOf(stack));
+              heading.add(false);
+            }
+          } else if (kind == 2) {
+            lines.add("");
+            expected.add(List.copyOf(stack));
+            heading.add(false);
+          } else {
+            lines.add("word" + i);
+            expected.add(List.copyOf(stack));
+            heading.add(false);
+          }
+        }
+        SearchSettings settings = SearchSettings.defaults().withPassageLines(1 + rnd.nextInt(5));
+        Passages.Split s = Passages.split(String.join("\n", lines), "r.md", settings);
+        for (Passages.Passage p : s.passages()) {
+          assertThat(p.headings())
+              .as("passage %d-%d", p.startLine(), p.endLine())
+              .isEqualTo(expected.get(p.startLine() - 1));
+          for (int l = p.startLine() + 1; l <= p.endLine(); l++) {
+            assertThat(heading.get(l - 1)).as("heading inside passage at line %d", l).isFalse();
+          }
+        }
+      }
+    } catch (AssertionError e) {
+      throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -334,4 +334,27 @@ class SearchFilesTest {
           .containsExactly("session-01_2023-05-08.md:12");
     }
   }
+
+  @Test
+  void markdownHitsCarryTheirHeadingPath() throws java.io.IOException {
+    Path agent = Fixtures.conversationAgent(tmp);
+    java.nio.file.Files.writeString(
+        agent.resolve("files").resolve("travel.md"),
+        "# Travel notes\nWe like trains.\n## Venice\nThe gondola ride was wonderful.\n"
+            + "## Rome\nThe gondola museum was closed.\n");
+    try (Search s = search(agent, plain())) {
+      List<FileHit> hits = s.searchFiles("gondola", 10, Optional.empty()).hits();
+      assertThat(hits)
+          .extracting(h -> h.location() + " " + h.section())
+          .containsExactlyInAnyOrder(
+              "travel.md:3-4 Travel notes › Venice", "travel.md:5-6 Travel notes › Rome");
+      FileHit venice =
+          hits.stream().filter(h -> h.section().endsWith("Venice")).findFirst().orElseThrow();
+      assertThat(venice.headings()).containsExactly("Travel notes", "Venice");
+      // What search_files shows the model.
+      assertThat(venice.render()).startsWith("travel.md:3-4 [Travel notes › Venice] score ");
+      FileHit plainHit = s.searchFiles("watering tomatoes", 1, Optional.empty()).hits().get(0);
+      assertThat(plainHit.headings()).containsExactly("Garden notes");
+    }
+  }
 }

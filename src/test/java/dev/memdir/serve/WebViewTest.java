@@ -67,6 +67,19 @@ class WebViewTest {
   }
 
   @Test
+  void fileSearchHitsShowTheirHeadingPath() throws Exception {
+    Agent.init(root.resolve("ada"), InitOptions.defaults()).close();
+    Files.writeString(
+        root.resolve("ada/files/travel.md"),
+        "# Travel notes\n\n## Venice\n\nThe gondola ride was wonderful.\n");
+    try (ScriptedServer model = ScriptedServer.start();
+        MemdirServer server = ServeFixture.start(root, model, Optional.empty())) {
+      String page = get(server, "/ui/a/ada/files?q=gondola").body();
+      assertThat(page).contains("<small>Travel notes › Venice</small>");
+    }
+  }
+
+  @Test
   void theChangeStreamSaysWhenAFileChangesOnDisk() throws Exception {
     Agent.init(root.resolve("ada"), InitOptions.defaults()).close();
     try (ScriptedServer model = ScriptedServer.start();
