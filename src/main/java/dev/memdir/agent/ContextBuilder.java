@@ -178,19 +178,7 @@ final class ContextBuilder {
   }
 
   static String block(Block b) {
-    StringBuilder sb = new StringBuilder();
-    sb.append('<').append(b.label()).append(">\n");
-    sb.append("<description>\n").append(b.description()).append("\n</description>\n");
-    sb.append("<metadata>\n");
-    if (b.readOnly()) {
-      sb.append("- read_only=true\n");
-    }
-    sb.append("- chars_current=").append(b.chars()).append('\n');
-    sb.append("- chars_limit=").append(b.limit()).append('\n');
-    sb.append("</metadata>\n");
-    sb.append("<value>\n").append(b.value()).append("\n</value>\n");
-    sb.append("</").append(b.label()).append('>');
-    return sb.toString();
+    return MemoryPrompt.block(b);
   }
 
   /** The open file windows, counted window by window. */

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -90,8 +89,8 @@ final class CountIndex {
       long size = ch.size();
       if (old != null
           && old.end() <= size
-          && old.head().equals(hash(ch, 0, Math.min(EDGE, old.end())))
-          && old.tail().equals(hash(ch, Math.max(0, old.end() - EDGE), old.end()))) {
+          && old.head().equals(DerivedFiles.hash(ch, 0, Math.min(EDGE, old.end())))
+          && old.tail().equals(DerivedFiles.hash(ch, Math.max(0, old.end() - EDGE), old.end()))) {
         return countFrom(ch, old.end(), old.lines(), size);
       }
       return countFrom(ch, 0, 0, size);
@@ -138,7 +137,10 @@ final class CountIndex {
       pos += n;
     }
     return new Entry(
-        end, count, hash(ch, 0, Math.min(EDGE, end)), hash(ch, Math.max(0, end - EDGE), end));
+        end,
+        count,
+        DerivedFiles.hash(ch, 0, Math.min(EDGE, end)),
+        DerivedFiles.hash(ch, Math.max(0, end - EDGE), end));
   }
 
   /** Whether a complete line is a record readers return (not corrupt, not a conflict marker). */
@@ -158,19 +160,6 @@ final class CountIndex {
       return true;
     }
     return HistoryLog.parse(line, 0, len, new java.util.ArrayList<>()).isPresent();
-  }
-
-  private static String hash(FileChannel ch, long from, long to) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate((int) (to - from));
-    long p = from;
-    while (buf.hasRemaining()) {
-      int n = ch.read(buf, p);
-      if (n < 0) {
-        break;
-      }
-      p += n;
-    }
-    return TextFiles.sha256(buf.array()).substring(0, 16);
   }
 
   private Map<String, Entry> load() {
@@ -223,24 +212,6 @@ final class CountIndex {
               o.put("head", e.head());
               o.put("tail", e.tail());
             });
-    // Derived and cheap to rebuild: an atomic rename, but no fsync.
-    Path tmp = null;
-    try {
-      Files.createDirectories(layout.derivedDir());
-      tmp = Files.createTempFile(layout.derivedDir(), "." + FILE + ".", ".tmp");
-      Files.writeString(tmp, root + "\n", StandardCharsets.UTF_8);
-      Files.move(tmp, layout.derivedDir().resolve(FILE), StandardCopyOption.ATOMIC_MOVE);
-      tmp = null;
-    } catch (IOException e) {
-      // A read-only agent directory: the count is still right, only not remembered.
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // A stray hidden file in .memdir/ is harmless.
-        }
-      }
-    }
+    DerivedFiles.save(layout, FILE, root + "\n");
   }
 }

@@ -8,14 +8,11 @@ import dev.memdir.format.Layout;
 import dev.memdir.format.TextFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -106,8 +103,8 @@ final class SegmentOrder {
       Record last = null;
       if (old != null
           && old.end() <= end
-          && old.head().equals(hash(ch, 0, Math.min(EDGE, old.end())))
-          && old.tail().equals(hash(ch, Math.max(0, old.end() - EDGE), old.end()))) {
+          && old.head().equals(DerivedFiles.hash(ch, 0, Math.min(EDGE, old.end())))
+          && old.tail().equals(DerivedFiles.hash(ch, Math.max(0, old.end() - EDGE), old.end()))) {
         from = old.end();
         last = old.id().isEmpty() ? null : probe(old);
       }
@@ -140,8 +137,8 @@ final class SegmentOrder {
           new Entry(
               end,
               end == size ? mtime : -1,
-              hash(ch, 0, Math.min(EDGE, end)),
-              hash(ch, Math.max(0, end - EDGE), end),
+              DerivedFiles.hash(ch, 0, Math.min(EDGE, end)),
+              DerivedFiles.hash(ch, Math.max(0, end - EDGE), end),
               last == null ? "" : last.ts().toString(),
               last == null ? "" : last.id()),
           true);
@@ -212,19 +209,6 @@ final class SegmentOrder {
         e.id(), java.time.Instant.parse(e.ts()), Message.of("event", "order probe"));
   }
 
-  private static String hash(FileChannel ch, long from, long to) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate((int) (to - from));
-    long p = from;
-    while (buf.hasRemaining()) {
-      int n = ch.read(buf, p);
-      if (n < 0) {
-        break;
-      }
-      p += n;
-    }
-    return TextFiles.sha256(buf.array()).substring(0, 16);
-  }
-
   private Map<String, Entry> load() {
     Path file = layout.derivedDir().resolve(FILE);
     Map<String, Entry> out = new HashMap<>();
@@ -288,24 +272,6 @@ final class SegmentOrder {
               o.put("ts", e.ts());
               o.put("id", e.id());
             });
-    // Derived and cheap to rebuild: an atomic rename, but no fsync.
-    Path tmp = null;
-    try {
-      Files.createDirectories(layout.derivedDir());
-      tmp = Files.createTempFile(layout.derivedDir(), "." + FILE + ".", ".tmp");
-      Files.writeString(tmp, root + "\n", StandardCharsets.UTF_8);
-      Files.move(tmp, layout.derivedDir().resolve(FILE), StandardCopyOption.ATOMIC_MOVE);
-      tmp = null;
-    } catch (IOException e) {
-      // A read-only agent directory: checked again at the next open.
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // A stray hidden file in .memdir/ is harmless.
-        }
-      }
-    }
+    DerivedFiles.save(layout, FILE, root + "\n");
   }
 }

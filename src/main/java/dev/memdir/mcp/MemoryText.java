@@ -1,5 +1,6 @@
 package dev.memdir.mcp;
 
+import dev.memdir.agent.MemoryPrompt;
 import dev.memdir.format.Problem;
 import dev.memdir.memory.Block;
 import dev.memdir.memory.CoreMemory;
@@ -31,19 +32,8 @@ final class MemoryText {
     return sb.append("</memory_blocks>").toString();
   }
 
-  /** One block with its description, size, limit and read-only mark. */
+  /** One block with its description, size, limit and read-only mark, as the model reads it. */
   static String block(Block b) {
-    StringBuilder sb = new StringBuilder();
-    sb.append('<').append(b.label()).append(">\n");
-    sb.append("<description>\n").append(b.description()).append("\n</description>\n");
-    sb.append("<metadata>\n");
-    if (b.readOnly()) {
-      sb.append("- read_only=true\n");
-    }
-    sb.append("- chars_current=").append(b.chars()).append('\n');
-    sb.append("- chars_limit=").append(b.limit()).append('\n');
-    sb.append("</metadata>\n");
-    sb.append("<value>\n").append(b.value()).append("\n</value>\n");
-    return sb.append("</").append(b.label()).append('>').toString();
+    return MemoryPrompt.block(b);
   }
 }
