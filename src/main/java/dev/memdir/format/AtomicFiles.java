@@ -164,10 +164,6 @@ public final class AtomicFiles {
       return;
     }
     byte[] old = Asides.readUpTo(p.aside(), Asides.MAX_KEPT_BYTES);
-    int eol = 0;
-    while (eol < old.length && old[eol] != '\n') {
-      eol++;
-    }
     byte[] now;
     try {
       now = Asides.readUpTo(file, Asides.MAX_KEPT_BYTES);
@@ -177,11 +173,7 @@ public final class AtomicFiles {
     if (now.length == 0) {
       return; // an editor's save just begun, or an append not yet written: look again later
     }
-    boolean whole =
-        eol == 0
-            || eol == old.length
-            || (now.length > eol && Arrays.equals(now, 0, eol + 1, old, 0, eol + 1));
-    if (!whole) {
+    if (!startsAsWhole(old, now)) {
       byte[] joined = Arrays.copyOf(old, old.length + now.length);
       System.arraycopy(now, 0, joined, old.length, now.length);
       if (!compareAndSwap(file, now, joined, "")) {
@@ -190,6 +182,22 @@ public final class AtomicFiles {
     }
     Asides.Pending known = Asides.rebase(p, old);
     Asides.save(known.with(known.baseSha(), known.baseSize(), known.baseMtime(), "", ""));
+  }
+
+  /**
+   * Whether {@code now}, written to a file that was new or empty, is a whole text rather than an
+   * appended fragment: an editor's save holds the whole text, so it starts with the same first line
+   * as {@code old}, the text the file held before; an append ({@code echo x >> file}) does not.
+   * Without a first line to compare (no line break in {@code old}) it counts as whole.
+   */
+  public static boolean startsAsWhole(byte[] old, byte[] now) {
+    int eol = 0;
+    while (eol < old.length && old[eol] != '\n') {
+      eol++;
+    }
+    return eol == 0
+        || eol == old.length
+        || (now.length > eol && Arrays.equals(now, 0, eol + 1, old, 0, eol + 1));
   }
 
   /**

@@ -551,9 +551,15 @@ public final class CoreMemory {
       }
       byte[] next;
       String note = "";
-      if (p.baseSize() > 0
-          && v.length >= p.baseSize()
-          && TextFiles.sha256(Arrays.copyOf(v, (int) p.baseSize())).equals(p.baseSha())) {
+      // An append: v extends what the old file held; or, when it held nothing (a file an
+      // appender's O_CREAT made while the name was away, or one caught truncated), v does not
+      // start as the block does, so it is no editor's whole text.
+      boolean appended =
+          p.baseSize() > 0
+              ? v.length >= p.baseSize()
+                  && TextFiles.sha256(Arrays.copyOf(v, (int) p.baseSize())).equals(p.baseSha())
+              : !wholeText(c, v);
+      if (appended) {
         byte[] tail = Arrays.copyOfRange(v, (int) p.baseSize(), v.length);
         next = Arrays.copyOf(c, c.length + tail.length);
         System.arraycopy(tail, 0, next, c.length, tail.length);
@@ -574,6 +580,21 @@ public final class CoreMemory {
       }
       ps = Asides.of(file);
     }
+  }
+
+  /**
+   * Whether {@code v}, written to a file that held nothing, is an editor's whole text rather than
+   * an appended fragment: it starts as the block {@code current} does, or with a front matter.
+   */
+  private static boolean wholeText(byte[] current, byte[] v) {
+    if (AtomicFiles.startsAsWhole(current, v)) {
+      return true;
+    }
+    String head = new String(v, 0, Math.min(v.length, 64 * 1024), StandardCharsets.UTF_8);
+    List<String> lines = head.lines().toList();
+    return lines.size() > 1
+        && lines.get(0).strip().equals("---")
+        && lines.stream().skip(1).anyMatch(l -> l.strip().equals("---"));
   }
 
   /**

@@ -67,6 +67,25 @@ class LateSaveTest {
     assertThat(scratch()).isEmpty();
   }
 
+  /**
+   * The campaign's lost {@code >>} save: an appender's O_CREAT made a new, empty file while an
+   * agent swap had the name away; the agent, after waiting for it, edited that empty file, and the
+   * append then reached it as an old file whose base is empty. It is a fragment (it does not start
+   * as the block does), so it is appended, not set aside as a conflict.
+   */
+  @Test
+  void anAppendReachingAnOldFileThatWasEmptyIsAppended() throws Exception {
+    try (FileChannel held =
+        FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      memory.append(Actor.AGENT, "notes", "from the agent");
+      held.write(ByteBuffer.wrap("from a person\n".getBytes(StandardCharsets.UTF_8)));
+    }
+    memory.settle();
+    assertThat(memory.takeNotices()).isEmpty();
+    assertThat(memory.get("notes").value()).isEqualTo("from the agent\nfrom a person");
+    assertThat(scratch()).isEmpty();
+  }
+
   @Test
   void anOldFileGrownPastTheLimitIsKeptUnreadAndReported() throws Exception {
     try (FileChannel held = FileChannel.open(file, StandardOpenOption.APPEND)) {

@@ -114,9 +114,14 @@ final class SavePatterns {
     switch (pattern) {
       case TRUNCATE_GAP -> {
         byte[] bytes = withLine(read(file), marker);
+        // A shell's > (and most editors' in-place save) opens with O_CREAT|O_TRUNC: in the
+        // instant an agent write has the name away it makes a new file holding the whole text.
         try (FileChannel ch =
             FileChannel.open(
-                file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                file,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
           Thread.sleep(gapMillis);
           writeAll(ch, bytes);
         }
