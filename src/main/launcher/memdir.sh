@@ -11,11 +11,13 @@
 self=$0
 jsa=$self.jsa
 # Short commands run in a fraction of a second: the C1 compiler alone and the serial collector cost
-# a third less CPU there (benchmarks/RESULTS.md, "CLI start"). Long ones (search, bench, chat, an
+# a third less CPU there (benchmarks/RESULTS.md, "CLI start"). So does `bench`, a batch of a few
+# seconds where C2's compiling costs more than it wins: the LoCoMo retrieval run takes 3.8 s
+# instead of 6.1 s (RESULTS.md, LocomoSpeedBenchmark). Long-lived or heavy ones (search, chat, an
 # import, a server) keep the JVM's defaults. MEMDIR_JAVA_OPTS comes later and wins.
 jit=
 case "${1:-}" in
-  show | validate | memory | init | open | close | context | log | diff | undo | -V | --version | -h | --help)
+  show | validate | memory | init | open | close | context | log | diff | undo | bench | -V | --version | -h | --help)
     jit='-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' ;;
   history | archival)
     case "${2:-}" in
