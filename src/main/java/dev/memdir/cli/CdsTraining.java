@@ -73,6 +73,7 @@ public final class CdsTraining {
   /** Runs {@link #COMMANDS} with agents under {@code tmp}; returns how many did not exit 0. */
   static int run(Path tmp, PrintWriter err) {
     int failures = 0;
+    Main.warmUpNow(); // what `main` starts beside every command's parsing
     PrintWriter sink =
         new PrintWriter(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
     for (List<String> command : COMMANDS) {

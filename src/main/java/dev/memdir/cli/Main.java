@@ -2,9 +2,12 @@ package dev.memdir.cli;
 
 import dev.memdir.MemdirException;
 import dev.memdir.Version;
+import dev.memdir.format.YamlMap;
+import dev.memdir.history.Record;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -65,9 +68,28 @@ public final class Main implements Runnable {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "memdir: warning: %5$s%n");
     }
+    warmUp(args);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     System.exit(run(args, System.in, out, err));
+  }
+
+  /**
+   * Starts, beside picocli's parsing, the one-time set-up nearly every command meets later (#15):
+   * Jackson's first mapper (its date formats read the JDK's calendar and time-zone data), the YAML
+   * parser that reads agent.yaml, and the random source of new record ids. On two cores this takes
+   * it off the command's own path (benchmarks/RESULTS.md, "CLI start"). Nothing is read or written;
+   * a failure here is ignored, and the command meets it again where it has its own error handling.
+   * Not for {@code --version} and help, which need none of it.
+   */
+  static void warmUp(String[] args) {
+    String first = args.length == 0 ? "" : args[0];
+    if (first.isEmpty() || first.startsWith("-")) {
+      return;
+    }
+    Thread t = new Thread(new WarmUp(), "memdir-warm-up");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Runs the command line with the given streams and returns the exit code. */
@@ -123,6 +145,25 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  /** Runs the warm-up on this thread (the class-data training run). */
+  static void warmUpNow() {
+    new WarmUp().run();
+  }
+
+  /** What {@link #warmUp} runs; a class, not a lambda, so the class-data archive holds it. */
+  private static final class WarmUp implements Runnable {
+    @Override
+    public void run() {
+      try {
+        YamlMap.parse("name: warm-up\n", "warm-up", 1);
+        Class.forName(Record.class.getName(), true, Main.class.getClassLoader());
+        new SecureRandom().nextLong();
+      } catch (Throwable ignored) {
+        // the command meets it again, with its own error handling
+      }
+    }
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {
