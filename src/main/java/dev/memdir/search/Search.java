@@ -76,6 +76,14 @@ public final class Search implements AutoCloseable {
   private static final int MIN_CANDIDATES = 50;
   private static final int MAX_CANDIDATES = 2_000;
 
+  /**
+   * The score factor of a {@code conversation_search} record whose own text has none of the query's
+   * terms (it matched through the neighbours indexed with it). Chosen on the LoCoMo dev file
+   * (history layout; 0.95 / 0.9 / 0.85 / 0.7 measured): R@5 69.6 → 70.1, R@10 79.7 → 79.8,
+   * multi-hop R@10 44.0 → 44.9 (benchmarks/RESULTS.md, "own text").
+   */
+  static final double OWN_TEXT_MISS = 0.9;
+
   private final Layout layout;
   private final SearchSettings settings;
   private final MainIndex index;
@@ -622,7 +630,9 @@ public final class Search implements AutoCloseable {
    * search.neighbour_weight} x its score to the {@code search.neighbours} records either side that
    * pass the filters. With a {@code speaker}, records whose {@code name} is that person score
    * {@code search.speaker_boost} x more, unless that person's best record scores under {@code
-   * search.speaker_gate} x the best by anyone else. Equal scores put the newer record first.
+   * search.speaker_gate} x the best by anyone else. Among the first 3 x {@code limit}, a record
+   * whose own text has none of the query's terms scores {@link #OWN_TEXT_MISS} x less. Equal scores
+   * put the newer record first.
    *
    * @param speaker prefer records whose {@code name} is this person (compared without case)
    */
@@ -695,6 +705,7 @@ public final class Search implements AutoCloseable {
                 from,
                 to,
                 speaker.map(String::strip),
+                terms.keySet(),
                 notes);
         if (ranked.isEmpty() && filtered) {
           String what = filters("role", roleWords, TagMatch.ANY, start, end);
@@ -735,6 +746,7 @@ public final class Search implements AutoCloseable {
       long from,
       long to,
       Optional<String> speaker,
+      java.util.Set<String> queryTerms,
       List<String> notes)
       throws IOException {
     int n = Math.min(MAX_CANDIDATES, Math.max(MIN_CANDIDATES, limit * 5));
@@ -835,6 +847,39 @@ public final class Search implements AutoCloseable {
           return c != 0 ? c : x.id().compareTo(y.id());
         });
     StoredFields stored = searcher.getIndexReader().storedFields();
+    // A record is indexed with its neighbours' words, so one that matches only through a
+    // neighbour could rank above the neighbour that says it: among the first 3 x limit, a record
+    // whose own text has none of the query's terms scores OWN_TEXT_MISS x less.
+    int window = Math.min(order.length, limit * 3);
+    if (window > 1) {
+      for (int i = 0; i < window; i++) {
+        String text = stored.document(ranked.docs[order[i]]).get(HistoryIndex.H_CONTENT);
+        boolean itself = false;
+        for (String t : index.analyzer().terms(HistoryIndex.H_BODY, text == null ? "" : text)) {
+          if (queryTerms.contains(t)) {
+            itself = true;
+            break;
+          }
+        }
+        if (!itself) {
+          ranked.scores[order[i]] *= OWN_TEXT_MISS;
+        }
+      }
+      Arrays.sort(
+          order,
+          0,
+          window,
+          (a, b) -> {
+            int c = Double.compare(ranked.scores[b], ranked.scores[a]);
+            if (c != 0) {
+              return c;
+            }
+            HistoryIndex.Meta x = meta.get(ranked.docs[a]);
+            HistoryIndex.Meta y = meta.get(ranked.docs[b]);
+            c = Long.compare(y.ts(), x.ts());
+            return c != 0 ? c : x.id().compareTo(y.id());
+          });
+    }
     List<MessageHit> hits = new ArrayList<>();
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (int i = 0; i < order.length && hits.size() < limit; i++) {

@@ -2,6 +2,7 @@ package dev.memdir.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.memdir.Agent;
@@ -80,6 +81,22 @@ class ConversationSearchTest {
       assertThat(top.id()).hasSize(26);
       assertThat(r.notes())
           .containsExactly("rebuilding the history index: .memdir/index/history is missing");
+    }
+  }
+
+  @Test
+  void aRecordFoundOnlyThroughItsNeighbourRanksBelowTheRecordThatSaysIt() {
+    try (Agent a = Agent.open(dir)) {
+      // "adopted" is said only by the older record; the newer reply is indexed with it, scores
+      // the same, and would come first as the newer of two equal scores.
+      Results<MessageHit> r = find(a, "adopted", List.of(), null, null, 10);
+      assertThat(contents(r))
+          .containsExactly("I adopted a dog named Biscuit.", "Biscuit is a lovely name for a dog!");
+      assertThat(r.hits().get(1).score())
+          .isCloseTo(r.hits().get(0).score() * Search.OWN_TEXT_MISS, within(0.01));
+      // A query both match by their own words keeps the plain order.
+      assertThat(contents(find(a, "lovely", List.of(), null, null, 1)))
+          .containsExactly("Biscuit is a lovely name for a dog!");
     }
   }
 
@@ -281,10 +298,10 @@ class ConversationSearchTest {
               at("2026-12-01T10:00:30Z"));
       a.history().append(Message.user("Unrelated: the kettle broke."), at("2026-12-01T12:00:00Z"));
       // The answer is found through its question's words; the kettle, two hours later, is not.
-      // (Both are indexed with the same two lines, so they score the same: the newer first.)
+      // (Both are indexed with the same two lines; the one that says "hiking" itself first.)
       assertThat(contents(find(a, "hiking", List.of(), null, null, 10)))
           .containsExactly(
-              "Up to the old lighthouse on the cliffs.", "Where did you go hiking last weekend?");
+              "Where did you go hiking last weekend?", "Up to the old lighthouse on the cliffs.");
       // Filters apply to what a neighbour brings too.
       assertThat(contents(find(a, "hiking", List.of("assistant"), null, null, 10)))
           .containsExactly("Up to the old lighthouse on the cliffs.");
