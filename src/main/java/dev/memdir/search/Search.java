@@ -851,9 +851,12 @@ public final class Search implements AutoCloseable {
     // neighbour could rank above the neighbour that says it: among the first 3 x limit, a record
     // whose own text has none of the query's terms scores OWN_TEXT_MISS x less.
     int window = Math.min(order.length, limit * 3);
+    Map<Integer, Document> read = new HashMap<>();
     if (window > 1) {
       for (int i = 0; i < window; i++) {
-        String text = stored.document(ranked.docs[order[i]]).get(HistoryIndex.H_CONTENT);
+        Document d = stored.document(ranked.docs[order[i]]);
+        read.put(ranked.docs[order[i]], d);
+        String text = d.get(HistoryIndex.H_CONTENT);
         boolean itself = false;
         for (String t : index.analyzer().terms(HistoryIndex.H_BODY, text == null ? "" : text)) {
           if (queryTerms.contains(t)) {
@@ -888,7 +891,7 @@ public final class Search implements AutoCloseable {
       if (!seen.add(meta.get(doc).id())) {
         continue;
       }
-      Document d = stored.document(doc);
+      Document d = read.containsKey(doc) ? read.get(doc) : stored.document(doc);
       hits.add(
           new MessageHit(
               d.get(HistoryIndex.H_ID),
