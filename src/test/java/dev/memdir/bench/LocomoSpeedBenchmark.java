@@ -47,9 +47,11 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  * its top 50 turns, evidence recall at 10 printed. Each round runs both as child processes, in
  * alternating order; the medians of wall and CPU time and their ratio are printed.
  *
- * <p>Arguments: the data file, rounds (default 5), the memdir jar (default target/memdir.jar).
- * {@code -Dbench.jvmFlags="-XX:TieredStopAtLevel=1 ..."} passes the same JVM flags to both. {@code
- * baseline FILE} runs the baseline program alone (what the child process runs).
+ * <p>Arguments: the data file, rounds (default 5), the memdir jar (default target/memdir.jar), or
+ * the launcher ({@code target/memdir}), which is run as it is, with its own JVM flags and
+ * class-data archive. {@code -Dbench.jvmFlags="-XX:TieredStopAtLevel=1 ..."} passes the same JVM
+ * flags to both (to the baseline only, with the launcher). {@code baseline FILE} runs the baseline
+ * program alone (what the child process runs).
  */
 public final class LocomoSpeedBenchmark {
   private LocomoSpeedBenchmark() {}
@@ -78,12 +80,18 @@ public final class LocomoSpeedBenchmark {
     double[] baseCpu = new double[rounds];
     for (int r = 0; r < rounds; r++) {
       Path out = Files.createTempDirectory("memdir-locomo-speed");
-      List<String> memdir = new ArrayList<>(List.of(java));
-      memdir.addAll(flags);
+      // The launcher (target/memdir) is run as a user runs it: its own JVM flags and archive.
+      boolean launcher = !jar.getFileName().toString().endsWith(".jar");
+      List<String> memdir = new ArrayList<>();
+      if (launcher) {
+        memdir.add(jar.toString());
+      } else {
+        memdir.add(java);
+        memdir.addAll(flags);
+        memdir.addAll(List.of("-jar", jar.toString()));
+      }
       memdir.addAll(
           List.of(
-              "-jar",
-              jar.toString(),
               "bench",
               "locomo",
               "--data",
