@@ -17,6 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,8 +171,9 @@ public final class Search implements AutoCloseable {
    * <p>Each hit in a conversation log brings its neighbouring turns ({@code neighbours} either
    * side, scored {@code neighbour_weight} x the hit), all within {@code limit}. With a {@code
    * speaker}, turns spoken by that person score {@code speaker_boost} x more, unless that person's
-   * best turn scores under {@code speaker_gate} x the best turn by anyone else. Equal scores are
-   * ordered by file, then line.
+   * best turn scores under {@code speaker_gate} x the best turn by anyone else. Among the first 3 x
+   * {@code limit}, a conversation turn whose own text has none of the query's terms scores {@link
+   * #OWN_TEXT_MISS} x less. Equal scores are ordered by file, then line.
    *
    * @param query words to look for
    * @param limit the most passages returned, 1 to {@link #MAX_LIMIT}
@@ -192,15 +194,17 @@ public final class Search implements AutoCloseable {
       Optional<String> who = speaker.map(String::strip);
       Query q0 = termsQuery(MainIndex.F_BODY, terms);
       if (!feedback.on()) {
-        return new Results<>(rankPassages(q0, lim, who, notes), notes);
+        return new Results<>(rankPassages(q0, terms.keySet(), lim, who, notes), notes);
       }
       List<FileHit> first =
-          rankPassages(q0, Math.max(lim, feedback.docs()), who, new ArrayList<>());
+          rankPassages(q0, terms.keySet(), Math.max(lim, feedback.docs()), who, new ArrayList<>());
       Map<String, Double> extra = feedbackTerms(terms, first);
       if (hopSlots == 0) {
-        return new Results<>(rankPassages(expandedQuery(terms, extra), lim, who, notes), notes);
+        return new Results<>(
+            rankPassages(expandedQuery(terms, extra), terms.keySet(), lim, who, notes), notes);
       }
-      List<FileHit> second = rankPassages(expandedQuery(terms, extra), lim, who, notes);
+      List<FileHit> second =
+          rankPassages(expandedQuery(terms, extra), terms.keySet(), lim, who, notes);
       // Every (slots + 1)th place goes to the best second-query passage not yet listed.
       List<FileHit> out = new ArrayList<>();
       java.util.Set<String> seen = new java.util.HashSet<>();
@@ -288,7 +292,12 @@ public final class Search implements AutoCloseable {
   }
 
   private List<FileHit> rankPassages(
-      Query query, int limit, Optional<String> speaker, List<String> notes) throws IOException {
+      Query query,
+      java.util.Set<String> queryTerms,
+      int limit,
+      Optional<String> speaker,
+      List<String> notes)
+      throws IOException {
     IndexSearcher searcher = index.searcher();
     PassageTable table = index.table();
     int n = Math.min(MAX_CANDIDATES, Math.max(MIN_CANDIDATES, limit * 5));
@@ -327,12 +336,33 @@ public final class Search implements AutoCloseable {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    Arrays.sort(
-        order,
+    Comparator<Integer> byScore =
         (a, b) -> {
           int c = Double.compare(ranked.scores[b], ranked.scores[a]);
           return c != 0 ? c : table.compareByPosition(ranked.docs[a], ranked.docs[b]);
-        });
+        };
+    Arrays.sort(order, byScore);
+    // A turn is indexed with its neighbours' words: among the first 3 x limit, a conversation turn
+    // whose own text has none of the query's terms scores OWN_TEXT_MISS x less, as in
+    // conversation_search.
+    int window = Math.min(order.length, limit * 3);
+    if (window > 1) {
+      int[] wd = new int[window];
+      for (int i = 0; i < window; i++) {
+        wd[i] = ranked.docs[order[i]];
+      }
+      List<FileHit> texts = index.hits(wd, new double[window]);
+      boolean changed = false;
+      for (int i = 0; i < window; i++) {
+        if (table.inConversation(wd[i]) && !saysAny(texts.get(i).text(), queryTerms)) {
+          ranked.scores[order[i]] *= OWN_TEXT_MISS;
+          changed = true;
+        }
+      }
+      if (changed) {
+        Arrays.sort(order, 0, window, byScore);
+      }
+    }
     int k = Math.min(limit, order.length);
     int[] docs = new int[k];
     double[] scores = new double[k];
@@ -342,6 +372,16 @@ public final class Search implements AutoCloseable {
     }
     List<FileHit> hits = index.hits(docs, scores);
     return hits;
+  }
+
+  /** Whether {@code text}, analysed as the index analyses it, holds any of {@code terms}. */
+  private boolean saysAny(String text, java.util.Set<String> terms) {
+    for (String t : index.analyzer().terms(MainIndex.F_BODY, text == null ? "" : text)) {
+      if (terms.contains(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Candidate passages and their scores, in arrays: the ranking runs on every search. */
@@ -857,14 +897,7 @@ public final class Search implements AutoCloseable {
         Document d = stored.document(ranked.docs[order[i]]);
         read.put(ranked.docs[order[i]], d);
         String text = d.get(HistoryIndex.H_CONTENT);
-        boolean itself = false;
-        for (String t : index.analyzer().terms(HistoryIndex.H_BODY, text == null ? "" : text)) {
-          if (queryTerms.contains(t)) {
-            itself = true;
-            break;
-          }
-        }
-        if (!itself) {
+        if (!saysAny(text, queryTerms)) {
           ranked.scores[order[i]] *= OWN_TEXT_MISS;
         }
       }

@@ -123,14 +123,18 @@ class SearchFilesTest {
     Path agent = Fixtures.conversationAgent(tmp);
     try (Search s = search(agent, SearchSettings.defaults().withWindow(0, 1))) {
       Results<FileHit> r = s.searchFiles("marshmallows", 3, Optional.empty());
+      // The turn that says it first, then its neighbours in file order: lent the hit's whole
+      // score, 0.9 x for not saying the word themselves.
       assertThat(locations(r))
           .containsExactly(
-              "session-01_2023-05-08.md:11",
               "session-01_2023-05-08.md:12",
+              "session-01_2023-05-08.md:11",
               "session-01_2023-05-08.md:13");
-      assertThat(r.hits()).extracting(FileHit::score).containsOnly(r.hits().get(1).score());
+      assertThat(r.hits().get(1).score())
+          .isEqualTo(r.hits().get(0).score() * Search.OWN_TEXT_MISS, within());
+      assertThat(r.hits().get(2).score()).isEqualTo(r.hits().get(1).score());
       assertThat(locations(s.searchFiles("marshmallows", 2, Optional.empty())))
-          .containsExactly("session-01_2023-05-08.md:11", "session-01_2023-05-08.md:12");
+          .containsExactly("session-01_2023-05-08.md:12", "session-01_2023-05-08.md:11");
     }
   }
 
@@ -142,11 +146,13 @@ class SearchFilesTest {
       // blank line and is still the turn after line 9.
       assertThat(locations(s.searchFiles("Hey Mar good", 10, Optional.empty())))
           .containsExactly("session-01_2023-05-08.md:8", "session-01_2023-05-08.md:9");
+      // Line 9 says all three words; 11 ("the kids") is lent 9's score and says a word of the
+      // query itself, so it ties with 9 and follows it; 8 says none (0.9 x).
       assertThat(locations(s.searchFiles("busy kids weekend", 3, Optional.empty())))
           .containsExactly(
-              "session-01_2023-05-08.md:8",
               "session-01_2023-05-08.md:9",
-              "session-01_2023-05-08.md:11");
+              "session-01_2023-05-08.md:11",
+              "session-01_2023-05-08.md:8");
     }
   }
 
@@ -161,7 +167,9 @@ class SearchFilesTest {
               "session-01_2023-05-08.md:12",
               "session-01_2023-05-08.md:11",
               "session-01_2023-05-08.md:13");
-      assertThat(r.hits().get(1).score()).isEqualTo(r.hits().get(0).score() * 0.5, within());
+      // Half the hit's score, and 0.9 x that since the neighbour's own text lacks the word.
+      assertThat(r.hits().get(1).score())
+          .isEqualTo(r.hits().get(0).score() * 0.5 * Search.OWN_TEXT_MISS, within());
     }
   }
 
@@ -183,10 +191,12 @@ class SearchFilesTest {
   void theDefaultPipelineCombinesWindowsAndNeighbours() {
     Path agent = Fixtures.conversationAgent(tmp);
     try (Search s = search(agent, SearchSettings.defaults())) {
+      // 13 says the words; 12 matches through its window and 11 as 12's neighbour (both 0.9 x
+      // for lacking the words themselves, 12 first as it scores on its own).
       assertThat(locations(s.searchFiles("community downtown", 10, Optional.empty())))
           .containsExactly(
-              "session-02_2023-06-20.md:12",
               "session-02_2023-06-20.md:13",
+              "session-02_2023-06-20.md:12",
               "session-02_2023-06-20.md:11");
     }
   }
