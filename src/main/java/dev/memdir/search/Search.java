@@ -376,12 +376,7 @@ public final class Search implements AutoCloseable {
 
   /** Whether {@code text}, analysed as the index analyses it, holds any of {@code terms}. */
   private boolean saysAny(String text, java.util.Set<String> terms) {
-    for (String t : index.analyzer().terms(MainIndex.F_BODY, text == null ? "" : text)) {
-      if (terms.contains(t)) {
-        return true;
-      }
-    }
-    return false;
+    return index.analyzer().anyTerm(MainIndex.F_BODY, text == null ? "" : text, terms);
   }
 
   /** Candidate passages and their scores, in arrays: the ranking runs on every search. */
