@@ -317,7 +317,7 @@ final class AfReader {
   private AgentPlan agent(
       Node a, Map<String, String> skills, Set<String> dirNames, Set<String> usedSources) {
     a.object();
-    String name = a.get("name").optText().orElse("agent");
+    String name = a.get("name").optText().filter(n -> !n.isBlank()).orElse("agent");
     List<String> unmapped = new ArrayList<>();
     for (String key : fieldNames(a.json)) {
       Node f = a.get(key);
@@ -364,6 +364,12 @@ final class AfReader {
             JsonNodeFactory.instance.objectNode());
     List<Block> bs = blocks(a);
     List<AgentPlan.Entry> history = messages(a);
+    if (a.get("name").optText().filter(n -> !n.isBlank()).isEmpty()) {
+      note(a.path, "no name; the agent was named \"" + name + "\"");
+    }
+    if (bs.isEmpty() && history.isEmpty() && a.get("system").optText().orElse("").isEmpty()) {
+      note(a.path, "no memory blocks, messages or system prompt: the agent imported empty");
+    }
     Map<String, String> fs = new LinkedHashMap<>(files(a, usedSources));
     for (Map.Entry<String, String> s : skills.entrySet()) {
       fs.putIfAbsent(s.getKey(), s.getValue());

@@ -190,6 +190,29 @@ class AgentFileImportTest {
   }
 
   @Test
+  void anAgentWithNoNameAndNothingInItIsImportedAndReportedSo() throws Exception {
+    Path af = tmp.resolve("in/empty.af");
+    Files.createDirectories(af.getParent());
+    Files.writeString(af, "{\"agents\": [{}]}");
+    Path dir = tmp.resolve("out");
+    ImportReport r = AgentFileImport.importFile(af, dir);
+    assertThat(items(r))
+        .anySatisfy(
+            i ->
+                assertThat(i)
+                    .contains("agents[0]")
+                    .contains("no name; the agent was named \"agent\""))
+        .anySatisfy(
+            i ->
+                assertThat(i)
+                    .contains(
+                        "no memory blocks, messages or system prompt: the agent imported empty"));
+    try (Agent agent = Agent.open(dir)) {
+      assertThat(agent.config().name()).isEqualTo("agent");
+    }
+  }
+
+  @Test
   void aBadFieldNamesTheFileAndPathAndWritesNothing() {
     Path af = Fixtures.copy("bad-label.af", tmp.resolve("in"));
     Path dir = tmp.resolve("out");
