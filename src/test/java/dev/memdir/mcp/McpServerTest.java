@@ -255,8 +255,13 @@ class McpServerTest {
               try {
                 for (int i = 0; i < rounds; i++) {
                   Thread.sleep(random.nextInt(30));
+                  // As the shell's >> opens: O_APPEND | O_CREAT. Without O_CREAT an open in the
+                  // instant an edit swaps the file in fails, which no editor or shell does.
                   Files.writeString(
-                      human, "Person " + i + ".\n", java.nio.file.StandardOpenOption.APPEND);
+                      human,
+                      "Person " + i + ".\n",
+                      java.nio.file.StandardOpenOption.CREATE,
+                      java.nio.file.StandardOpenOption.APPEND);
                 }
               } catch (Exception e) {
                 throw new IllegalStateException(e);
