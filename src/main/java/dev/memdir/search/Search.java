@@ -869,8 +869,7 @@ public final class Search implements AutoCloseable {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    Arrays.sort(
-        order,
+    Comparator<Integer> byScore =
         (a, b) -> {
           int c = Double.compare(ranked.scores[b], ranked.scores[a]);
           if (c != 0) {
@@ -880,7 +879,8 @@ public final class Search implements AutoCloseable {
           HistoryIndex.Meta y = meta.get(ranked.docs[b]);
           c = Long.compare(y.ts(), x.ts());
           return c != 0 ? c : x.id().compareTo(y.id());
-        });
+        };
+    Arrays.sort(order, byScore);
     StoredFields stored = searcher.getIndexReader().storedFields();
     // A record is indexed with its neighbours' words, so one that matches only through a
     // neighbour could rank above the neighbour that says it: among the first 3 x limit, a record
@@ -896,20 +896,7 @@ public final class Search implements AutoCloseable {
           ranked.scores[order[i]] *= OWN_TEXT_MISS;
         }
       }
-      Arrays.sort(
-          order,
-          0,
-          window,
-          (a, b) -> {
-            int c = Double.compare(ranked.scores[b], ranked.scores[a]);
-            if (c != 0) {
-              return c;
-            }
-            HistoryIndex.Meta x = meta.get(ranked.docs[a]);
-            HistoryIndex.Meta y = meta.get(ranked.docs[b]);
-            c = Long.compare(y.ts(), x.ts());
-            return c != 0 ? c : x.id().compareTo(y.id());
-          });
+      Arrays.sort(order, 0, window, byScore);
     }
     List<MessageHit> hits = new ArrayList<>();
     java.util.Set<String> seen = new java.util.HashSet<>();
