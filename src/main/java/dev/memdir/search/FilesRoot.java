@@ -47,6 +47,9 @@ final class FilesRoot {
   private final Layout layout;
   private final Path root;
 
+  /** Runs between a file's check and its open; tests swap the name here to stage the race. */
+  Runnable beforeOpen = () -> {};
+
   FilesRoot(Layout layout) {
     this.layout = layout;
     this.root = layout.filesDir();
@@ -215,8 +218,9 @@ final class FilesRoot {
     }
     try {
       return parent.newDirectoryStream(p, LinkOption.NOFOLLOW_LINKS);
-    } catch (FileSystemException e) {
-      throw new Unreadable(shown + " changed while it was opened (" + e.getReason() + ")");
+    } catch (IOException e) {
+      String why = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
+      throw new Unreadable(shown + " changed while it was opened (" + why + ")");
     }
   }
 
@@ -227,14 +231,19 @@ final class FilesRoot {
         dir.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     BasicFileAttributes before = view.readAttributes();
     checkFile(before, maxBytes);
+    beforeOpen.run();
     SeekableByteChannel ch;
     try {
       ch = dir.newByteChannel(p, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
-    } catch (FileSystemException e) {
+    } catch (IOException e) {
+      // A name swapped for a link after the check fails the no-follow open with ELOOP, which the
+      // JDK reports as a plain IOException ("... (NOFOLLOW_LINKS specified)"), not a
+      // FileSystemException.
       if (e instanceof NoSuchFileException) {
         throw e;
       }
-      throw new Unreadable("changed while it was opened (" + e.getReason() + ")");
+      String why = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
+      throw new Unreadable("changed while it was opened (" + why + ")");
     }
     try (ch) {
       // The name could have been swapped between the check and the open: the same file both

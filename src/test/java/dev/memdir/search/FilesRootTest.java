@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.memdir.ToolException;
 import dev.memdir.format.Layout;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,6 +95,27 @@ class FilesRootTest {
         "up/agent.yaml",
         "'up/agent.yaml' goes through a symbolic link (files/up); links are not followed, so"
             + " nothing can lead outside files/");
+  }
+
+  @Test
+  void aFileSwappedForALinkBetweenItsCheckAndItsOpenIsRefusedAsChanged() throws IOException {
+    Path secret = tmp.resolve("secret.txt");
+    Files.writeString(secret, "the secret\n");
+    Path doc = agent.resolve("files/notes.md");
+    root.beforeOpen =
+        () -> {
+          try {
+            Files.delete(doc);
+            Files.createSymbolicLink(doc, secret);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        };
+    // The no-follow open fails with ELOOP, which the JDK reports as a plain IOException.
+    assertThatThrownBy(() -> root.read("notes.md", 1 << 20))
+        .isInstanceOf(FilesRoot.Unreadable.class)
+        .hasMessageStartingWith("changed while it was opened (")
+        .hasMessageContaining("symbolic links");
   }
 
   @Test
