@@ -11,7 +11,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -57,9 +56,11 @@ public final class TextFiles {
       SeekableByteChannel ch;
       try {
         ch = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-      } catch (FileSystemException e) {
+      } catch (IOException e) {
+        // Swapped in since the check: the no-follow open fails with ELOOP, which the JDK reports
+        // as a plain IOException, not a FileSystemException.
         if (Files.isSymbolicLink(file)) {
-          throw new FormatException(display, 0, SYMBOLIC_LINK); // swapped in since the check
+          throw new FormatException(display, 0, SYMBOLIC_LINK);
         }
         throw e;
       }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.memdir.FormatException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +72,47 @@ class TextFilesTest {
         .hasMessage(
             "memory/human.md: is a symbolic link; links are not followed, so nothing outside the"
                 + " agent directory is read; put the file itself here");
+  }
+
+  @Test
+  void aFileSwappedForALinkWhileItIsReadIsReadOrRefusedNeverAnInternalError() throws Exception {
+    // A person (or git) replacing the file with a link races the read: every outcome is the
+    // file's text or "is a symbolic link" (each swap is one rename), never an unexplained I/O
+    // error. The swap between the check and the open is the window this aims at.
+    Path outside = Files.writeString(dir.resolve("outside.md"), "secret\n");
+    Path f = dir.resolve("human.md");
+    Files.writeString(f, "mine\n");
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread swapper =
+        new Thread(
+            () -> {
+              try {
+                Path link = dir.resolve("link.tmp");
+                Path text = dir.resolve("text.tmp");
+                while (!stop.get()) {
+                  Files.createSymbolicLink(link, outside);
+                  Files.move(link, f, StandardCopyOption.ATOMIC_MOVE);
+                  Files.writeString(text, "mine\n");
+                  Files.move(text, f, StandardCopyOption.ATOMIC_MOVE);
+                }
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    swapper.start();
+    try {
+      for (int i = 0; i < 20_000; i++) {
+        try {
+          assertThat(TextFiles.read(f, "memory/human.md", 1024)).isEqualTo("mine\n");
+        } catch (FormatException e) {
+          assertThat(e.getMessage()).startsWith("memory/human.md: is a symbolic link");
+        }
+      }
+    } finally {
+      stop.set(true);
+      swapper.join();
+    }
   }
 
   @Test
