@@ -11,6 +11,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -58,8 +59,9 @@ public final class TextFiles {
         ch = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
       } catch (IOException e) {
         // Swapped in since the check: the no-follow open fails with ELOOP, which the JDK reports
-        // as a plain IOException, not a FileSystemException.
-        if (Files.isSymbolicLink(file)) {
+        // as a plain IOException ("... (NOFOLLOW_LINKS specified)"), not a FileSystemException;
+        // the link may be gone again by now, so that is not looked up.
+        if (!(e instanceof FileSystemException) || Files.isSymbolicLink(file)) {
           throw new FormatException(display, 0, SYMBOLIC_LINK);
         }
         throw e;
