@@ -52,16 +52,31 @@ public final class CdsTraining {
           List.of("history", "append", "DIR-git", "Hello", "--role", "user"),
           List.of("log", "DIR-git"));
 
+  /**
+   * The short commands' archive ({@code memdir.short.jsa}): the commands above without searches,
+   * whose Lucene classes would double its size. The JVM relocates a whole archive at every start,
+   * so the smaller one starts {@code show} about 40 ms sooner (benchmarks/RESULTS.md, "CLI start").
+   * The launcher uses it for the commands it runs with the C1 compiler alone.
+   */
+  static final List<List<String>> SHORT_COMMANDS =
+      COMMANDS.stream().filter(c -> !c.contains("search")).toList();
+
   private CdsTraining() {}
 
   /**
-   * Runs {@link #COMMANDS} in a temporary directory it deletes afterwards; exits 1 on a failure.
+   * Runs {@link #COMMANDS}, or {@link #SHORT_COMMANDS} with the argument {@code short}, in a
+   * temporary directory it deletes afterwards; exits 1 on a failure.
    */
   public static void main(String[] args) throws IOException {
+    boolean shortOnly = args.length > 0 && args[0].equals("short");
     Path tmp = Files.createTempDirectory("memdir-cds-");
     int failures;
     try {
-      failures = run(tmp, new PrintWriter(System.err, true, StandardCharsets.UTF_8));
+      failures =
+          run(
+              tmp,
+              shortOnly ? SHORT_COMMANDS : COMMANDS,
+              new PrintWriter(System.err, true, StandardCharsets.UTF_8));
     } finally {
       delete(tmp);
     }
@@ -72,11 +87,16 @@ public final class CdsTraining {
 
   /** Runs {@link #COMMANDS} with agents under {@code tmp}; returns how many did not exit 0. */
   static int run(Path tmp, PrintWriter err) {
+    return run(tmp, COMMANDS, err);
+  }
+
+  /** Runs {@code commands} with agents under {@code tmp}; returns how many did not exit 0. */
+  static int run(Path tmp, List<List<String>> commands, PrintWriter err) {
     int failures = 0;
     Main.warmUpNow(); // what `main` starts beside every command's parsing
     PrintWriter sink =
         new PrintWriter(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-    for (List<String> command : COMMANDS) {
+    for (List<String> command : commands) {
       String[] line =
           command.stream()
               .map(a -> a.startsWith("DIR") ? tmp.resolve("agent" + a.substring(3)).toString() : a)
