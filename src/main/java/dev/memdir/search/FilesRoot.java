@@ -50,6 +50,11 @@ final class FilesRoot {
   /** Runs between a file's check and its open; tests swap the name here to stage the race. */
   Runnable beforeOpen = () -> {};
 
+  /**
+   * False makes {@link #read} take the path-based way of systems without secure streams (tests).
+   */
+  boolean secureStreams = true;
+
   FilesRoot(Layout layout) {
     this.layout = layout;
     this.root = layout.filesDir();
@@ -185,7 +190,7 @@ final class FilesRoot {
   byte[] read(String name, long maxBytes) throws IOException, Unreadable {
     String[] segs = name.split("/");
     try (DirectoryStream<Path> top = Files.newDirectoryStream(layout.root())) {
-      if (!(top instanceof SecureDirectoryStream<Path> agentDir)) {
+      if (!secureStreams || !(top instanceof SecureDirectoryStream<Path> agentDir)) {
         return readByPath(name, segs, maxBytes);
       }
       SecureDirectoryStream<Path> dir = folder(agentDir, "files", "files");
@@ -290,8 +295,18 @@ final class FilesRoot {
     if (before.links > 1) {
       throw new Unreadable(hardLinkReason(before.links));
     }
-    try (SeekableByteChannel ch =
-        Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+    beforeOpen.run();
+    SeekableByteChannel opened;
+    try {
+      opened = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      if (e instanceof NoSuchFileException) {
+        throw e;
+      }
+      String why = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
+      throw new Unreadable("changed while it was opened (" + why + ")");
+    }
+    try (SeekableByteChannel ch = opened) {
       Path q = root;
       List<Object> again = new ArrayList<>();
       again.add(folderKey(q, "files"));

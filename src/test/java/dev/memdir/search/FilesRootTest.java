@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FilesRootTest {
   @TempDir Path tmp;
@@ -97,8 +99,11 @@ class FilesRootTest {
             + " nothing can lead outside files/");
   }
 
-  @Test
-  void aFileSwappedForALinkBetweenItsCheckAndItsOpenIsRefusedAsChanged() throws IOException {
+  @ParameterizedTest(name = "secure streams: {0}")
+  @ValueSource(booleans = {true, false})
+  void aFileSwappedForALinkBetweenItsCheckAndItsOpenIsRefusedAsChanged(boolean secure)
+      throws IOException {
+    root.secureStreams = secure;
     Path secret = tmp.resolve("secret.txt");
     Files.writeString(secret, "the secret\n");
     Path doc = agent.resolve("files/notes.md");
