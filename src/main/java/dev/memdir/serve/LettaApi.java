@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.Agent;
+import dev.memdir.EditException;
 import dev.memdir.InitOptions;
 import dev.memdir.MemdirException;
 import dev.memdir.Version;
@@ -12,6 +13,7 @@ import dev.memdir.agent.TurnListener;
 import dev.memdir.archival.Fact;
 import dev.memdir.format.AgentConfig;
 import dev.memdir.format.AtomicFiles;
+import dev.memdir.format.TextFiles;
 import dev.memdir.history.Record;
 import dev.memdir.memory.Actor;
 import dev.memdir.memory.Block;
@@ -566,6 +568,22 @@ final class LettaApi {
               + ", now "
               + current.valueHash()
               + "); read it again and reapply the edit");
+    }
+    // Checked before anything is written: a value over the limit found after the description or
+    // the limit was already saved would leave the block half changed behind a 422.
+    int finalLimit = limit.orElse(current.limit());
+    int chars = TextFiles.codePoints(value.orElse(current.value()));
+    if ((value.isPresent() || limit.isPresent()) && chars > finalLimit) {
+      throw new EditException(
+          "edit refused: block '"
+              + label
+              + "' would hold "
+              + chars
+              + " / "
+              + finalLimit
+              + " chars, over its limit by "
+              + (chars - finalLimit)
+              + "; nothing was changed");
     }
     Optional<Integer> newLimit = limit;
     try {

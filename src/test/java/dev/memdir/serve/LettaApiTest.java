@@ -137,6 +137,30 @@ class LettaApiTest {
   }
 
   @Test
+  void aPatchWhoseValueIsOverTheLimitChangesNothingElseEither() throws Exception {
+    Path file = root.resolve("ada/memory/human.md");
+    String before = Files.readString(file);
+    HttpResponse<String> r =
+        call(
+            "PATCH",
+            "/v1/agents/ada/core-memory/blocks/human",
+            "{\"description\": \"Changed.\", \"value\": \"" + "x".repeat(6000) + "\"}");
+    assertThat(r.statusCode()).isEqualTo(422);
+    assertThat(json(r).path("detail").asText()).contains("over its limit");
+    assertThat(Files.readString(file)).isEqualTo(before);
+    // A higher limit in the same request makes room: value, limit and description all change.
+    HttpResponse<String> ok =
+        call(
+            "PATCH",
+            "/v1/agents/ada/core-memory/blocks/human",
+            "{\"description\": \"Changed.\", \"limit\": 7000, \"value\": \""
+                + "x".repeat(6000)
+                + "\"}");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(Files.readString(file)).contains("description: Changed.").contains("limit: 7000");
+  }
+
+  @Test
   void aBlockOverItsLimitIsRefusedWith422() throws Exception {
     HttpResponse<String> r =
         call(
