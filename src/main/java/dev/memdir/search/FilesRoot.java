@@ -224,8 +224,7 @@ final class FilesRoot {
     try {
       return parent.newDirectoryStream(p, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
-      String why = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
-      throw new Unreadable(shown + " changed while it was opened (" + why + ")");
+      throw new Unreadable(shown + " changed while it was opened (" + reason(e) + ")");
     }
   }
 
@@ -241,14 +240,11 @@ final class FilesRoot {
     try {
       ch = dir.newByteChannel(p, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
     } catch (IOException e) {
-      // A name swapped for a link after the check fails the no-follow open with ELOOP, which the
-      // JDK reports as a plain IOException ("... (NOFOLLOW_LINKS specified)"), not a
-      // FileSystemException.
+      // A name swapped for a link after the check: see reason().
       if (e instanceof NoSuchFileException) {
         throw e;
       }
-      String why = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
-      throw new Unreadable("changed while it was opened (" + why + ")");
+      throw new Unreadable("changed while it was opened (" + reason(e) + ")");
     }
     try (ch) {
       // The name could have been swapped between the check and the open: the same file both
@@ -303,8 +299,7 @@ final class FilesRoot {
       if (e instanceof NoSuchFileException) {
         throw e;
       }
-      String why = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
-      throw new Unreadable("changed while it was opened (" + why + ")");
+      throw new Unreadable("changed while it was opened (" + reason(e) + ")");
     }
     try (SeekableByteChannel ch = opened) {
       Path q = root;
@@ -324,6 +319,17 @@ final class FilesRoot {
       }
       return TextFiles.readUpTo(ch, maxBytes).orElseThrow(() -> overCap(maxBytes));
     }
+  }
+
+  /**
+   * Why an open failed: a no-follow open that meets a link fails with ELOOP, which the JDK reports
+   * as a plain {@code IOException} ("... (NOFOLLOW_LINKS specified)"), other failures as a {@code
+   * FileSystemException} with a reason.
+   */
+  private static String reason(IOException e) {
+    return e instanceof FileSystemException f && f.getReason() != null
+        ? f.getReason()
+        : e.getMessage();
   }
 
   private static Object folderKey(Path p, String shown) throws IOException, Unreadable {

@@ -78,10 +78,11 @@ public final class Search implements AutoCloseable {
   private static final int MAX_CANDIDATES = 2_000;
 
   /**
-   * The score factor of a {@code conversation_search} record whose own text has none of the query's
-   * terms (it matched through the neighbours indexed with it). Chosen on the LoCoMo dev file
-   * (history layout; 0.95 / 0.9 / 0.85 / 0.7 measured): R@5 69.6 → 70.1, R@10 79.7 → 79.8,
-   * multi-hop R@10 44.0 → 44.9 (benchmarks/RESULTS.md, "own text").
+   * The score factor of a {@code conversation_search} record or {@code search_files} conversation
+   * turn whose own text has none of the query's terms (it matched through the neighbours indexed
+   * with it, or was lent a neighbour's score). Chosen on the LoCoMo dev file (history layout; 0.95
+   * / 0.9 / 0.85 / 0.7 measured): R@5 69.6 → 70.1, R@10 79.7 → 79.8, multi-hop R@10 44.0 → 44.9;
+   * files layout R@5 69.3 → 69.6, R@10 unchanged (benchmarks/RESULTS.md, "own text").
    */
   static final double OWN_TEXT_MISS = 0.9;
 
@@ -345,32 +346,40 @@ public final class Search implements AutoCloseable {
     // A turn is indexed with its neighbours' words: among the first 3 x limit, a conversation turn
     // whose own text has none of the query's terms scores OWN_TEXT_MISS x less, as in
     // conversation_search.
+    // The hits of the first 3 x limit are read once: for their text here, and as the result.
     int window = Math.min(order.length, limit * 3);
-    if (window > 1) {
-      int[] wd = new int[window];
-      for (int i = 0; i < window; i++) {
-        wd[i] = ranked.docs[order[i]];
+    int[] wd = new int[window];
+    for (int i = 0; i < window; i++) {
+      wd[i] = ranked.docs[order[i]];
+    }
+    Map<Integer, FileHit> read = new HashMap<>();
+    List<FileHit> texts = index.hits(wd, new double[window]);
+    boolean changed = false;
+    for (int i = 0; i < window; i++) {
+      read.put(wd[i], texts.get(i));
+      if (table.inConversation(wd[i]) && !saysAny(texts.get(i).text(), queryTerms)) {
+        ranked.scores[order[i]] *= OWN_TEXT_MISS;
+        changed = true;
       }
-      List<FileHit> texts = index.hits(wd, new double[window]);
-      boolean changed = false;
-      for (int i = 0; i < window; i++) {
-        if (table.inConversation(wd[i]) && !saysAny(texts.get(i).text(), queryTerms)) {
-          ranked.scores[order[i]] *= OWN_TEXT_MISS;
-          changed = true;
-        }
-      }
-      if (changed) {
-        Arrays.sort(order, 0, window, byScore);
-      }
+    }
+    if (changed) {
+      Arrays.sort(order, 0, window, byScore);
     }
     int k = Math.min(limit, order.length);
-    int[] docs = new int[k];
-    double[] scores = new double[k];
+    List<FileHit> hits = new ArrayList<>(k);
     for (int i = 0; i < k; i++) {
-      docs[i] = ranked.docs[order[i]];
-      scores[i] = round(ranked.scores[order[i]]);
+      FileHit h = read.get(ranked.docs[order[i]]);
+      hits.add(
+          new FileHit(
+              h.file(),
+              h.startLine(),
+              h.endLine(),
+              round(ranked.scores[order[i]]),
+              h.date(),
+              h.speaker(),
+              h.text(),
+              h.headings()));
     }
-    List<FileHit> hits = index.hits(docs, scores);
     return hits;
   }
 
