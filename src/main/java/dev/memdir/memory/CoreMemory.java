@@ -721,17 +721,27 @@ public final class CoreMemory {
   }
 
   private static void checkLimit(Block b, String value) {
+    checkLimit(b.label(), b.limit(), value);
+  }
+
+  /**
+   * Refuses {@code value} for block {@code label} when it is over {@code limit} chars (code
+   * points).
+   *
+   * @throws EditException naming the block, the length and the limit
+   */
+  public static void checkLimit(String label, int limit, String value) {
     int chars = TextFiles.codePoints(value);
-    if (chars > b.limit()) {
+    if (chars > limit) {
       throw new EditException(
           "edit refused: block '"
-              + b.label()
+              + label
               + "' would hold "
               + chars
               + " / "
-              + b.limit()
+              + limit
               + " chars, over its limit by "
-              + (chars - b.limit())
+              + (chars - limit)
               + "; shorten the text or rethink the block");
     }
   }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memdir.Agent;
-import dev.memdir.EditException;
 import dev.memdir.InitOptions;
 import dev.memdir.MemdirException;
 import dev.memdir.Version;
@@ -13,10 +12,10 @@ import dev.memdir.agent.TurnListener;
 import dev.memdir.archival.Fact;
 import dev.memdir.format.AgentConfig;
 import dev.memdir.format.AtomicFiles;
-import dev.memdir.format.TextFiles;
 import dev.memdir.history.Record;
 import dev.memdir.memory.Actor;
 import dev.memdir.memory.Block;
+import dev.memdir.memory.CoreMemory;
 import dev.memdir.search.FactHit;
 import dev.memdir.search.Results;
 import dev.memdir.search.Search;
@@ -571,19 +570,8 @@ final class LettaApi {
     }
     // Checked before anything is written: a value over the limit found after the description or
     // the limit was already saved would leave the block half changed behind a 422.
-    int finalLimit = limit.orElse(current.limit());
-    int chars = TextFiles.codePoints(value.orElse(current.value()));
-    if ((value.isPresent() || limit.isPresent()) && chars > finalLimit) {
-      throw new EditException(
-          "edit refused: block '"
-              + label
-              + "' would hold "
-              + chars
-              + " / "
-              + finalLimit
-              + " chars, over its limit by "
-              + (chars - finalLimit)
-              + "; nothing was changed");
+    if (value.isPresent() || limit.isPresent()) {
+      CoreMemory.checkLimit(label, limit.orElse(current.limit()), value.orElse(current.value()));
     }
     Optional<Integer> newLimit = limit;
     try {
