@@ -118,6 +118,9 @@ final class HistoryIndex implements AutoCloseable {
   static final String H_BODY = "htext";
   static final String H_CONTENT = "hcontent";
 
+  /** A record's own words, as shown (its {@link #H_BODY} holds its neighbours' too). */
+  static final String H_OWN = "hown";
+
   /** {@code <segment>#<ordinal>}: a record's place among the records of its segment. */
   static final String H_POS = "hpos";
 
@@ -958,7 +961,9 @@ final class HistoryIndex implements AutoCloseable {
         .ifPresent(
             n -> d.add(new SortedDocValuesField(H_NAME, new BytesRef(MainIndex.speakerKey(n)))));
     d.add(new TextField(H_BODY, text, Field.Store.NO));
-    d.add(new StoredField(H_CONTENT, Passages.shownText(r.content())));
+    String shown = Passages.shownText(r.content());
+    d.add(new StoredField(H_CONTENT, shown));
+    d.add(new Field(H_OWN, shown, OwnText.TYPE));
     return d;
   }
 

@@ -71,6 +71,10 @@ final class MainIndex implements AutoCloseable {
   static final String F_TEXT = "text";
   static final String F_HEADINGS = "headings";
   static final String F_BODY = "ftext";
+
+  /** A conversation turn's own words (its {@link #F_BODY} holds its neighbours' too). */
+  static final String F_OWN = "fown";
+
   // Fact fields.
   static final String A_PATH = "apath";
   static final String A_ID = "id";
@@ -444,7 +448,7 @@ final class MainIndex implements AutoCloseable {
     } else {
       Passages.Split split = Passages.split(text, key, settings);
       for (Passages.Passage p : split.passages()) {
-        w.addDocument(passageDocument(key, p));
+        w.addDocument(passageDocument(key, p, split.conversation()));
       }
       split.problems().forEach(pr -> LOG.log(Level.DEBUG, pr.toString()));
       state =
@@ -459,7 +463,7 @@ final class MainIndex implements AutoCloseable {
    * A passage document. What a hit shows is kept in doc values rather than stored fields: a
    * stored-field read decompresses a whole block of documents, which cost more than the search.
    */
-  private Document passageDocument(String key, Passages.Passage p) {
+  private Document passageDocument(String key, Passages.Passage p, boolean conversation) {
     Document d = new Document();
     d.add(new StringField(F_PATH, key, Field.Store.NO));
     d.add(new SortedDocValuesField(F_PATH, new BytesRef(key)));
@@ -479,6 +483,9 @@ final class MainIndex implements AutoCloseable {
       d.add(new SortedDocValuesField(F_HEADINGS, new BytesRef(String.join("\n", p.headings()))));
     }
     d.add(new TextField(F_BODY, p.indexText(), Field.Store.NO));
+    if (conversation) {
+      d.add(new Field(F_OWN, p.text(), OwnText.TYPE));
+    }
     return d;
   }
 

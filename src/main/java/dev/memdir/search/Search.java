@@ -346,18 +346,17 @@ public final class Search implements AutoCloseable {
     // A turn is indexed with its neighbours' words: among the first 3 x limit, a conversation turn
     // whose own text has none of the query's terms scores OWN_TEXT_MISS x less, as in
     // conversation_search.
-    // The hits of the first 3 x limit are read once: for their text here, and as the result.
+    // The query's terms are looked up in each turn's own-text field (OwnText), not in its text.
     int window = Math.min(order.length, limit * 3);
     int[] wd = new int[window];
     for (int i = 0; i < window; i++) {
       wd[i] = ranked.docs[order[i]];
     }
-    Map<Integer, FileHit> read = new HashMap<>();
-    List<FileHit> texts = index.hits(wd, new double[window]);
+    java.util.BitSet says =
+        OwnText.saying(searcher.getIndexReader(), MainIndex.F_OWN, wd, queryTerms);
     boolean changed = false;
     for (int i = 0; i < window; i++) {
-      read.put(wd[i], texts.get(i));
-      if (table.inConversation(wd[i]) && !saysAny(texts.get(i).text(), queryTerms)) {
+      if (table.inConversation(wd[i]) && !says.get(i)) {
         ranked.scores[order[i]] *= OWN_TEXT_MISS;
         changed = true;
       }
@@ -366,9 +365,14 @@ public final class Search implements AutoCloseable {
       Arrays.sort(order, 0, window, byScore);
     }
     int k = Math.min(limit, order.length);
+    int[] kd = new int[k];
+    for (int i = 0; i < k; i++) {
+      kd[i] = ranked.docs[order[i]];
+    }
+    List<FileHit> texts = index.hits(kd, new double[k]);
     List<FileHit> hits = new ArrayList<>(k);
     for (int i = 0; i < k; i++) {
-      FileHit h = read.get(ranked.docs[order[i]]);
+      FileHit h = texts.get(i);
       hits.add(
           new FileHit(
               h.file(),
@@ -381,11 +385,6 @@ public final class Search implements AutoCloseable {
               h.headings()));
     }
     return hits;
-  }
-
-  /** Whether {@code text}, analysed as the index analyses it, holds any of {@code terms}. */
-  private boolean saysAny(String text, java.util.Set<String> terms) {
-    return index.analyzer().anyTerm(MainIndex.F_BODY, text == null ? "" : text, terms);
   }
 
   /** Candidate passages and their scores, in arrays: the ranking runs on every search. */
@@ -895,13 +894,15 @@ public final class Search implements AutoCloseable {
     // neighbour could rank above the neighbour that says it: among the first 3 x limit, a record
     // whose own text has none of the query's terms scores OWN_TEXT_MISS x less.
     int window = Math.min(order.length, limit * 3);
-    Map<Integer, Document> read = new HashMap<>();
     if (window > 1) {
+      int[] wd = new int[window];
       for (int i = 0; i < window; i++) {
-        Document d = stored.document(ranked.docs[order[i]]);
-        read.put(ranked.docs[order[i]], d);
-        String text = d.get(HistoryIndex.H_CONTENT);
-        if (!saysAny(text, queryTerms)) {
+        wd[i] = ranked.docs[order[i]];
+      }
+      java.util.BitSet says =
+          OwnText.saying(searcher.getIndexReader(), HistoryIndex.H_OWN, wd, queryTerms);
+      for (int i = 0; i < window; i++) {
+        if (!says.get(i)) {
           ranked.scores[order[i]] *= OWN_TEXT_MISS;
         }
       }
@@ -915,7 +916,7 @@ public final class Search implements AutoCloseable {
       if (!seen.add(meta.get(doc).id())) {
         continue;
       }
-      Document d = read.containsKey(doc) ? read.get(doc) : stored.document(doc);
+      Document d = stored.document(doc);
       hits.add(
           new MessageHit(
               d.get(HistoryIndex.H_ID),

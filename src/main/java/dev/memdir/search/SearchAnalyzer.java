@@ -62,22 +62,6 @@ final class SearchAnalyzer extends Analyzer {
   }
 
   /** The terms of {@code text}, in order, repeats kept. */
-  /** Whether analysing {@code text} gives any of {@code terms}; stops at the first. */
-  boolean anyTerm(String field, String text, java.util.Set<String> terms) {
-    try (TokenStream ts = tokenStream(field, text)) {
-      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
-      ts.reset();
-      boolean found = false;
-      while (!found && ts.incrementToken()) {
-        found = terms.contains(term.toString());
-      }
-      ts.end();
-      return found;
-    } catch (IOException e) {
-      throw new UncheckedIOException("analysis of a string cannot fail", e);
-    }
-  }
-
   List<String> terms(String field, String text) {
     List<String> out = new ArrayList<>();
     try (TokenStream ts = tokenStream(field, text)) {

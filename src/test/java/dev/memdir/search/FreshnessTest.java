@@ -176,7 +176,7 @@ class FreshnessTest {
       assertThat(r.notes())
           .containsExactly(
               "rebuilding the search index: .memdir/index/main is format 0, this memdir writes"
-                  + " format 1");
+                  + " format 2");
     }
   }
 
