@@ -50,16 +50,68 @@ public final class CdsTraining {
           List.of("context", "DIR"),
           List.of("init", "DIR-git", "--git"),
           List.of("history", "append", "DIR-git", "Hello", "--role", "user"),
-          List.of("log", "DIR-git"));
+          List.of("log", "DIR-git"),
+          // The LoCoMo retrieval run loads ~300 classes of its own (the harness, Lucene's writer):
+          // on a dataset of the project's own in LoCoMo's schema (LOCOMO_SHAPED, below).
+          List.of("bench", "locomo", "--data", "DIR-locomo.json", "--out", "DIR-run"),
+          List.of(
+              "bench",
+              "locomo",
+              "--data",
+              "DIR-locomo.json",
+              "--out",
+              "DIR-run-history",
+              "--layout",
+              "history"));
 
   /**
-   * The short commands' archive ({@code memdir.short.jsa}): the commands above without searches,
-   * whose Lucene classes would double its size. The JVM relocates a whole archive at every start,
-   * so the smaller one starts {@code show} about 40 ms sooner (benchmarks/RESULTS.md, "CLI start").
-   * The launcher uses it for the commands it runs with the C1 compiler alone.
+   * Two short conversations in LoCoMo's schema for the training's {@code bench locomo}, written
+   * here (no text of LoCoMo's own).
+   */
+  static final String LOCOMO_SHAPED =
+      """
+      [
+        {"sample_id": "cds-1",
+         "conversation": {
+           "speaker_a": "Ines", "speaker_b": "Marek",
+           "session_1_date_time": "9:15 am on 3 March, 2024",
+           "session_1": [
+             {"speaker": "Ines", "dia_id": "D1:1", "text": "I repaired the old sailing boat."},
+             {"speaker": "Marek", "dia_id": "D1:2", "text": "Where will you take it first?"},
+             {"speaker": "Ines", "dia_id": "D1:3", "text": "To the lake, next weekend.",
+              "blip_caption": "a photo of a small white boat"}],
+           "session_2_date_time": "6:40 pm on 17 March, 2024",
+           "session_2": [
+             {"speaker": "Marek", "dia_id": "D2:1", "text": "How was the lake trip?"},
+             {"speaker": "Ines", "dia_id": "D2:2", "text": "Windy, but we sailed for 3 hours."}]},
+         "qa": [
+           {"question": "Where did Ines take the boat?", "answer": "the lake",
+            "evidence": ["D1:3"], "category": 4},
+           {"question": "When did Ines repair the boat?", "answer": "March 2024",
+            "evidence": ["D1:1"], "category": 2},
+           {"question": "What did Marek repair?", "adversarial_answer": "a boat",
+            "evidence": ["D1:1"], "category": 5}]},
+        {"sample_id": "cds-2",
+         "conversation": {
+           "speaker_a": "Tomo", "speaker_b": "Lale",
+           "session_1_date_time": "8:05 pm on 20 June, 2023",
+           "session_1": [
+             {"speaker": "Tomo", "dia_id": "D1:1", "text": "I started learning the cello."},
+             {"speaker": "Lale", "dia_id": "D1:2", "text": "I adopted a puppy called Miso."}]},
+         "qa": [
+           {"question": "What is the name of Lale's puppy?", "answer": "Miso",
+            "evidence": ["D1:2"], "category": 4}]}
+      ]
+      """;
+
+  /**
+   * The short commands' archive ({@code memdir.short.jsa}): the commands above without searches and
+   * the benchmark, whose Lucene classes would double its size. The JVM relocates a whole archive at
+   * every start, so the smaller one starts {@code show} about 40 ms sooner (benchmarks/RESULTS.md,
+   * "CLI start"). The launcher uses it for the commands it runs with the C1 compiler alone.
    */
   static final List<List<String>> SHORT_COMMANDS =
-      COMMANDS.stream().filter(c -> !c.contains("search")).toList();
+      COMMANDS.stream().filter(c -> !c.contains("search") && !c.contains("bench")).toList();
 
   private CdsTraining() {}
 
@@ -94,6 +146,11 @@ public final class CdsTraining {
   static int run(Path tmp, List<List<String>> commands, PrintWriter err) {
     int failures = 0;
     Main.warmUpNow(); // what `main` starts beside every command's parsing
+    try {
+      Files.writeString(tmp.resolve("agent-locomo.json"), LOCOMO_SHAPED);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     PrintWriter sink =
         new PrintWriter(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
     for (List<String> command : commands) {

@@ -60,6 +60,7 @@ public final class LocomoBenchmark {
     RunParams params = params(o);
     long t0 = System.nanoTime();
     long cpu0 = processCpuNanos();
+    LocomoRun.startTokenizer();
     LocomoData d = LocomoData.read(data);
     long loadMs = (System.nanoTime() - t0) / 1_000_000;
     LocomoRun.Outcome r = new LocomoRun(d, params, out, progress, console).run();

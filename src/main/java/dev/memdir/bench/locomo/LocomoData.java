@@ -156,6 +156,9 @@ public record LocomoData(
    * @throws FormatException naming the file, the conversation and the key that is wrong
    */
   public static LocomoData parse(byte[] bytes, String file) {
+    // The checksum is for the run folder's manifest: worked out beside the parsing.
+    java.util.concurrent.CompletableFuture<String> sha256 =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> TextFiles.sha256(bytes));
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(bytes);
@@ -199,7 +202,7 @@ public record LocomoData(
     if (conversations.isEmpty()) {
       throw new FormatException(file, 0, "holds no conversations");
     }
-    return new LocomoData(file, TextFiles.sha256(bytes), conversations, notes);
+    return new LocomoData(file, sha256.join(), conversations, notes);
   }
 
   private static Conversation conversation(

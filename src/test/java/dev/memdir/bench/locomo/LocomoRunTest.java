@@ -35,6 +35,20 @@ class LocomoRunTest {
   }
 
   @Test
+  void conversationsRunMostWorkFirstWithTiesInDataOrder() {
+    List<LocomoData.Conversation> cs = LocomoDataTest.fixture().conversations();
+    // fx-1: 5 turns and 6 questions; fx-2: 2 turns and 2 questions.
+    List<LocomoData.Conversation> reversed = new ArrayList<>(cs);
+    java.util.Collections.reverse(reversed);
+    assertThat(LocomoRun.largestFirst(reversed))
+        .extracting(LocomoData.Conversation::sampleId)
+        .containsExactly("fx-1", "fx-2");
+    assertThat(LocomoRun.largestFirst(List.of(cs.get(1), cs.get(1), cs.get(0))))
+        .extracting(LocomoData.Conversation::sampleId)
+        .containsExactly("fx-1", "fx-2", "fx-2");
+  }
+
+  @Test
   void everyQuestionGetsOneRankingCutAtEachK() throws Exception {
     Path out = dir.resolve("run");
     LocomoRun.Outcome o = run(LocomoDataTest.fixture(), RunParams.defaults(), out);
