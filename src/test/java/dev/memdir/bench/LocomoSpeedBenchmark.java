@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -50,13 +51,20 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  * <p>Arguments: the data file, rounds (default 5), the memdir jar (default target/memdir.jar), or
  * the launcher ({@code target/memdir}), which is run as it is, with its own JVM flags and
  * class-data archive. {@code -Dbench.jvmFlags="-XX:TieredStopAtLevel=1 ..."} passes the same JVM
- * flags to both (to the baseline only, with the launcher). {@code baseline FILE} runs the baseline
- * program alone (what the child process runs).
+ * flags to both (to the baseline only, with the launcher); several sets separated by {@code |} are
+ * each run in every round. With the launcher, {@code -Dbench.memdirOpts="A|B"} runs it once per
+ * {@code MEMDIR_JAVA_OPTS} value (an empty value: as it is). Every round runs every variant, each
+ * round starting with the next; the ratios of each memdir variant to each baseline are taken within
+ * each round and their median and range printed. {@code baseline FILE} runs the baseline program
+ * alone (what the child process runs).
  */
 public final class LocomoSpeedBenchmark {
   private LocomoSpeedBenchmark() {}
 
   private static final Pattern SESSION = Pattern.compile("session_(\\d+)");
+
+  /** One command run in every round: a memdir run or the baseline, with its flags. */
+  private record Variant(String name, boolean memdir, List<String> command, String memdirOpts) {}
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("baseline")) {
@@ -68,82 +76,114 @@ public final class LocomoSpeedBenchmark {
     Path jar = Path.of(args.length > 2 ? args[2] : "target/memdir.jar");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = System.getProperty("java.class.path");
-    List<String> flags = new ArrayList<>();
-    for (String f : System.getProperty("bench.jvmFlags", "").strip().split("\\s+")) {
-      if (!f.isEmpty()) {
-        flags.add(f);
-      }
-    }
-    double[] memWall = new double[rounds];
-    double[] memCpu = new double[rounds];
-    double[] baseWall = new double[rounds];
-    double[] baseCpu = new double[rounds];
-    for (int r = 0; r < rounds; r++) {
-      Path out = Files.createTempDirectory("memdir-locomo-speed");
-      // The launcher (target/memdir) is run as a user runs it: its own JVM flags and archive.
-      boolean launcher = !jar.getFileName().toString().endsWith(".jar");
-      List<String> memdir = new ArrayList<>();
-      if (launcher) {
-        memdir.add(jar.toString());
-      } else {
-        memdir.add(java);
-        memdir.addAll(flags);
-        memdir.addAll(List.of("-jar", jar.toString()));
-      }
-      memdir.addAll(
-          List.of(
-              "bench",
-              "locomo",
-              "--data",
-              data.toString(),
-              "--out",
-              out.resolve("run").toString()));
+    // The launcher (target/memdir) is run as a user runs it: its own JVM flags and archive.
+    boolean launcher = !jar.getFileName().toString().endsWith(".jar");
+    List<Variant> variants = new ArrayList<>();
+    for (String set : System.getProperty("bench.jvmFlags", "").split("\\|", -1)) {
+      List<String> flags = split(set);
+      String label = flags.isEmpty() ? "" : " [" + String.join(" ", flags) + "]";
       List<String> base = new ArrayList<>(List.of(java));
       base.addAll(flags);
-      base.addAll(
-          List.of("-cp", cp, LocomoSpeedBenchmark.class.getName(), "baseline", data.toString()));
-      double[] m;
-      double[] b;
-      if (r % 2 == 0) {
-        b = time(base);
-        m = time(memdir);
-      } else {
-        m = time(memdir);
-        b = time(base);
+      base.addAll(List.of("-cp", cp, LocomoSpeedBenchmark.class.getName(), "baseline"));
+      variants.add(new Variant("baseline" + label, false, base, ""));
+      if (!launcher) {
+        List<String> m = new ArrayList<>(List.of(java));
+        m.addAll(flags);
+        m.addAll(List.of("-jar", jar.toString()));
+        variants.add(new Variant("memdir" + label, true, m, ""));
       }
-      memWall[r] = m[0];
-      memCpu[r] = m[1];
-      baseWall[r] = b[0];
-      baseCpu[r] = b[1];
-      System.out.printf(
-          Locale.ROOT,
-          "round %d: memdir %.2f s wall %.2f s cpu | lucene baseline %.2f s wall %.2f s cpu%n",
-          r + 1,
-          m[0],
-          m[1],
-          b[0],
-          b[1]);
+    }
+    if (launcher) {
+      for (String opts : System.getProperty("bench.memdirOpts", "").split("\\|", -1)) {
+        String o = opts.strip();
+        String label = o.isEmpty() ? "" : " [MEMDIR_JAVA_OPTS=" + o + "]";
+        variants.add(new Variant("memdir" + label, true, List.of(jar.toString()), o));
+      }
+    }
+    int n = variants.size();
+    double[][] wall = new double[n][rounds];
+    double[][] cpu = new double[n][rounds];
+    for (int r = 0; r < rounds; r++) {
+      Path out = Files.createTempDirectory("memdir-locomo-speed");
+      // Each round starts with another variant, so no one always runs first or after another.
+      for (int k = 0; k < n; k++) {
+        int v = (r + k) % n;
+        Variant x = variants.get(v);
+        List<String> command = new ArrayList<>(x.command());
+        if (x.memdir()) {
+          Path run = out.resolve("run" + v);
+          command.addAll(
+              List.of("bench", "locomo", "--data", data.toString(), "--out", run.toString()));
+        } else {
+          command.add(data.toString());
+        }
+        double[] t = time(command, x.memdirOpts());
+        wall[v][r] = t[0];
+        cpu[v][r] = t[1];
+      }
+      StringBuilder line = new StringBuilder("round " + (r + 1) + ":");
+      for (int v = 0; v < n; v++) {
+        line.append(
+            String.format(
+                Locale.ROOT,
+                " %s %.2f s wall %.2f s cpu%s",
+                variants.get(v).name(),
+                wall[v][r],
+                cpu[v][r],
+                v < n - 1 ? " |" : ""));
+      }
+      System.out.println(line);
       deleteTree(out);
     }
-    double mw = Stats.median(memWall);
-    double mc = Stats.median(memCpu);
-    double bw = Stats.median(baseWall);
-    double bc = Stats.median(baseCpu);
-    System.out.printf(
-        Locale.ROOT,
-        "medians over %d rounds: memdir %.2f s wall, %.2f s cpu; baseline %.2f s wall, %.2f s cpu;"
-            + " ratio %.2fx wall, %.2fx cpu%n",
-        rounds,
-        mw,
-        mc,
-        bw,
-        bc,
-        mw / bw,
-        mc / bc);
+    System.out.printf(Locale.ROOT, "medians over %d rounds:%n", rounds);
+    for (int v = 0; v < n; v++) {
+      System.out.printf(
+          Locale.ROOT,
+          "  %s: %.2f s wall, %.2f s cpu%n",
+          variants.get(v).name(),
+          Stats.median(wall[v]),
+          Stats.median(cpu[v]));
+    }
+    // Ratios taken within each round (the load of other jobs hits both sides alike), then their
+    // median and range.
+    for (int a = 0; a < n; a++) {
+      for (int b = 0; b < n; b++) {
+        if (!variants.get(a).memdir() || variants.get(b).memdir()) {
+          continue;
+        }
+        double[] rw = new double[rounds];
+        double[] rc = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+          rw[r] = wall[a][r] / wall[b][r];
+          rc[r] = cpu[a][r] / cpu[b][r];
+        }
+        double[] sorted = rw.clone();
+        Arrays.sort(sorted);
+        System.out.printf(
+            Locale.ROOT,
+            "ratio %s / %s: %.2fx wall (%.2f-%.2f), %.2fx cpu%n",
+            variants.get(a).name(),
+            variants.get(b).name(),
+            Stats.median(rw),
+            sorted[0],
+            sorted[rounds - 1],
+            Stats.median(rc));
+      }
+    }
+  }
+
+  private static List<String> split(String flags) {
+    List<String> out = new ArrayList<>();
+    for (String f : flags.strip().split("\\s+")) {
+      if (!f.isEmpty()) {
+        out.add(f);
+      }
+    }
+    return out;
   }
 
   /** Wall and CPU seconds (user + system, children included) of one child process. */
-  private static double[] time(List<String> command) throws Exception {
+  private static double[] time(List<String> command, String memdirOpts) throws Exception {
     File times = File.createTempFile("memdir-time", ".txt");
     List<String> cmd = new ArrayList<>();
     boolean gnuTime = new File("/usr/bin/time").canExecute();
@@ -152,11 +192,14 @@ public final class LocomoSpeedBenchmark {
     }
     cmd.addAll(command);
     long t0 = System.nanoTime();
-    Process p =
+    ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    if (!memdirOpts.isEmpty()) {
+      pb.environment().put("MEMDIR_JAVA_OPTS", memdirOpts);
+    }
+    Process p = pb.start();
     int code = p.waitFor();
     double wall = (System.nanoTime() - t0) / 1e9;
     if (code != 0) {
