@@ -257,7 +257,9 @@ final class LocomoRun {
       for (String id : top) {
         t +=
             tokenCounts.computeIfAbsent(
-                id, x -> tokenizer.join().countTokens(turnText.getOrDefault(x, "")));
+                // "Ordinary": a turn that holds a special-token marker such as <|endoftext|> is
+                // text like any other (countTokens would throw on it).
+                id, x -> tokenizer.join().countTokensOrdinary(turnText.getOrDefault(x, "")));
       }
       tokens.put(String.valueOf(k), t);
     }

@@ -49,6 +49,39 @@ class LocomoRunTest {
   }
 
   @Test
+  void aTurnHoldingASpecialTokenMarkerIsCountedAsText() throws Exception {
+    String json =
+        LocomoFixture.JSON.replace(
+            "Lovely. I adopted a puppy called Miso.",
+            "Lovely. <|endoftext|> I adopted a puppy called Miso.");
+    assertThat(json).contains("<|endoftext|>");
+    Path out = dir.resolve("run");
+    LocomoRun.Outcome o =
+        run(
+            LocomoData.parse(json.getBytes(StandardCharsets.UTF_8), "special.json"),
+            RunParams.defaults(),
+            out);
+    assertThat(o.questionsRun()).isEqualTo(8);
+    JsonNode puppy =
+        results(out).stream()
+            .filter(
+                l ->
+                    l.get("sample_id").asText().equals("fx-2")
+                        && l.get("question_index").asInt() == 1)
+            .findFirst()
+            .orElseThrow();
+    // Both of fx-2's turns, the marker's seven characters counted like any other text.
+    com.knuddels.jtokkit.api.Encoding cl100k =
+        com.knuddels.jtokkit.Encodings.newLazyEncodingRegistry()
+            .getEncoding(com.knuddels.jtokkit.api.EncodingType.CL100K_BASE);
+    int expected =
+        cl100k.countTokensOrdinary("Tomo: I started learning the cello this month.")
+            + cl100k.countTokensOrdinary(
+                "Lale: Lovely. <|endoftext|> I adopted a puppy called Miso.");
+    assertThat(puppy.at("/tokens/5").asInt()).isEqualTo(expected);
+  }
+
+  @Test
   void everyQuestionGetsOneRankingCutAtEachK() throws Exception {
     Path out = dir.resolve("run");
     LocomoRun.Outcome o = run(LocomoDataTest.fixture(), RunParams.defaults(), out);
