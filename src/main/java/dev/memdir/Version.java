@@ -2,23 +2,44 @@ package dev.memdir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 import java.util.Properties;
 
-/** The memdir version, from the build. */
+/** The memdir version and the commit it was built from, from the build. */
 public final class Version {
   private Version() {}
 
   /** The version string, for example {@code 0.1.0-SNAPSHOT}; "unknown" outside a build. */
   public static String get() {
+    return properties().getProperty("version", "unknown");
+  }
+
+  /**
+   * The full id of the git commit this memdir was built from; empty when it was built outside a git
+   * checkout (or not by Maven).
+   */
+  public static Optional<String> commit() {
+    String c = properties().getProperty("commit", "");
+    return c.matches("[0-9a-f]{40}") ? Optional.of(c) : Optional.empty();
+  }
+
+  /**
+   * Whether the checkout it was built from had changes not committed (so {@link #commit} does not
+   * name all of the code); false when unknown.
+   */
+  public static boolean dirty() {
+    return commit().isPresent() && "true".equals(properties().getProperty("dirty"));
+  }
+
+  private static Properties properties() {
+    Properties p = new Properties();
     try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
-      if (in == null) {
-        return "unknown";
+      if (in != null) {
+        p.load(in);
       }
-      Properties p = new Properties();
-      p.load(in);
-      return p.getProperty("version", "unknown");
     } catch (IOException e) {
-      return "unknown";
+      // An unreadable resource: every value is "unknown".
     }
+    return p;
   }
 }

@@ -70,6 +70,29 @@ final class RunFolder {
               + "\nuse another --out, or the same parameters to resume");
     }
     progress.println("resuming the run in " + out);
+    String before = built(old);
+    String now = built(manifest);
+    if (!before.equals(now)) {
+      // Not an error (a rebuild of the same code is harmless), but the report mixes two builds.
+      progress.println(
+          "note: the earlier part of this run was made by "
+              + before
+              + ", this part by "
+              + now
+              + "; results.jsonl holds the questions of both");
+    }
+  }
+
+  private static String built(JsonNode manifest) {
+    String commit = manifest.path("memdir_commit").asText("unknown");
+    return "memdir "
+        + manifest.path("memdir_version").asText("unknown")
+        + " (commit "
+        + commit
+        + (manifest.path("memdir_commit_dirty").asBoolean(false)
+            ? ", with uncommitted changes"
+            : "")
+        + ")";
   }
 
   /** The lines of {@code out/results.jsonl}; a torn last line (a killed run) is cut off. */
@@ -175,7 +198,12 @@ final class RunFolder {
   static ObjectNode manifest(LocomoData data, JsonNode params) {
     ObjectNode m = JSON.createObjectNode();
     m.put("memdir_version", Version.get());
-    m.put("git_commit", gitCommit());
+    // The code that produced the run: the commit memdir was built from (not the checkout it runs
+    // in).
+    m.put("memdir_commit", Version.commit().orElse("unknown"));
+    if (Version.dirty()) {
+      m.put("memdir_commit_dirty", true);
+    }
     ObjectNode d = m.putObject("data");
     d.put("file", data.file());
     d.put("sha256", data.sha256());
@@ -197,19 +225,6 @@ final class RunFolder {
       return JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(n) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  static String gitCommit() {
-    try {
-      Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-      String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      return p.waitFor() == 0 && s.matches("[0-9a-f]{40}") ? s : "unknown";
-    } catch (IOException e) {
-      return "unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
     }
   }
 }

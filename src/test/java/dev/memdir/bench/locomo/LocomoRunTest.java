@@ -139,11 +139,39 @@ class LocomoRunTest {
         StandardCharsets.UTF_8);
     LocomoRun.Outcome o = run(LocomoDataTest.fixture(), RunParams.defaults(), out);
     assertThat(o.questionsRun()).isEqualTo(3);
-    assertThat(log.toString()).contains("resuming").contains("cutting off an unfinished last line");
+    assertThat(log.toString())
+        .contains("resuming")
+        .contains("cutting off an unfinished last line")
+        .doesNotContain("note: the earlier part");
     assertThat(results(out)).hasSize(8);
     assertThat(o.reportJson().get("recall")).isEqualTo(expected.get("recall"));
     assertThat(o.reportJson().get("recall_normalized"))
         .isEqualTo(expected.get("recall_normalized"));
+  }
+
+  @Test
+  void theManifestNamesTheBuildAndAResumeByAnotherBuildSaysSo() throws Exception {
+    Path out = dir.resolve("run");
+    run(LocomoDataTest.fixture(), RunParams.defaults(), out);
+    ObjectNode manifest = (ObjectNode) JSON.readTree(out.resolve("manifest.json").toFile());
+    assertThat(manifest.get("memdir_commit").asText())
+        .isEqualTo(dev.memdir.Version.commit().orElse("unknown"));
+    assertThat(manifest.has("git_commit")).isFalse();
+    manifest.put("memdir_commit", "0123456789abcdef0123456789abcdef01234567");
+    Files.writeString(out.resolve("manifest.json"), manifest.toString());
+    List<String> lines = Files.readAllLines(out.resolve("results.jsonl"));
+    Files.writeString(
+        out.resolve("results.jsonl"),
+        String.join("\n", lines.subList(0, 4)) + "\n",
+        StandardCharsets.UTF_8);
+    LocomoRun.Outcome o = run(LocomoDataTest.fixture(), RunParams.defaults(), out);
+    assertThat(o.questionsRun()).isEqualTo(4);
+    assertThat(log.toString())
+        .contains(
+            "note: the earlier part of this run was made by memdir "
+                + dev.memdir.Version.get()
+                + " (commit 0123456789abcdef0123456789abcdef01234567")
+        .contains(", this part by memdir " + dev.memdir.Version.get() + " (commit ");
   }
 
   @Test
