@@ -245,7 +245,22 @@ class EditorSaveRaceTest {
         .as("acknowledged agent edits lost though no save of stale text could explain it")
         .isEmpty();
     assertThat(memory.get("notes").description()).isEqualTo("Shared notes.");
-    assertThat(memory.takeNotices()).isEmpty();
+    // A late save of stale text can leave an agent edit that cannot be redone on it (a replace
+    // of a slot the person's text never had): the person's text wins and the agent is told
+    // (LateSaveTest). Only that notice may appear, and only for edits a stale save overwrote.
+    List<String> notices = memory.takeNotices();
+    assertThat(notices)
+        .as("notices")
+        .allSatisfy(
+            n ->
+                assertThat(n)
+                    .startsWith(
+                        "memory/notes.md: a person's save reached it while the agent edited it;"
+                            + " the agent's edit could not be redone on it, so the person's text"
+                            + " was kept (edit refused: "));
+    assertThat(notices.size())
+        .as("notices of edits not redone, against acknowledged edits a stale save overwrote")
+        .isLessThanOrEqualTo(acks.size() - kept);
     try (Stream<Path> s = Files.list(dir.resolve("memory"))) {
       assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")))
           .as("no temporary or aside files in memory/")
@@ -260,13 +275,15 @@ class EditorSaveRaceTest {
     System.out.printf(
         "editor save race: seed %d, saves %s (truncate, >>, r+, rename), %d overwritten by the"
             + " person's own later save of text read without them; agent edits %d acknowledged,"
-            + " %d kept, %d overwritten by stale saves; r+ opens that failed (name absent): %d%n",
+            + " %d kept, %d overwritten by stale saves (%d reported as not redone); r+ opens"
+            + " that failed (name absent): %d%n",
         seed,
         java.util.Arrays.toString(perKind),
         overwritten,
         acks.size(),
         kept,
         acks.size() - kept,
+        notices.size(),
         failedVisibly);
   }
 

@@ -26,6 +26,17 @@ class LocomoRunTest {
     return new LocomoRun(data, params, out, new PrintWriter(log, true), false).run();
   }
 
+  /** The line of question {@code index} of conversation {@code sampleId}. */
+  static JsonNode line(List<JsonNode> lines, String sampleId, int index) {
+    return lines.stream()
+        .filter(
+            l ->
+                l.get("sample_id").asText().equals(sampleId)
+                    && l.get("question_index").asInt() == index)
+        .findFirst()
+        .orElseThrow();
+  }
+
   static List<JsonNode> results(Path out) throws Exception {
     List<JsonNode> lines = new ArrayList<>();
     for (String l : Files.readAllLines(out.resolve("results.jsonl"))) {
@@ -62,14 +73,7 @@ class LocomoRunTest {
             RunParams.defaults(),
             out);
     assertThat(o.questionsRun()).isEqualTo(8);
-    JsonNode puppy =
-        results(out).stream()
-            .filter(
-                l ->
-                    l.get("sample_id").asText().equals("fx-2")
-                        && l.get("question_index").asInt() == 1)
-            .findFirst()
-            .orElseThrow();
+    JsonNode puppy = line(results(out), "fx-2", 1);
     // Both of fx-2's turns, the marker's seven characters counted like any other text.
     com.knuddels.jtokkit.api.Encoding cl100k =
         com.knuddels.jtokkit.Encodings.newLazyEncodingRegistry()
@@ -99,14 +103,7 @@ class LocomoRunTest {
       assertThat(r5).hasSize(Math.min(5, turns)).doesNotHaveDuplicates();
       assertThat(r50).hasSize(turns);
     }
-    JsonNode boat =
-        lines.stream()
-            .filter(
-                l ->
-                    l.get("sample_id").asText().equals("fx-1")
-                        && l.get("question_index").asInt() == 0)
-            .findFirst()
-            .orElseThrow();
+    JsonNode boat = line(lines, "fx-1", 0);
     assertThat(boat.get("speaker").asText()).isEqualTo("Ines");
     assertThat(boat.at("/retrieved/5").toString()).contains("\"D1:3\"");
     assertThat(boat.at("/recall/5").asDouble()).isEqualTo(1.0);
@@ -234,14 +231,7 @@ class LocomoRunTest {
             true,
             true);
     run(LocomoDataTest.fixture(), history, out);
-    JsonNode cello =
-        results(out).stream()
-            .filter(
-                l ->
-                    l.get("sample_id").asText().equals("fx-2")
-                        && l.get("question_index").asInt() == 0)
-            .findFirst()
-            .orElseThrow();
+    JsonNode cello = line(results(out), "fx-2", 0);
     assertThat(cello.at("/retrieved/5/0").asText()).isEqualTo("D1:1");
     assertThat(JSON.readTree(out.resolve("manifest.json").toFile()).at("/params/tool").asText())
         .isEqualTo("conversation_search");
