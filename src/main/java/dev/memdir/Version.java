@@ -32,6 +32,15 @@ public final class Version {
   }
 
   private static Properties properties() {
+    return Holder.PROPERTIES;
+  }
+
+  /** The build's properties, read once, when first asked for. */
+  private static final class Holder {
+    static final Properties PROPERTIES = read();
+  }
+
+  private static Properties read() {
     Properties p = new Properties();
     try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
       if (in != null) {

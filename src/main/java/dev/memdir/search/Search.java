@@ -343,20 +343,54 @@ public final class Search implements AutoCloseable {
           return c != 0 ? c : table.compareByPosition(ranked.docs[a], ranked.docs[b]);
         };
     Arrays.sort(order, byScore);
-    // A turn is indexed with its neighbours' words: among the first 3 x limit, a conversation turn
-    // whose own text has none of the query's terms scores OWN_TEXT_MISS x less, as in
-    // conversation_search.
-    // The query's terms are looked up in each turn's own-text field (OwnText), not in its text.
-    int window = Math.min(order.length, limit * 3);
-    int[] wd = new int[window];
-    for (int i = 0; i < window; i++) {
-      wd[i] = ranked.docs[order[i]];
+    // A turn is indexed with its neighbours' words: see ownText.
+    ownText(
+        searcher,
+        MainIndex.F_OWN,
+        queryTerms,
+        ranked,
+        order,
+        limit,
+        byScore,
+        table::inConversation);
+    int k = Math.min(limit, order.length);
+    int[] docs = new int[k];
+    double[] scores = new double[k];
+    for (int i = 0; i < k; i++) {
+      docs[i] = ranked.docs[order[i]];
+      scores[i] = round(ranked.scores[order[i]]);
     }
-    java.util.BitSet says =
-        OwnText.saying(searcher.getIndexReader(), MainIndex.F_OWN, wd, queryTerms);
+    List<FileHit> hits = index.hits(docs, scores);
+    return hits;
+  }
+
+  /**
+   * The own-text rule of both searches: a passage or record is indexed with its neighbours' words,
+   * so one that matches only through a neighbour (or was lent a neighbour's score) could rank above
+   * the one that says the words. Among the first 3 x {@code limit} of {@code order}, each document
+   * {@code applies} to whose own-text {@code field} holds none of {@code queryTerms} scores {@link
+   * #OWN_TEXT_MISS} x less; that part of {@code order} is sorted again. The terms are looked up in
+   * the postings ({@link OwnText}), not in the documents' text.
+   */
+  private static void ownText(
+      IndexSearcher searcher,
+      String field,
+      java.util.Set<String> queryTerms,
+      Ranked ranked,
+      Integer[] order,
+      int limit,
+      Comparator<Integer> byScore,
+      java.util.function.IntPredicate applies)
+      throws IOException {
+    int window = Math.min(order.length, limit * 3);
+    int[] docs = new int[window];
+    for (int i = 0; i < window; i++) {
+      docs[i] = ranked.docs[order[i]];
+    }
+    java.util.BitSet says = OwnText.saying(searcher.getIndexReader(), field, docs, queryTerms);
     boolean changed = false;
     for (int i = 0; i < window; i++) {
-      if (table.inConversation(wd[i]) && !says.get(i)) {
+      if (applies.test(docs[i]) && !says.get(i)) {
         ranked.scores[order[i]] *= OWN_TEXT_MISS;
         changed = true;
       }
@@ -364,27 +398,6 @@ public final class Search implements AutoCloseable {
     if (changed) {
       Arrays.sort(order, 0, window, byScore);
     }
-    int k = Math.min(limit, order.length);
-    int[] kd = new int[k];
-    for (int i = 0; i < k; i++) {
-      kd[i] = ranked.docs[order[i]];
-    }
-    List<FileHit> texts = index.hits(kd, new double[k]);
-    List<FileHit> hits = new ArrayList<>(k);
-    for (int i = 0; i < k; i++) {
-      FileHit h = texts.get(i);
-      hits.add(
-          new FileHit(
-              h.file(),
-              h.startLine(),
-              h.endLine(),
-              round(ranked.scores[order[i]]),
-              h.date(),
-              h.speaker(),
-              h.text(),
-              h.headings()));
-    }
-    return hits;
   }
 
   /** Candidate passages and their scores, in arrays: the ranking runs on every search. */
@@ -890,23 +903,9 @@ public final class Search implements AutoCloseable {
         };
     Arrays.sort(order, byScore);
     StoredFields stored = searcher.getIndexReader().storedFields();
-    // A record is indexed with its neighbours' words, so one that matches only through a
-    // neighbour could rank above the neighbour that says it: among the first 3 x limit, a record
-    // whose own text has none of the query's terms scores OWN_TEXT_MISS x less.
-    int window = Math.min(order.length, limit * 3);
-    if (window > 1) {
-      int[] wd = new int[window];
-      for (int i = 0; i < window; i++) {
-        wd[i] = ranked.docs[order[i]];
-      }
-      java.util.BitSet says =
-          OwnText.saying(searcher.getIndexReader(), HistoryIndex.H_OWN, wd, queryTerms);
-      for (int i = 0; i < window; i++) {
-        if (!says.get(i)) {
-          ranked.scores[order[i]] *= OWN_TEXT_MISS;
-        }
-      }
-      Arrays.sort(order, 0, window, byScore);
+    // A record is indexed with its neighbours' words: see ownText (a lone record keeps its score).
+    if (order.length > 1) {
+      ownText(searcher, HistoryIndex.H_OWN, queryTerms, ranked, order, limit, byScore, doc -> true);
     }
     List<MessageHit> hits = new ArrayList<>();
     java.util.Set<String> seen = new java.util.HashSet<>();
