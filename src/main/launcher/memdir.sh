@@ -3,8 +3,9 @@
 #
 # Class-data sharing (#15): "$0.jsa" (target/memdir.jsa beside target/memdir) archives the classes
 # the everyday commands load, already parsed and verified, which the JVM maps instead of reading
-# them from the jar; "$0.short.jsa" the same for the short commands alone (below). An archive fits only the launcher file (path, size and time stamp) and the JVM
-# it was made for; the JVM ignores one that does not fit (-Xshare:auto, its warning turned off).
+# them from the jar; "$0.short.jsa" the same for the short commands alone (below). An archive fits
+# only the launcher file (path, size and time stamp) and the JVM it was made for; the JVM ignores
+# one that does not fit (-Xshare:auto, its warning turned off).
 # The build makes both; when the one a command uses is missing or older than this file (a rebuilt
 # or copied launcher), the launcher makes it again, once (a few seconds), if it may write beside
 # itself.
@@ -12,19 +13,21 @@
 self=$0
 # Short commands run in a fraction of a second: the C1 compiler alone and the serial collector cost
 # a third less CPU there (benchmarks/RESULTS.md, "CLI start"). So does `bench`, a batch of a few
-# seconds where C2's compiling costs more than it wins: the LoCoMo retrieval run takes 3.8 s
-# instead of 6.1 s (RESULTS.md, LocomoSpeedBenchmark). Long-lived or heavy ones (search, chat, an
-# import, a server) keep the JVM's defaults. MEMDIR_JAVA_OPTS comes later and wins.
+# seconds where C2's compiling costs more than it wins: the LoCoMo retrieval run on the dev file
+# takes 2.2-2.6 s instead of 6.0-6.4 s (RESULTS.md, LocomoSpeedBenchmark). Long-lived or heavy
+# ones (search, chat, an import, a server) keep the JVM's defaults. MEMDIR_JAVA_OPTS comes later
+# and wins.
+c1='-XX:TieredStopAtLevel=1 -XX:+UseSerialGC'
 jit=
 short=
 case "${1:-}" in
-  bench) jit='-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' ;;
+  bench) jit=$c1 ;;
   show | validate | memory | init | open | close | context | log | diff | undo | -V | --version | -h | --help)
-    jit='-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' short=short ;;
+    jit=$c1 short=short ;;
   history | archival)
     case "${2:-}" in
       search | import) ;;
-      *) jit='-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' short=short ;;
+      *) jit=$c1 short=short ;;
     esac ;;
 esac
 # Where the kernel gives transparent huge pages on request ("madvise"), these commands ask for them
