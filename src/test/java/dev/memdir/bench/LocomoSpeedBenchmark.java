@@ -2,6 +2,8 @@ package dev.memdir.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,7 +58,9 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  * {@code MEMDIR_JAVA_OPTS} value (an empty value: as it is). Every round runs every variant, each
  * round starting with the next; the ratios of each memdir variant to each baseline are taken within
  * each round and their median and range printed. {@code baseline FILE} runs the baseline program
- * alone (what the child process runs).
+ * alone (what the child process runs). {@code -Dbench.copies=conv-41,conv-42,conv-47} runs both on
+ * a temporary file of the data plus a copy of each conversation named (a stand-in of the public
+ * file's size: 10 conversations, 1,990 questions).
  */
 public final class LocomoSpeedBenchmark {
   private LocomoSpeedBenchmark() {}
@@ -72,6 +76,12 @@ public final class LocomoSpeedBenchmark {
       return;
     }
     Path data = Path.of(args.length > 0 ? args[0] : "../shared/data/locomo/locomo10-dev.json");
+    String copies = System.getProperty("bench.copies", "").strip();
+    Path scaled = null;
+    if (!copies.isEmpty()) {
+      scaled = withCopies(data, List.of(copies.split(",")));
+      data = scaled;
+    }
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Path jar = Path.of(args.length > 2 ? args[2] : "target/memdir.jar");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -170,6 +180,46 @@ public final class LocomoSpeedBenchmark {
             Stats.median(rc));
       }
     }
+    if (scaled != null) {
+      Files.delete(scaled);
+    }
+  }
+
+  /**
+   * A temporary data file holding every conversation of {@code data} and, after them, a copy of
+   * each conversation named in {@code ids} under the sample id {@code ID-copy}: a stand-in of
+   * another size (the public file's 10 conversations, 1,986 questions, from the 7 of the dev file)
+   * that is written outside the repository and deleted at the end, as the data's licence asks.
+   */
+  static Path withCopies(Path data, List<String> ids) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode all = json.readTree(data.toFile());
+    ArrayNode out = json.createArrayNode();
+    all.forEach(out::add);
+    int questions = 0;
+    for (JsonNode c : all) {
+      questions += c.path("qa").size();
+    }
+    for (String id : ids) {
+      JsonNode found = null;
+      for (JsonNode c : all) {
+        if (c.path("sample_id").asText().equals(id.strip())) {
+          found = c;
+        }
+      }
+      if (found == null) {
+        throw new IllegalArgumentException("bench.copies: no conversation " + id + " in " + data);
+      }
+      ObjectNode copy = found.deepCopy();
+      copy.put("sample_id", id.strip() + "-copy");
+      out.add(copy);
+      questions += found.path("qa").size();
+    }
+    Path file = Files.createTempFile("memdir-locomo-scaled", ".json");
+    json.writeValue(file.toFile(), out);
+    System.out.printf(
+        Locale.ROOT, "data: %d conversations, %d questions (%s)%n", out.size(), questions, file);
+    return file;
   }
 
   private static List<String> split(String flags) {
