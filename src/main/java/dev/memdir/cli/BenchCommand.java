@@ -124,6 +124,14 @@ final class BenchCommand implements Runnable {
     Double speakerGate;
 
     @Option(
+        names = "--hypernym-weight",
+        converter = Opts.NonNegativeNumber.class,
+        description =
+            "Weight of a question word found among a turn's WordNet hypernyms (Chicago: city);"
+                + " 0 turns hypernyms off (default: 0.5).")
+    Double hypernymWeight;
+
+    @Option(
         names = "--mode",
         paramLabel = "MODE",
         converter = Opts.BenchMode.class,
@@ -215,6 +223,27 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
+      LocomoBenchmark.Options o =
+          new LocomoBenchmark.Options(
+              layout,
+              Optional.ofNullable(k1),
+              Optional.ofNullable(b),
+              Optional.ofNullable(window),
+              Optional.ofNullable(neighbours),
+              Optional.ofNullable(neighbourWeight),
+              Optional.ofNullable(speakerBoost),
+              Optional.ofNullable(speakerGate),
+              Optional.ofNullable(hypernymWeight),
+              !noSpeaker,
+              !keepNames);
+      // Before any download: every value is checked first.
+      try {
+        LocomoBenchmark.check(o);
+      } catch (IllegalArgumentException e) {
+        // A value out of its range is a usage error, named by its option.
+        throw new ParameterException(
+            spec.commandLine(), LocomoBenchmark.optionWords(e.getMessage()));
+      }
       Path file =
           data != null
               ? data
@@ -277,18 +306,6 @@ final class BenchCommand implements Runnable {
                 + " only work with --mode agent, full-context or oracle (retrieval mode asks no"
                 + " model)");
       }
-      LocomoBenchmark.Options o =
-          new LocomoBenchmark.Options(
-              layout,
-              Optional.ofNullable(k1),
-              Optional.ofNullable(b),
-              Optional.ofNullable(window),
-              Optional.ofNullable(neighbours),
-              Optional.ofNullable(neighbourWeight),
-              Optional.ofNullable(speakerBoost),
-              Optional.ofNullable(speakerGate),
-              !noSpeaker,
-              !keepNames);
       LocomoBenchmark.Summary s = LocomoBenchmark.run(file, dir, o, err, System.console() != null);
       Cli.out(spec).print(s.text());
       return 0;

@@ -28,11 +28,13 @@ import java.util.function.Consumer;
  *   neighbour_weight: 1.0   # a neighbour's score, as a fraction of its hit's score
  *   speaker_boost: 1.5      # score factor for turns spoken by the person search_files names
  *   speaker_gate: 0.8       # boost only if that person's best turn scores >= gate x the others' best
+ *   hypernym_weight: 0.5    # weight of a match through a WordNet hypernym (Chicago: city); 0 = off
  *   max_open_files: 5       # open_files keeps at most this many windows
  * </pre>
  *
- * <p>Changing {@code stemmer}, {@code stop_words}, {@code passage}, {@code passage_lines} or {@code
- * window} rebuilds the index on the next search; the other keys apply at query time.
+ * <p>Changing {@code stemmer}, {@code stop_words}, {@code passage}, {@code passage_lines}, {@code
+ * window} or {@code hypernym_weight} between 0 and another value rebuilds the index on the next
+ * search; the other keys apply at query time.
  *
  * @param k1 BM25 k1, from 0 to 10
  * @param b BM25 b, from 0 to 1
@@ -47,6 +49,9 @@ import java.util.function.Consumer;
  * @param speakerGate the speaker boost applies only when the named speaker's best turn scores at
  *     least this fraction of the best turn by anyone else, 0 to 1
  * @param maxOpenFiles the most file windows kept open, 1 to 50
+ * @param hypernymWeight the weight of the query's words found among the WordNet hypernyms of a
+ *     passage's nouns (a query word found in the passage itself weighs 1), 0 to 5; 0 leaves
+ *     hypernyms out of the index
  */
 public record SearchSettings(
     double k1,
@@ -60,7 +65,8 @@ public record SearchSettings(
     double neighbourWeight,
     double speakerBoost,
     double speakerGate,
-    int maxOpenFiles) {
+    int maxOpenFiles,
+    double hypernymWeight) {
 
   /** How words are reduced to stems. */
   public enum Stemmer {
@@ -105,6 +111,7 @@ public record SearchSettings(
     check("speaker_boost", speakerBoost, 1, 10);
     check("speaker_gate", speakerGate, 0, 1);
     check("max_open_files", maxOpenFiles, 1, 50);
+    check("hypernym_weight", hypernymWeight, 0, 5);
   }
 
   /** The settings used when agent.yaml has no {@code search} mapping. */
@@ -121,7 +128,8 @@ public record SearchSettings(
         1.0,
         1.5,
         0.8,
-        5);
+        5,
+        0.5);
   }
 
   /**
@@ -138,7 +146,19 @@ public record SearchSettings(
         + " passage_lines="
         + passageLines
         + " window="
-        + window;
+        + window
+        + " hypernyms="
+        + (hypernyms() ? "on" : "off");
+  }
+
+  /** Whether passages are indexed with their nouns' hypernyms ({@code hypernym_weight} > 0). */
+  public boolean hypernyms() {
+    return hypernymWeight > 0;
+  }
+
+  /** This with another hypernym weight. */
+  public SearchSettings withHypernymWeight(double newWeight) {
+    return with(s -> s.hypernymWeight = newWeight);
   }
 
   /** This with other BM25 parameters. */
@@ -205,6 +225,7 @@ public record SearchSettings(
     double speakerBoost;
     double speakerGate;
     int maxOpenFiles;
+    double hypernymWeight;
 
     Builder(SearchSettings from) {
       k1 = from.k1;
@@ -219,6 +240,7 @@ public record SearchSettings(
       speakerBoost = from.speakerBoost;
       speakerGate = from.speakerGate;
       maxOpenFiles = from.maxOpenFiles;
+      hypernymWeight = from.hypernymWeight;
     }
 
     SearchSettings build() {
@@ -234,7 +256,8 @@ public record SearchSettings(
           neighbourWeight,
           speakerBoost,
           speakerGate,
-          maxOpenFiles);
+          maxOpenFiles,
+          hypernymWeight);
     }
   }
 
@@ -266,6 +289,7 @@ public record SearchSettings(
         case "speaker_boost" -> s.speakerBoost = number(v, key, line, 1, 10);
         case "speaker_gate" -> s.speakerGate = number(v, key, line, 0, 1);
         case "max_open_files" -> s.maxOpenFiles = integer(v, key, line, 1, 50);
+        case "hypernym_weight" -> s.hypernymWeight = number(v, key, line, 0, 5);
         default -> {
           warnings.add(
               Problem.warning(FILE, line, "unknown key 'search." + key + "' (kept as is)"));
@@ -312,6 +336,9 @@ public record SearchSettings(
     }
     if (speakerGate != d.speakerGate) {
       n.put("speaker_gate", speakerGate);
+    }
+    if (hypernymWeight != d.hypernymWeight) {
+      n.put("hypernym_weight", hypernymWeight);
     }
     if (maxOpenFiles != d.maxOpenFiles) {
       n.put("max_open_files", maxOpenFiles);

@@ -121,6 +121,9 @@ final class HistoryIndex implements AutoCloseable {
   /** A record's own words, as shown (its {@link #H_BODY} holds its neighbours' too). */
   static final String H_OWN = "hown";
 
+  /** The WordNet hypernyms of a record's own nouns, when {@code hypernym_weight} is above 0. */
+  static final String H_HYP = "hhyp";
+
   /** {@code <segment>#<ordinal>}: a record's place among the records of its segment. */
   static final String H_POS = "hpos";
 
@@ -202,7 +205,9 @@ final class HistoryIndex implements AutoCloseable {
             + " stop_words="
             + SearchSettings.word(settings.stopWords())
             + " records=2 window="
-            + settings.window();
+            + settings.window()
+            + " hypernyms="
+            + (settings.hypernyms() ? "on" : "off");
     this.store = new IndexStore(dir, DISPLAY, analyzer, analysis);
   }
 
@@ -929,7 +934,9 @@ final class HistoryIndex implements AutoCloseable {
     }
     text.append(
         ConversationLog.spelledOut(self.record().ts().atZone(ZoneOffset.UTC).toLocalDate()));
-    Document d = document(segmentField, segment, self.record(), ordinal, text.toString());
+    Document d =
+        document(
+            segmentField, segment, self.record(), ordinal, text.toString(), settings.hypernyms());
     if (ordinal < oldCount) {
       w.updateDocument(new Term(H_ID, self.record().id()), d);
       if (hold == null && store.reader().isPresent()) {
@@ -942,7 +949,7 @@ final class HistoryIndex implements AutoCloseable {
   }
 
   private static Document document(
-      String segmentField, String segment, Record r, long ordinal, String text) {
+      String segmentField, String segment, Record r, long ordinal, String text, boolean hypernyms) {
     Document d = new Document();
     d.add(new StringField(H_ID, r.id(), Field.Store.YES));
     d.add(new StringField(segmentField, segment, Field.Store.NO));
@@ -964,6 +971,12 @@ final class HistoryIndex implements AutoCloseable {
     String shown = Passages.shownText(r.content());
     d.add(new StoredField(H_CONTENT, shown));
     d.add(new Field(H_OWN, shown, OwnText.TYPE));
+    if (hypernyms) {
+      String h = Hypernyms.ofText(shown);
+      if (!h.isEmpty()) {
+        d.add(new TextField(H_HYP, h, Field.Store.NO));
+      }
+    }
     return d;
   }
 

@@ -75,6 +75,12 @@ final class MainIndex implements AutoCloseable {
   /** A conversation turn's own words (its {@link #F_BODY} holds its neighbours' too). */
   static final String F_OWN = "fown";
 
+  /**
+   * The WordNet hypernyms of a passage's own nouns ({@link Hypernyms}), when {@code
+   * hypernym_weight} is above 0.
+   */
+  static final String F_HYP = "fhyp";
+
   // Fact fields.
   static final String A_PATH = "apath";
   static final String A_ID = "id";
@@ -485,6 +491,12 @@ final class MainIndex implements AutoCloseable {
     d.add(new TextField(F_BODY, p.indexText(), Field.Store.NO));
     if (conversation) {
       d.add(new Field(F_OWN, p.text(), OwnText.TYPE));
+    }
+    if (settings.hypernyms()) {
+      String hypernyms = Hypernyms.ofText(p.text());
+      if (!hypernyms.isEmpty()) {
+        d.add(new TextField(F_HYP, hypernyms, Field.Store.NO));
+      }
     }
     return d;
   }

@@ -193,7 +193,7 @@ public final class Search implements AutoCloseable {
     index.freshenFiles(notes);
     try {
       Optional<String> who = speaker.map(String::strip);
-      Query q0 = termsQuery(MainIndex.F_BODY, terms);
+      Query q0 = withHypernyms(termsQuery(MainIndex.F_BODY, terms), MainIndex.F_HYP, terms);
       if (!feedback.on()) {
         return new Results<>(rankPassages(q0, terms.keySet(), lim, who, notes), notes);
       }
@@ -722,7 +722,9 @@ public final class Search implements AutoCloseable {
     h.freshen(notes);
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     b.add(
-        terms.isEmpty() ? new MatchAllDocsQuery() : termsQuery(HistoryIndex.H_BODY, terms),
+        terms.isEmpty()
+            ? new MatchAllDocsQuery()
+            : withHypernyms(termsQuery(HistoryIndex.H_BODY, terms), HistoryIndex.H_HYP, terms),
         BooleanClause.Occur.MUST);
     if (!roleWords.isEmpty()) {
       BooleanQuery.Builder rb = new BooleanQuery.Builder();
@@ -994,6 +996,22 @@ public final class Search implements AutoCloseable {
       counts.merge(t, 1, Integer::sum);
     }
     return counts;
+  }
+
+  /**
+   * {@code words} or the same terms among the passages' hypernyms ({@code field}) at {@code
+   * hypernym_weight}; {@code words} alone when hypernyms are off.
+   */
+  private Query withHypernyms(Query words, String field, Map<String, Integer> terms) {
+    if (!settings.hypernyms()) {
+      return words;
+    }
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    b.add(words, BooleanClause.Occur.SHOULD);
+    b.add(
+        new BoostQuery(termsQuery(field, terms), (float) settings.hypernymWeight()),
+        BooleanClause.Occur.SHOULD);
+    return b.build();
   }
 
   private static Query termsQuery(String field, Map<String, Integer> terms) {

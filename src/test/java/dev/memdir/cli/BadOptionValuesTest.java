@@ -65,7 +65,12 @@ class BadOptionValuesTest {
             bad("--neighbours", "-1", "bench", "locomo"),
             bad("--neighbour-weight", "-0.5", "bench", "locomo"),
             bad("--speaker-boost", "-1", "bench", "locomo"),
-            bad("--speaker-gate", "-1", "bench", "locomo"));
+            bad("--speaker-gate", "-1", "bench", "locomo"),
+            // In the option's own range but not the setting's: still a usage error.
+            bad("--neighbour-weight", "2", "bench", "locomo"),
+            bad("--speaker-boost", "0.5", "bench", "locomo"),
+            bad("--hypernym-weight", "7", "bench", "locomo"),
+            bad("--hypernym-weight", "-1", "bench", "locomo"));
     SoftAssertions soft = new SoftAssertions();
     for (Case c : cases) {
       CliTest.Result r = CliTest.run(c.args().toArray(String[]::new));

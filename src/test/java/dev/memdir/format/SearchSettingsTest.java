@@ -24,6 +24,7 @@ class SearchSettingsTest {
         neighbour_weight: 0.8
         speaker_boost: 2
         speaker_gate: 0.5
+        hypernym_weight: 0.25
         max_open_files: 3
       """;
 
@@ -45,7 +46,8 @@ class SearchSettingsTest {
                 0.8,
                 2,
                 0.5,
-                3));
+                3,
+                0.25));
     assertThat(warnings).isEmpty();
   }
 
@@ -58,6 +60,7 @@ class SearchSettingsTest {
     assertThat(s.window()).isEqualTo(1);
     assertThat(s.neighbours()).isEqualTo(1);
     assertThat(s.maxOpenFiles()).isEqualTo(5);
+    assertThat(s.hypernymWeight()).isEqualTo(0.5);
   }
 
   @Test
@@ -77,6 +80,9 @@ class SearchSettingsTest {
     assertThatThrownBy(
             () -> AgentConfig.parse("search:\n  max_open_files: 0\n", "d", new ArrayList<>()))
         .hasMessage("agent.yaml:2: 'search.max_open_files' must be an integer from 1 to 50, got 0");
+    assertThatThrownBy(
+            () -> AgentConfig.parse("search:\n  hypernym_weight: -1\n", "d", new ArrayList<>()))
+        .hasMessage("agent.yaml:2: 'search.hypernym_weight' must be a number from 0 to 5, got -1");
   }
 
   @Test
@@ -100,9 +106,16 @@ class SearchSettingsTest {
   @Test
   void theAnalysisSignatureNamesWhatChangesTheIndex() {
     assertThat(SearchSettings.defaults().analysisSignature())
-        .isEqualTo("stemmer=porter stop_words=english passage=paragraph passage_lines=40 window=1");
+        .isEqualTo(
+            "stemmer=porter stop_words=english passage=paragraph passage_lines=40 window=1"
+                + " hypernyms=on");
     assertThat(SearchSettings.defaults().withBm25(2, 0).analysisSignature())
         .isEqualTo(SearchSettings.defaults().analysisSignature());
+    // Another hypernym weight is applied at query time; turning hypernyms off changes the index.
+    assertThat(SearchSettings.defaults().withHypernymWeight(2).analysisSignature())
+        .isEqualTo(SearchSettings.defaults().analysisSignature());
+    assertThat(SearchSettings.defaults().withHypernymWeight(0).analysisSignature())
+        .endsWith(" hypernyms=off");
   }
 
   @Test

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The public entry of the retrieval benchmark, for the command line. */
 public final class LocomoBenchmark {
@@ -27,6 +29,7 @@ public final class LocomoBenchmark {
    * @param neighbourWeight a neighbour's score as a fraction of its hit's
    * @param speakerBoost score factor for the named speaker's turns
    * @param speakerGate the boost's gate
+   * @param hypernymWeight the weight of a query word found among a turn's hypernyms
    * @param speakerPolicy whether the query policy passes a speaker
    * @param dropNames whether the query policy drops the speakers' names from the query
    */
@@ -39,6 +42,7 @@ public final class LocomoBenchmark {
       Optional<Double> neighbourWeight,
       Optional<Double> speakerBoost,
       Optional<Double> speakerGate,
+      Optional<Double> hypernymWeight,
       boolean speakerPolicy,
       boolean dropNames) {}
 
@@ -273,6 +277,29 @@ public final class LocomoBenchmark {
     return RunCompare.compare(a, b);
   }
 
+  /**
+   * Checks the options' values as a run would.
+   *
+   * @throws IllegalArgumentException naming the first value out of its range
+   */
+  public static void check(Options o) {
+    params(o);
+  }
+
+  /**
+   * {@code message} with the agent.yaml names of search settings ({@code search.neighbour_weight})
+   * as the command's options ({@code --neighbour-weight}).
+   */
+  public static String optionWords(String message) {
+    Matcher m = Pattern.compile("search\\.([a-z0-9_]+)").matcher(message);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(sb, "--" + m.group(1).replace('_', '-'));
+    }
+    m.appendTail(sb);
+    return sb.toString();
+  }
+
   static RunParams params(Options o) {
     LocomoIngest.Layout layout;
     try {
@@ -288,6 +315,7 @@ public final class LocomoBenchmark {
     s =
         s.withSpeaker(
             o.speakerBoost().orElse(s.speakerBoost()), o.speakerGate().orElse(s.speakerGate()));
+    s = s.withHypernymWeight(o.hypernymWeight().orElse(s.hypernymWeight()));
     return new RunParams(layout, RunParams.DEFAULT_KS, s, o.speakerPolicy(), o.dropNames());
   }
 }
