@@ -269,16 +269,24 @@ class ConversationSearchTest {
       assertThat(find(a, "dog", List.of(), null, null, 10).notes())
           .containsExactly(
               "rebuilding the history index: the search settings changed (stemmer=porter"
-                  + " stop_words=english records=2 window=1 -> stemmer=porter stop_words=english"
-                  + " records=2 window=2)");
+                  + " stop_words=english records=2 window=1 hypernyms=on -> stemmer=porter"
+                  + " stop_words=english records=2 window=2 hypernyms=on)");
     }
     Files.writeString(yaml, Files.readString(yaml) + "  stemmer: none\n");
     try (Agent a = Agent.open(dir)) {
       assertThat(find(a, "dog", List.of(), null, null, 10).notes())
           .containsExactly(
               "rebuilding the history index: the search settings changed (stemmer=porter"
-                  + " stop_words=english records=2 window=2 -> stemmer=none stop_words=english"
-                  + " records=2 window=2)");
+                  + " stop_words=english records=2 window=2 hypernyms=on -> stemmer=none"
+                  + " stop_words=english records=2 window=2 hypernyms=on)");
+    }
+    Files.writeString(yaml, Files.readString(yaml) + "  hypernym_weight: 0\n");
+    try (Agent a = Agent.open(dir)) {
+      assertThat(find(a, "dog", List.of(), null, null, 10).notes())
+          .containsExactly(
+              "rebuilding the history index: the search settings changed (stemmer=none"
+                  + " stop_words=english records=2 window=2 hypernyms=on -> stemmer=none"
+                  + " stop_words=english records=2 window=2 hypernyms=off)");
     }
   }
 

@@ -176,7 +176,7 @@ class FreshnessTest {
       assertThat(r.notes())
           .containsExactly(
               "rebuilding the search index: .memdir/index/main is format 0, this memdir writes"
-                  + " format 2");
+                  + " format 3");
     }
   }
 
@@ -191,8 +191,8 @@ class FreshnessTest {
           .containsExactly(
               "rebuilding the search index: the search settings changed (stemmer=porter"
                   + " stop_words=english passage=paragraph passage_lines=40 window=1"
-                  + " passages=sections -> stemmer=porter stop_words=english passage=paragraph"
-                  + " passage_lines=40 window=0 passages=sections)");
+                  + " hypernyms=on passages=sections -> stemmer=porter stop_words=english"
+                  + " passage=paragraph passage_lines=40 window=0 hypernyms=on passages=sections)");
     }
     // Ranking settings apply at query time and need no rebuild.
     try (Search s = search(agent, SearchSettings.defaults().withWindow(0, 0).withBm25(0.9, 0.4))) {

@@ -27,9 +27,9 @@ class SearchFilesTest {
         layout, settings, new dev.memdir.archival.ArchivalStore(layout, Clock.systemUTC()));
   }
 
-  /** Plain BM25 over single turns: no windows, no neighbours. */
+  /** Plain BM25 over single turns: no windows, no neighbours, no hypernyms. */
   private static SearchSettings plain() {
-    return SearchSettings.defaults().withWindow(0, 0);
+    return SearchSettings.defaults().withWindow(0, 0).withHypernymWeight(0);
   }
 
   @Test
