@@ -35,6 +35,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
@@ -936,7 +937,12 @@ final class HistoryIndex implements AutoCloseable {
         ConversationLog.spelledOut(self.record().ts().atZone(ZoneOffset.UTC).toLocalDate()));
     Document d =
         document(
-            segmentField, segment, self.record(), ordinal, text.toString(), settings.hypernyms());
+            segmentField,
+            segment,
+            self.record(),
+            ordinal,
+            text.toString(),
+            settings.hypernyms() ? analyzer : null);
     if (ordinal < oldCount) {
       w.updateDocument(new Term(H_ID, self.record().id()), d);
       if (hold == null && store.reader().isPresent()) {
@@ -949,7 +955,12 @@ final class HistoryIndex implements AutoCloseable {
   }
 
   private static Document document(
-      String segmentField, String segment, Record r, long ordinal, String text, boolean hypernyms) {
+      String segmentField,
+      String segment,
+      Record r,
+      long ordinal,
+      String text,
+      SearchAnalyzer hypernyms) {
     Document d = new Document();
     d.add(new StringField(H_ID, r.id(), Field.Store.YES));
     d.add(new StringField(segmentField, segment, Field.Store.NO));
@@ -971,10 +982,10 @@ final class HistoryIndex implements AutoCloseable {
     String shown = Passages.shownText(r.content());
     d.add(new StoredField(H_CONTENT, shown));
     d.add(new Field(H_OWN, shown, OwnText.TYPE));
-    if (hypernyms) {
-      String h = Hypernyms.ofText(shown);
-      if (!h.isEmpty()) {
-        d.add(new TextField(H_HYP, h, Field.Store.NO));
+    if (hypernyms != null) {
+      TokenStream h = Hypernyms.stream(hypernyms, H_HYP, shown);
+      if (h != null) {
+        d.add(new Field(H_HYP, h, TextField.TYPE_NOT_STORED));
       }
     }
     return d;

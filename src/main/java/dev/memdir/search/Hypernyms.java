@@ -6,9 +6,14 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 
 /**
  * The hypernyms of a text's nouns, from WordNet 3.1 (the table {@code hypernyms.tsv} beside this
@@ -102,6 +107,72 @@ final class Hypernyms {
       }
     }
     return out.toString();
+  }
+
+  /** Analysed hypernym terms per word and analyzer, so a word's hypernyms are analysed once. */
+  private static final Map<String, Map<String, List<String>>> ANALYSED = new ConcurrentHashMap<>();
+
+  /**
+   * The index terms of the hypernyms of {@code text}'s words as {@link #ofText} then {@code
+   * analyzer} would give them, with each word's hypernyms analysed once per process (only words
+   * that have hypernyms are kept, at most the table's 55k); null when there are none.
+   */
+  static TokenStream stream(SearchAnalyzer analyzer, String field, String text) {
+    Map<String, List<String>> cache =
+        ANALYSED.computeIfAbsent(analyzer.signature(), k -> new ConcurrentHashMap<>());
+    List<String> terms = new ArrayList<>();
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      while (i < n && !isLetter(text.charAt(i))) {
+        i++;
+      }
+      int start = i;
+      while (i < n && isLetter(text.charAt(i))) {
+        i++;
+      }
+      if (i - start >= 3) {
+        String word = text.substring(start, i).toLowerCase(Locale.ROOT);
+        List<String> t = cache.get(word);
+        if (t == null) {
+          String h = of(word);
+          if (h == null) {
+            continue;
+          }
+          t = List.copyOf(analyzer.terms(field, h));
+          cache.put(word, t);
+        }
+        terms.addAll(t);
+      }
+    }
+    return terms.isEmpty() ? null : new Listed(terms);
+  }
+
+  /** A token stream of terms already analysed. */
+  private static final class Listed extends TokenStream {
+    private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
+    private final List<String> terms;
+    private int next;
+
+    Listed(List<String> terms) {
+      this.terms = terms;
+    }
+
+    @Override
+    public boolean incrementToken() {
+      if (next >= terms.size()) {
+        return false;
+      }
+      clearAttributes();
+      term.setEmpty().append(terms.get(next++));
+      return true;
+    }
+
+    @Override
+    public void reset() throws IOException {
+      super.reset();
+      next = 0;
+    }
   }
 
   private static boolean isLetter(char c) {

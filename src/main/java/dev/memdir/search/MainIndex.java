@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -493,9 +494,9 @@ final class MainIndex implements AutoCloseable {
       d.add(new Field(F_OWN, p.text(), OwnText.TYPE));
     }
     if (settings.hypernyms()) {
-      String hypernyms = Hypernyms.ofText(p.text());
-      if (!hypernyms.isEmpty()) {
-        d.add(new TextField(F_HYP, hypernyms, Field.Store.NO));
+      TokenStream hypernyms = Hypernyms.stream(analyzer, F_HYP, p.text());
+      if (hypernyms != null) {
+        d.add(new Field(F_HYP, hypernyms, TextField.TYPE_NOT_STORED));
       }
     }
     return d;

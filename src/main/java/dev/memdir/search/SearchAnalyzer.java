@@ -32,9 +32,11 @@ final class SearchAnalyzer extends Analyzer {
 
   private final SearchSettings.Stemmer stemmer;
   private final CharArraySet stopWords;
+  private final String signature;
 
   SearchAnalyzer(SearchSettings settings) {
     this.stemmer = settings.stemmer();
+    this.signature = settings.stemmer() + " " + settings.stopWords();
     this.stopWords =
         switch (settings.stopWords()) {
           case ENGLISH -> ENGLISH;
@@ -59,6 +61,11 @@ final class SearchAnalyzer extends Analyzer {
   @Override
   protected TokenStream normalize(String fieldName, TokenStream in) {
     return new LowerCaseFilter(in);
+  }
+
+  /** What decides this analyzer's terms: the stemmer and the stop-word list. */
+  String signature() {
+    return signature;
   }
 
   /** The terms of {@code text}, in order, repeats kept. */
