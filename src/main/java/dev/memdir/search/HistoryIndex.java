@@ -43,7 +43,6 @@ import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFileNames;
 import org.apache.lucene.index.IndexReader;
@@ -978,14 +977,14 @@ final class HistoryIndex implements AutoCloseable {
         .filter(x -> !"tool".equals(r.role()))
         .ifPresent(
             n -> d.add(new SortedDocValuesField(H_NAME, new BytesRef(MainIndex.speakerKey(n)))));
-    d.add(new TextField(H_BODY, text, Field.Store.NO));
+    d.add(new Field(H_BODY, text, MainIndex.SCORED));
     String shown = Passages.shownText(r.content());
     d.add(new StoredField(H_CONTENT, shown));
     d.add(new Field(H_OWN, shown, OwnText.TYPE));
     if (hypernyms != null) {
       TokenStream h = Hypernyms.stream(hypernyms, H_HYP, shown);
       if (h != null) {
-        d.add(new Field(H_HYP, h, TextField.TYPE_NOT_STORED));
+        d.add(new Field(H_HYP, h, MainIndex.SCORED));
       }
     }
     return d;

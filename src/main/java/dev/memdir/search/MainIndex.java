@@ -28,6 +28,7 @@ import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
@@ -36,6 +37,7 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
@@ -81,6 +83,20 @@ final class MainIndex implements AutoCloseable {
    * hypernym_weight} is above 0.
    */
   static final String F_HYP = "fhyp";
+
+  /**
+   * The searched text fields: terms with their frequencies and the field's length (all BM25 reads),
+   * no positions, since no query here asks for words in sequence; a smaller, faster index than
+   * {@code TextField}'s with the same scores.
+   */
+  static final FieldType SCORED = scored();
+
+  private static FieldType scored() {
+    FieldType t = new FieldType(TextField.TYPE_NOT_STORED);
+    t.setIndexOptions(IndexOptions.DOCS_AND_FREQS);
+    t.freeze();
+    return t;
+  }
 
   // Fact fields.
   static final String A_PATH = "apath";
@@ -489,14 +505,14 @@ final class MainIndex implements AutoCloseable {
       // Heading titles never hold a line break: Passages collapses white space in them.
       d.add(new SortedDocValuesField(F_HEADINGS, new BytesRef(String.join("\n", p.headings()))));
     }
-    d.add(new TextField(F_BODY, p.indexText(), Field.Store.NO));
+    d.add(new Field(F_BODY, p.indexText(), SCORED));
     if (conversation) {
       d.add(new Field(F_OWN, p.text(), OwnText.TYPE));
     }
     if (settings.hypernyms()) {
       TokenStream hypernyms = Hypernyms.stream(analyzer, F_HYP, p.text());
       if (hypernyms != null) {
-        d.add(new Field(F_HYP, hypernyms, TextField.TYPE_NOT_STORED));
+        d.add(new Field(F_HYP, hypernyms, SCORED));
       }
     }
     return d;
@@ -558,7 +574,7 @@ final class MainIndex implements AutoCloseable {
       d.add(new StoredField(A_TAGS, t));
     }
     d.add(new StoredField(A_TEXT, f.text()));
-    d.add(new TextField(A_BODY, f.text(), Field.Store.NO));
+    d.add(new Field(A_BODY, f.text(), SCORED));
     return d;
   }
 

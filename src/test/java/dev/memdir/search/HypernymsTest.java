@@ -13,8 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,8 +46,45 @@ class HypernymsTest {
     assertThat(Hypernyms.of("cities")).isEqualTo(Hypernyms.of("city")).contains("municipality");
     assertThat(Hypernyms.of("churches")).isEqualTo(Hypernyms.of("church"));
     assertThat(Hypernyms.of("xqzzy")).isNull();
+    // Used far more as an adjective than as a noun ("a lovely"): no hypernyms.
+    assertThat(Hypernyms.of("lovely")).isNull();
+    assertThat(Hypernyms.of("great")).isNull();
     // The noun itself and the top of the tree are left out.
     assertThat(Hypernyms.of("city").split(" ")).doesNotContain("city", "entity");
+  }
+
+  @Test
+  void theBinarySearchFindsEveryNounOfTheTableAndNothingElse() throws Exception {
+    Map<String, String> table = new HashMap<>();
+    try (InputStream in = Hypernyms.class.getResourceAsStream("hypernyms.tsv")) {
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.startsWith("#")) {
+          table.put(line.substring(0, line.indexOf('\t')), line.substring(line.indexOf('\t') + 1));
+        }
+      }
+    }
+    for (Map.Entry<String, String> e : table.entrySet()) {
+      assertThat(Hypernyms.of(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+    }
+    long seed = new Random().nextLong();
+    Random r = new Random(seed);
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder w = new StringBuilder();
+      for (int n = 3 + r.nextInt(6); n > 0; n--) {
+        w.append((char) ('a' + r.nextInt(26)));
+      }
+      String word = w.toString();
+      // Singular forms are tried only when the word itself is not a noun of the table.
+      String expected = table.get(word);
+      if (expected == null && word.endsWith("s") && word.length() > 3) {
+        expected = table.get(word.substring(0, word.length() - 1));
+      }
+      if (expected == null && !word.endsWith("s") && !word.endsWith("men")) {
+        assertThat(Hypernyms.of(word)).as("seed %d: %s", seed, word).isNull();
+      } else if (table.containsKey(word)) {
+        assertThat(Hypernyms.of(word)).as("seed %d: %s", seed, word).isEqualTo(expected);
+      }
+    }
   }
 
   @Test
