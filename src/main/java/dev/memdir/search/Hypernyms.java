@@ -143,26 +143,15 @@ final class Hypernyms {
   }
 
   /**
-   * The hypernym words of every word of {@code text} (runs of ASCII letters), in order and with
-   * repeats, as one string to index; empty when none has any.
+   * The hypernym words of every word of {@code text}, in order and with repeats, as one string;
+   * empty when none has any. (What {@link #stream} indexes, before analysis.)
    */
   static String ofText(String text) {
     StringBuilder out = new StringBuilder();
-    int n = text.length();
-    int i = 0;
-    while (i < n) {
-      while (i < n && !isLetter(text.charAt(i))) {
-        i++;
-      }
-      int start = i;
-      while (i < n && isLetter(text.charAt(i))) {
-        i++;
-      }
-      if (i - start >= 3) {
-        String h = of(text.substring(start, i));
-        if (h != null) {
-          out.append(h).append(' ');
-        }
+    for (String word : words(text)) {
+      String h = of(word);
+      if (h != null) {
+        out.append(h).append(' ');
       }
     }
     return out.toString();
@@ -172,14 +161,33 @@ final class Hypernyms {
   private static final Map<String, Map<String, List<String>>> ANALYSED = new ConcurrentHashMap<>();
 
   /**
-   * The index terms of the hypernyms of {@code text}'s words as {@link #ofText} then {@code
-   * analyzer} would give them, with each word's hypernyms analysed once per process (only words
-   * that have hypernyms are kept, at most the table's 55k); null when there are none.
+   * The index terms of {@link #ofText}{@code (text)} as {@code analyzer} gives them, each word's
+   * hypernyms analysed once per process (only words that have hypernyms are kept, at most the
+   * table's 53k); null when there are none.
    */
   static TokenStream stream(SearchAnalyzer analyzer, String field, String text) {
     Map<String, List<String>> cache =
         ANALYSED.computeIfAbsent(analyzer.signature(), k -> new ConcurrentHashMap<>());
     List<String> terms = new ArrayList<>();
+    for (String word : words(text)) {
+      String w = word.toLowerCase(Locale.ROOT);
+      List<String> t = cache.get(w);
+      if (t == null) {
+        String h = of(w);
+        if (h == null) {
+          continue;
+        }
+        t = List.copyOf(analyzer.terms(field, h));
+        cache.put(w, t);
+      }
+      terms.addAll(t);
+    }
+    return terms.isEmpty() ? null : new Listed(terms);
+  }
+
+  /** The words of {@code text} looked up: runs of 3 or more ASCII letters. */
+  private static List<String> words(String text) {
+    List<String> out = new ArrayList<>();
     int n = text.length();
     int i = 0;
     while (i < n) {
@@ -191,20 +199,10 @@ final class Hypernyms {
         i++;
       }
       if (i - start >= 3) {
-        String word = text.substring(start, i).toLowerCase(Locale.ROOT);
-        List<String> t = cache.get(word);
-        if (t == null) {
-          String h = of(word);
-          if (h == null) {
-            continue;
-          }
-          t = List.copyOf(analyzer.terms(field, h));
-          cache.put(word, t);
-        }
-        terms.addAll(t);
+        out.add(text.substring(start, i));
       }
     }
-    return terms.isEmpty() ? null : new Listed(terms);
+    return out;
   }
 
   /** A token stream of terms already analysed. */
