@@ -36,13 +36,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
-import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFileNames;
 import org.apache.lucene.index.IndexReader;
@@ -961,13 +962,14 @@ final class HistoryIndex implements AutoCloseable {
       String text,
       SearchAnalyzer hypernyms) {
     Document d = new Document();
-    d.add(new StringField(H_ID, r.id(), Field.Store.YES));
+    // What a hit shows is read from doc values, not stored fields: a stored-field read decompresses
+    // a block of documents, which cost more than the search (as in MainIndex).
+    d.add(new StringField(H_ID, r.id(), Field.Store.NO));
     d.add(new StringField(segmentField, segment, Field.Store.NO));
     long ts = r.ts().toEpochMilli();
     d.add(new LongPoint(H_TS, ts));
     d.add(new NumericDocValuesField(H_TS, ts));
-    d.add(new StoredField(H_TS, ts));
-    d.add(new StringField(H_ROLE, r.role(), Field.Store.YES));
+    d.add(new StringField(H_ROLE, r.role(), Field.Store.NO));
     d.add(new SortedDocValuesField(H_ROLE, new BytesRef(r.role())));
     d.add(new SortedDocValuesField(H_ID, new BytesRef(r.id())));
     String pos = segment + "#" + ordinal;
@@ -979,7 +981,7 @@ final class HistoryIndex implements AutoCloseable {
             n -> d.add(new SortedDocValuesField(H_NAME, new BytesRef(MainIndex.speakerKey(n)))));
     d.add(new Field(H_BODY, text, MainIndex.SCORED));
     String shown = Passages.shownText(r.content());
-    d.add(new StoredField(H_CONTENT, shown));
+    d.add(new BinaryDocValuesField(H_CONTENT, new BytesRef(shown)));
     d.add(new Field(H_OWN, shown, OwnText.TYPE));
     if (hypernyms != null) {
       TokenStream h = Hypernyms.stream(hypernyms, H_HYP, shown);
@@ -1001,6 +1003,33 @@ final class HistoryIndex implements AutoCloseable {
    * @param name who spoke it, lower-cased, or null
    */
   record Meta(long ts, String id, String segment, long ordinal, String role, String name) {}
+
+  /** The shown content of each of {@code docs} of the current view, read in doc order. */
+  String[] contents(int[] docs) throws IOException {
+    List<LeafReaderContext> leaves = view().leaves();
+    Integer[] order = new Integer[docs.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Integer.compare(docs[a], docs[b]));
+    String[] out = new String[docs.length];
+    int leafIndex = -1;
+    LeafReaderContext leaf = null;
+    BinaryDocValues content = null;
+    for (int i : order) {
+      int doc = docs[i];
+      int li = ReaderUtil.subIndex(doc, leaves);
+      if (li != leafIndex || content == null || content.docID() > doc - leaf.docBase) {
+        leafIndex = li;
+        leaf = leaves.get(li);
+        content = leaf.reader().getBinaryDocValues(H_CONTENT);
+      }
+      int d = doc - leaf.docBase;
+      out[i] =
+          content != null && content.advanceExact(d) ? content.binaryValue().utf8ToString() : "";
+    }
+    return out;
+  }
 
   /** The {@link Meta} of each of {@code docs} of the current view, read in doc order. */
   Meta[] meta(int[] docs) throws IOException {

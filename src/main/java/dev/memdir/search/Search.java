@@ -772,18 +772,13 @@ public final class Search implements AutoCloseable {
         return new Results<>(ranked, notes);
       }
       TopDocs top = searcher.search(b.build(), k, sort, true);
-      StoredFields stored = searcher.getIndexReader().storedFields();
-      List<MessageHit> hits = new ArrayList<>();
-      for (ScoreDoc sd : top.scoreDocs) {
-        Document d = stored.document(sd.doc);
-        hits.add(
-            new MessageHit(
-                d.get(HistoryIndex.H_ID),
-                Instant.ofEpochMilli(d.getField(HistoryIndex.H_TS).numericValue().longValue()),
-                d.get(HistoryIndex.H_ROLE),
-                d.get(HistoryIndex.H_CONTENT),
-                terms.isEmpty() ? 0 : round(((FieldDoc) sd).score)));
+      int[] docs = new int[top.scoreDocs.length];
+      double[] scores = new double[docs.length];
+      for (int i = 0; i < docs.length; i++) {
+        docs[i] = top.scoreDocs[i].doc;
+        scores[i] = terms.isEmpty() ? 0 : round(((FieldDoc) top.scoreDocs[i]).score);
       }
+      List<MessageHit> hits = messageHits(h, docs, scores);
       if (hits.isEmpty() && filtered) {
         String what = filters("role", roleWords, TagMatch.ANY, start, end);
         notes.add(noHitNote(searcher, b.build(), "message", what, !terms.isEmpty()));
@@ -904,27 +899,40 @@ public final class Search implements AutoCloseable {
           return c != 0 ? c : x.id().compareTo(y.id());
         };
     Arrays.sort(order, byScore);
-    StoredFields stored = searcher.getIndexReader().storedFields();
     // A record is indexed with its neighbours' words: see ownText (a lone record keeps its score).
     if (order.length > 1) {
       ownText(searcher, HistoryIndex.H_OWN, queryTerms, ranked, order, limit, byScore, doc -> true);
     }
-    List<MessageHit> hits = new ArrayList<>();
+    int[] docs = new int[Math.min(limit, order.length)];
+    double[] scores = new double[docs.length];
+    int shown = 0;
     java.util.Set<String> seen = new java.util.HashSet<>();
-    for (int i = 0; i < order.length && hits.size() < limit; i++) {
+    for (int i = 0; i < order.length && shown < limit; i++) {
       int doc = ranked.docs[order[i]];
       // A guest may hold a record twice (its committed copy and a newer one in memory).
       if (!seen.add(meta.get(doc).id())) {
         continue;
       }
-      Document d = stored.document(doc);
+      docs[shown] = doc;
+      scores[shown++] = round(ranked.scores[order[i]]);
+    }
+    return messageHits(h, Arrays.copyOf(docs, shown), Arrays.copyOf(scores, shown));
+  }
+
+  /** The hits for {@code docs} of the history index, in that order, read from doc values. */
+  private static List<MessageHit> messageHits(HistoryIndex h, int[] docs, double[] scores)
+      throws IOException {
+    HistoryIndex.Meta[] meta = h.meta(docs);
+    String[] content = h.contents(docs);
+    List<MessageHit> hits = new ArrayList<>(docs.length);
+    for (int i = 0; i < docs.length; i++) {
       hits.add(
           new MessageHit(
-              d.get(HistoryIndex.H_ID),
-              Instant.ofEpochMilli(d.getField(HistoryIndex.H_TS).numericValue().longValue()),
-              d.get(HistoryIndex.H_ROLE),
-              d.get(HistoryIndex.H_CONTENT),
-              round(ranked.scores[order[i]])));
+              meta[i].id(),
+              Instant.ofEpochMilli(meta[i].ts()),
+              meta[i].role(),
+              content[i],
+              scores[i]));
     }
     return hits;
   }

@@ -139,6 +139,24 @@ class ConversationSearchTest {
   }
 
   @Test
+  void aHitShowsItsRecordsTextAsWrittenUpToTheShownLimit() {
+    // Hits are read from doc values (UTF-8); non-ASCII text and the cut must come back as shown.
+    String longText = "Zürich café naïve 東京 🎉 ".repeat(400);
+    try (Agent a = Agent.open(dir)) {
+      a.history().append(Message.user(longText), Instant.parse("2026-11-21T08:00:00Z"));
+      MessageHit hit = find(a, "Zürich", List.of(), null, null, 5).hits().get(0);
+      assertThat(hit.content()).isEqualTo(Passages.shownText(longText));
+      assertThat(hit.content()).endsWith(" …").startsWith("Zürich café naïve 東京 🎉");
+      assertThat(hit.role()).isEqualTo("user");
+      assertThat(hit.ts()).isEqualTo(Instant.parse("2026-11-21T08:00:00Z"));
+      // The filters-only listing reads the same way.
+      MessageHit newest = find(a, "", List.of("user"), "2026-11-21", null, 5).hits().get(0);
+      assertThat(newest.content()).isEqualTo(hit.content());
+      assertThat(newest.id()).isEqualTo(hit.id());
+    }
+  }
+
+  @Test
   void appendedMessagesAreFoundByTheNextSearch() {
     try (Agent a = Agent.open(dir)) {
       assertThat(find(a, "hamster", List.of(), null, null, 10).hits()).isEmpty();
