@@ -157,13 +157,19 @@ final class Hypernyms {
     return out.toString();
   }
 
+  /**
+   * The most words whose analysed hypernyms are kept per analyzer (a few MB): a conversation's
+   * nouns are a few thousand; a process that indexes more analyses the rest each time.
+   */
+  static final int MAX_CACHED = 16_384;
+
   /** Analysed hypernym terms per word and analyzer, so a word's hypernyms are analysed once. */
   private static final Map<String, Map<String, List<String>>> ANALYSED = new ConcurrentHashMap<>();
 
   /**
    * The index terms of {@link #ofText}{@code (text)} as {@code analyzer} gives them, each word's
-   * hypernyms analysed once per process (only words that have hypernyms are kept, at most the
-   * table's 53k); null when there are none.
+   * hypernyms analysed once per process (only words that have hypernyms are kept, at most {@link
+   * #MAX_CACHED}); null when there are none.
    */
   static TokenStream stream(SearchAnalyzer analyzer, String field, String text) {
     Map<String, List<String>> cache =
@@ -178,7 +184,9 @@ final class Hypernyms {
           continue;
         }
         t = List.copyOf(analyzer.terms(field, h));
-        cache.put(w, t);
+        if (cache.size() < MAX_CACHED) {
+          cache.put(w, t);
+        }
       }
       terms.addAll(t);
     }
