@@ -13,11 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,6 +96,37 @@ class HypernymsTest {
     assertThat(h).contains("city").contains("sport");
     assertThat(h).isEqualTo(Hypernyms.of("Chicago") + " " + Hypernyms.of("surfing") + " ");
     assertThat(Hypernyms.ofText("zz qq, 42!")).isEmpty();
+  }
+
+  @Test
+  void theIndexedTermsAreTheTextFormAnalysedEvenPastTheCacheLimit() throws Exception {
+    // More distinct nouns than the cache keeps: the ones past the limit are analysed each time.
+    List<String> nouns = new ArrayList<>();
+    try (InputStream in = Hypernyms.class.getResourceAsStream("hypernyms.tsv")) {
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.startsWith("#") && nouns.size() < Hypernyms.MAX_CACHED + 2_000) {
+          nouns.add(line.substring(0, line.indexOf('\t')));
+        }
+      }
+    }
+    SearchAnalyzer analyzer = new SearchAnalyzer(SearchSettings.defaults());
+    for (int round = 0; round < 2; round++) {
+      for (int from = 0; from < nouns.size(); from += 1_000) {
+        String text = String.join(" ", nouns.subList(from, Math.min(nouns.size(), from + 1_000)));
+        List<String> indexed = new ArrayList<>();
+        try (TokenStream ts = Hypernyms.stream(analyzer, MainIndex.F_HYP, text)) {
+          CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+          ts.reset();
+          while (ts.incrementToken()) {
+            indexed.add(term.toString());
+          }
+          ts.end();
+        }
+        assertThat(indexed)
+            .as("round %d, nouns %d…", round, from)
+            .isEqualTo(analyzer.terms(MainIndex.F_HYP, Hypernyms.ofText(text)));
+      }
+    }
   }
 
   private static final String SESSION =
