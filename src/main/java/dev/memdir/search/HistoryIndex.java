@@ -1007,11 +1007,7 @@ final class HistoryIndex implements AutoCloseable {
   /** The shown content of each of {@code docs} of the current view, read in doc order. */
   String[] contents(int[] docs) throws IOException {
     List<LeafReaderContext> leaves = view().leaves();
-    Integer[] order = new Integer[docs.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, (a, b) -> Integer.compare(docs[a], docs[b]));
+    Integer[] order = MainIndex.inDocOrder(docs);
     String[] out = new String[docs.length];
     int leafIndex = -1;
     LeafReaderContext leaf = null;
@@ -1035,11 +1031,7 @@ final class HistoryIndex implements AutoCloseable {
   Meta[] meta(int[] docs) throws IOException {
     IndexReader r = view();
     List<LeafReaderContext> leaves = r.leaves();
-    Integer[] order = new Integer[docs.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, (a, b) -> Integer.compare(docs[a], docs[b]));
+    Integer[] order = MainIndex.inDocOrder(docs);
     Meta[] out = new Meta[docs.length];
     int leafIndex = -1;
     LeafReaderContext leaf = null;

@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -170,6 +171,16 @@ final class MainIndex implements AutoCloseable {
     return searcher;
   }
 
+  /** The indexes of {@code docs} in increasing document order, for forward doc-values reads. */
+  static Integer[] inDocOrder(int[] docs) {
+    Integer[] order = new Integer[docs.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Integer.compare(docs[a], docs[b]));
+    return order;
+  }
+
   /**
    * The hits for passages {@code docs} of the current reader, read from doc values in document
    * order (doc-value iterators only move forward), returned in the order given.
@@ -177,11 +188,7 @@ final class MainIndex implements AutoCloseable {
   List<FileHit> hits(int[] docs, double[] scores) throws IOException {
     DirectoryReader r = store.reader().orElseThrow();
     List<LeafReaderContext> leaves = r.leaves();
-    Integer[] order = new Integer[docs.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, (a, b) -> Integer.compare(docs[a], docs[b]));
+    Integer[] order = inDocOrder(docs);
     FileHit[] out = new FileHit[docs.length];
     int leafIndex = -1;
     LeafReaderContext ctx = null;
