@@ -22,7 +22,7 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  *
  * <p>Words are looked up lower-cased; a plural not in the table is tried in its singular forms
  * (WordNet's own detachment rules for nouns: {@code -ies → -y}, {@code -ches → -ch}, ...). The
- * table (55k nouns) is read once, on first use.
+ * table (53k nouns) is read once, on first use.
  */
 final class Hypernyms {
   private Hypernyms() {}

@@ -299,11 +299,13 @@ class PlainGitMergeTest {
     try (Stream<Path> segs = Files.list(b.resolve("history"))) {
       for (Path seg : segs.filter(p -> p.toString().endsWith(".jsonl")).toList()) {
         List<String> lines = Files.readAllLines(seg);
+        // By time, not by the ts text: a record written on a whole second has "…:20Z", which
+        // sorts after "…:20.006Z" as text though it is earlier.
         List<String> sorted =
             lines.stream()
                 .sorted(
                     Comparator.comparing(
-                        (String l) -> l.replaceAll(".*\"ts\":\"([^\"]+)\".*", "$1")))
+                        (String l) -> Instant.parse(l.replaceAll(".*\"ts\":\"([^\"]+)\".*", "$1"))))
                 .toList();
         assertThat(lines).as(seg.toString()).isEqualTo(sorted);
         assertThat(Set.copyOf(lines)).hasSameSizeAs(lines);
