@@ -778,7 +778,7 @@ public final class Search implements AutoCloseable {
         docs[i] = top.scoreDocs[i].doc;
         scores[i] = terms.isEmpty() ? 0 : round(((FieldDoc) top.scoreDocs[i]).score);
       }
-      List<MessageHit> hits = messageHits(h, docs, scores);
+      List<MessageHit> hits = messageHits(h, docs, h.meta(docs), scores);
       if (hits.isEmpty() && filtered) {
         String what = filters("role", roleWords, TagMatch.ANY, start, end);
         notes.add(noHitNote(searcher, b.build(), "message", what, !terms.isEmpty()));
@@ -916,13 +916,21 @@ public final class Search implements AutoCloseable {
       docs[shown] = doc;
       scores[shown++] = round(ranked.scores[order[i]]);
     }
-    return messageHits(h, Arrays.copyOf(docs, shown), Arrays.copyOf(scores, shown));
+    int[] hitDocs = Arrays.copyOf(docs, shown);
+    // Every hit's Meta was read when it was a candidate or lent a score: not read again.
+    HistoryIndex.Meta[] hitMeta = new HistoryIndex.Meta[shown];
+    for (int i = 0; i < shown; i++) {
+      hitMeta[i] = meta.get(hitDocs[i]);
+    }
+    return messageHits(h, hitDocs, hitMeta, Arrays.copyOf(scores, shown));
   }
 
-  /** The hits for {@code docs} of the history index, in that order, read from doc values. */
-  private static List<MessageHit> messageHits(HistoryIndex h, int[] docs, double[] scores)
-      throws IOException {
-    HistoryIndex.Meta[] meta = h.meta(docs);
+  /**
+   * The hits for {@code docs} of the history index, in that order, with their {@code meta}; the
+   * shown text is read from doc values.
+   */
+  private static List<MessageHit> messageHits(
+      HistoryIndex h, int[] docs, HistoryIndex.Meta[] meta, double[] scores) throws IOException {
     String[] content = h.contents(docs);
     List<MessageHit> hits = new ArrayList<>(docs.length);
     for (int i = 0; i < docs.length; i++) {
