@@ -24,6 +24,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -1087,6 +1088,12 @@ final class HistoryIndex implements AutoCloseable {
     return v != null && v.advanceExact(doc) ? v.lookupOrd(v.ordValue()).utf8ToString() : null;
   }
 
+  /**
+   * The neighbours of a ranking's records (see {@link Places#neighbours}): slot {@code i * 2w + k}
+   * for record i and the k-th offset.
+   */
+  record Neighbours(int[] docs, Meta[] metas) {}
+
   /** Looks records up by their place, for the neighbours of one ranking. */
   final class Places {
     private final List<LeafReaderContext> leaves = view().leaves();
@@ -1111,6 +1118,87 @@ final class HistoryIndex implements AutoCloseable {
         }
       }
       return found;
+    }
+
+    /**
+     * The neighbours of each of {@code docs}: for {@code docs[i]} and each offset {@code d} from
+     * {@code -w} to {@code w} but 0, in that order, slot {@code i * 2w + k} of the result holds the
+     * document of the record at its ordinal + d in its segment and that record's {@link Meta}, or
+     * -1 and null. Records are indexed in order, so the record at ordinal + d is nearly always
+     * document + d of the same leaf: that guess is checked through doc values (its place, and that
+     * it is live) before the record is looked up by its place in the terms, which costs a seek and
+     * a postings list per neighbour. The result is what {@link #find} gives: in one leaf a place is
+     * held by one live document at most (a record is re-indexed by {@code updateDocument}, a
+     * segment read again after its documents were deleted).
+     *
+     * @param metas the {@link Meta} of each of {@code docs}
+     */
+    Neighbours neighbours(int[] docs, Meta[] metas, int w) throws IOException {
+      int per = 2 * w;
+      int[] out = new int[docs.length * per];
+      Meta[] outMeta = new Meta[out.length];
+      Arrays.fill(out, -1);
+      int[] guess = new int[out.length];
+      int[] guessSlot = new int[out.length];
+      int guesses = 0;
+      for (int i = 0; i < docs.length; i++) {
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(docs[i], leaves));
+        int end = leaf.docBase + leaf.reader().maxDoc();
+        for (int k = 0; k < per; k++) {
+          int d = k < w ? k - w : k - w + 1;
+          int g = docs[i] + d;
+          if (metas[i].ordinal() + d >= 0 && g >= leaf.docBase && g < end) {
+            guess[guesses] = g;
+            guessSlot[guesses++] = i * per + k;
+          }
+        }
+      }
+      Meta[] guessed = meta(Arrays.copyOf(guess, guesses));
+      for (int j = 0; j < guesses; j++) {
+        int slot = guessSlot[j];
+        Meta c = metas[slot / per];
+        Meta x = guessed[j];
+        if (x != null
+            && x.ordinal() == c.ordinal() + offset(slot % per, w)
+            && x.segment().equals(c.segment())
+            && live(guess[j], x.segment())) {
+          out[slot] = guess[j];
+          outMeta[slot] = x;
+        }
+      }
+      int[] missed = new int[out.length];
+      int[] missedSlot = new int[out.length];
+      int misses = 0;
+      for (int slot = 0; slot < out.length; slot++) {
+        if (out[slot] < 0) {
+          Meta c = metas[slot / per];
+          int doc = find(c.segment(), c.ordinal() + offset(slot % per, w), docs[slot / per]);
+          if (doc >= 0) {
+            missed[misses] = doc;
+            missedSlot[misses++] = slot;
+          }
+        }
+      }
+      Meta[] found = meta(Arrays.copyOf(missed, misses));
+      for (int j = 0; j < misses; j++) {
+        out[missedSlot[j]] = missed[j];
+        outMeta[missedSlot[j]] = found[j];
+      }
+      return new Neighbours(out, outMeta);
+    }
+
+    private static int offset(int k, int w) {
+      return k < w ? k - w : k - w + 1;
+    }
+
+    /** Whether {@code doc} is live and not a guest's out-of-date copy of {@code segment}. */
+    private boolean live(int doc, String segment) {
+      LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+      if (leaf.docBase < committedDocs && stale.contains(segment)) {
+        return false;
+      }
+      Bits live = leaf.reader().getLiveDocs();
+      return live == null || live.get(doc - leaf.docBase);
     }
 
     private int findIn(int i, BytesRef key, String segment) throws IOException {

@@ -819,38 +819,21 @@ public final class Search implements AutoCloseable {
     double[] ownScores = Arrays.copyOf(ranked.scores, m);
     if (settings.neighbours() > 0 && settings.neighbourWeight() > 0 && m > 0) {
       // Lend from the scores the records earned themselves, never from what they were lent.
-      HistoryIndex.Places places = h.new Places();
       int w = settings.neighbours();
-      int[] from2 = new int[m * 2 * w];
-      int[] to2 = new int[m * 2 * w];
-      int found = 0;
-      for (int i = 0; i < m; i++) {
-        HistoryIndex.Meta c = own[i];
-        for (int d = -w; d <= w; d++) {
-          if (d == 0) {
-            continue;
-          }
-          int doc = places.find(c.segment(), c.ordinal() + d, candidates[i]);
-          if (doc >= 0) {
-            from2[found] = i;
-            to2[found++] = doc;
-          }
-        }
-      }
-      int[] lentTo = Arrays.copyOf(to2, found);
-      HistoryIndex.Meta[] lent = h.meta(lentTo);
-      for (int j = 0; j < found; j++) {
-        HistoryIndex.Meta x = lent[j];
-        HistoryIndex.Meta c = own[from2[j]];
-        if (x == null
+      HistoryIndex.Neighbours near = h.new Places().neighbours(candidates, own, w);
+      for (int slot = 0; slot < near.docs().length; slot++) {
+        HistoryIndex.Meta x = near.metas()[slot];
+        HistoryIndex.Meta c = own[slot / (2 * w)];
+        if (near.docs()[slot] < 0
+            || x == null
             || Math.abs(x.ts() - c.ts()) > HistoryIndex.SESSION_GAP_MILLIS
             || x.ts() < from
             || x.ts() > to
             || (!roles.isEmpty() && !roles.contains(x.role()))) {
           continue;
         }
-        meta.putIfAbsent(lentTo[j], x);
-        ranked.lend(lentTo[j], ownScores[from2[j]] * settings.neighbourWeight());
+        meta.putIfAbsent(near.docs()[slot], x);
+        ranked.lend(near.docs()[slot], ownScores[slot / (2 * w)] * settings.neighbourWeight());
       }
     }
     if (speaker.isPresent() && !speaker.get().isEmpty()) {
