@@ -299,9 +299,27 @@ public final class CoreMemory {
    * @throws EditException when the new limit is below the value's length
    */
   public Block configure(String label, Optional<String> description, Optional<Integer> limit) {
+    return modify(label, description, limit, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * A person's change of a block's description, limit and value at once, in one write: either all
+   * of it is saved or none (a new value and the limit it needs can change together). The value is
+   * set as {@link #rethink} sets it, refused when it changed since {@code basedOn}; the front
+   * matter as {@link #configure} sets it.
+   *
+   * @throws EditException when the value is over the (new) limit, or changed since {@code basedOn}
+   */
+  public Block modify(
+      String label,
+      Optional<String> description,
+      Optional<Integer> limit,
+      Optional<String> value,
+      Optional<String> basedOn) {
     Block.checkLabel(label);
     Path file = fileOf(label);
     String display = layout.display(file);
+    Optional<Op> op = value.map(Op::rethink);
     try (WriteLock.Hold hold = lock.acquire()) {
       reconcile(false);
       AtomicFiles.recoverAsides(file);
@@ -309,22 +327,31 @@ public final class CoreMemory {
         byte[] before = readSettled(file, label);
         Block current =
             BlockFile.parse(label, TextFiles.decode(before, display), display, new ArrayList<>());
+        boolean stale = basedOn.isPresent() && !basedOn.get().equals(current.valueHash());
+        String newValue =
+            op.isPresent() ? op.get().apply(current, stale, display) : current.value();
+        boolean frontMatter = description.isPresent() || limit.isPresent();
+        // The front matter is written only when it changes (a block file without one keeps none).
         Block next =
-            new Block(
-                label,
-                description.orElse(current.description()),
-                limit.orElse(current.limit()),
-                current.readOnly(),
-                current.metadata(),
-                current.value(),
-                current.extra(),
-                true,
-                current.frontMatterText());
+            !frontMatter
+                ? current.withValue(newValue)
+                : new Block(
+                    label,
+                    description.orElse(current.description()),
+                    limit.orElse(current.limit()),
+                    current.readOnly(),
+                    current.metadata(),
+                    newValue,
+                    current.extra(),
+                    true,
+                    current.frontMatterText());
         checkLimit(next, next.value());
         byte[] after = next.render().getBytes(StandardCharsets.UTF_8);
-        // No redo note: a person's save that reaches the old file late is kept as a conflict
-        // rather than merged under a front matter it never saw.
-        if (Arrays.equals(before, after) || AtomicFiles.compareAndSwap(file, before, after, "")) {
+        // A value alone carries its redo note (as rethink's). With a front matter change, none: a
+        // person's save that reaches the old file late is kept as a conflict rather than merged
+        // under a front matter it never saw.
+        String note = op.isPresent() && !frontMatter ? op.get().toJson() : "";
+        if (Arrays.equals(before, after) || AtomicFiles.compareAndSwap(file, before, after, note)) {
           lastSeen.put(label, after.length);
           return next;
         }

@@ -13,7 +13,6 @@ import dev.memdir.archival.Fact;
 import dev.memdir.format.AgentConfig;
 import dev.memdir.format.AtomicFiles;
 import dev.memdir.history.Record;
-import dev.memdir.memory.Actor;
 import dev.memdir.memory.Block;
 import dev.memdir.memory.CoreMemory;
 import dev.memdir.search.FactHit;
@@ -388,32 +387,51 @@ final class LettaApi {
 
   /**
    * Sets top-level keys of agent.yaml as a person's edit would: only the lines of the keys that
-   * change are rewritten; other keys, comments and order are kept byte for byte. (It reuses the
-   * front-matter patcher, agent.yaml being the same YAML without the {@code ---} lines.)
+   * change are rewritten; other keys, comments, order and a document start or end line are kept
+   * byte for byte. (It reuses the front-matter patcher, agent.yaml being the same YAML without the
+   * {@code ---} lines around it.)
    */
   private static Void writeAgentKeys(Agent agent, Map<String, String> keys) {
     Path file = agent.layout().agentYaml();
     try (Agent.Turn t = agent.turn()) {
       String text = dev.memdir.format.TextFiles.read(file, "agent.yaml", 1 << 20);
-      for (String line : text.split("\n", -1)) {
-        String l = line.stripTrailing();
-        if (l.equals("---") || l.equals("...")) {
+      // A document start ("---") before the keys and a document end ("...") after them, with only
+      // comments or blank lines outside them, are kept as they are; any other marker means more
+      // than one YAML document, which is not patched.
+      List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+      int start = 0;
+      int end = lines.size();
+      for (int i = 0; i < lines.size(); i++) {
+        String l = lines.get(i).stripTrailing();
+        boolean docStart = l.equals("---") || l.startsWith("--- ") || l.startsWith("---\t");
+        boolean docEnd = l.equals("...") || l.startsWith("... ") || l.startsWith("...\t");
+        if (docStart && start == 0 && onlyComments(lines.subList(0, i))) {
+          start = i + 1;
+        } else if (docEnd && onlyComments(lines.subList(i + 1, lines.size()))) {
+          end = i;
+          break;
+        } else if (docStart || docEnd) {
           throw new ApiException(
               409,
-              "agent.yaml holds a YAML document marker ('"
+              "agent.yaml line "
+                  + (i + 1)
+                  + " holds a YAML document marker ('"
                   + l
-                  + "' line); set "
+                  + "') between its keys; set "
                   + String.join(", ", keys.keySet())
                   + " by editing it by hand");
         }
       }
+      String head = String.join("\n", lines.subList(0, start)) + (start > 0 ? "\n" : "");
+      String tail = end < lines.size() ? String.join("\n", lines.subList(end, lines.size())) : "";
+      text = String.join("\n", lines.subList(start, end));
       String yaml = text.isEmpty() || text.endsWith("\n") ? text : text + "\n";
-      ObjectNode before = dev.memdir.format.YamlMap.parse(yaml, "agent.yaml", 1).node();
+      ObjectNode before = dev.memdir.format.YamlMap.parse(yaml, "agent.yaml", start + 1).node();
       ObjectNode after = before.deepCopy();
       keys.forEach(after::put);
       String rendered =
           dev.memdir.format.FrontMatterDocument.render("---\n" + yaml + "---\n", before, after, "");
-      String out = rendered.substring(4, rendered.length() - 4);
+      String out = head + rendered.substring(4, rendered.length() - 4) + tail;
       AgentConfig.Read check =
           AgentConfig.read(out, agent.layout().root().getFileName().toString());
       for (String k : keys.keySet()) {
@@ -424,6 +442,16 @@ final class LettaApi {
       AtomicFiles.write(file, out);
     }
     return null;
+  }
+
+  private static boolean onlyComments(List<String> lines) {
+    for (String l : lines) {
+      String t = l.strip();
+      if (!t.isEmpty() && !t.startsWith("#")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Void writeSystem(Agent agent, String text) {
@@ -568,34 +596,16 @@ final class LettaApi {
               + current.valueHash()
               + "); read it again and reapply the edit");
     }
-    // Checked before anything is written: a value over the limit found after the description or
-    // the limit was already saved would leave the block half changed behind a 422.
+    // Checked before the write for a clear 422 (the write checks again under the lock).
     if (value.isPresent() || limit.isPresent()) {
       CoreMemory.checkLimit(label, limit.orElse(current.limit()), value.orElse(current.value()));
     }
     Optional<Integer> newLimit = limit;
     try {
+      // One write: the description, the limit and the value are saved together or not at all.
       return agent.write(
           "serve: memory modify " + label,
-          () -> {
-            // A lower limit is set after the new value, a higher one before it, so a value and
-            // the limit it needs can change in one request.
-            boolean limitFirst = newLimit.isPresent() && newLimit.get() > current.limit();
-            Block b = current;
-            if (limitFirst || description.isPresent()) {
-              b =
-                  agent
-                      .memory()
-                      .configure(label, description, limitFirst ? newLimit : Optional.empty());
-            }
-            if (value.isPresent()) {
-              b = agent.memory().rethink(Actor.PERSON, label, value.get(), basedOn);
-            }
-            if (newLimit.isPresent() && !limitFirst) {
-              b = agent.memory().configure(label, Optional.empty(), newLimit);
-            }
-            return b;
-          });
+          () -> agent.memory().modify(label, description, newLimit, value, basedOn));
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(e.getMessage());
     }

@@ -11,6 +11,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -240,5 +241,55 @@ class CoreMemoryTest {
     Files.delete(mem);
     assertThat(memory.load().blocks()).isEmpty();
     assertThat(memory.load().problems()).isEmpty();
+  }
+
+  @Test
+  void modifySavesDescriptionLimitAndValueTogetherOrNothing() throws Exception {
+    write("human", "---\n# mine\ndescription: Old.\nlimit: 50\n---\nName: Ada.\n");
+    String hash = memory.get("human").valueHash();
+    String big = "y".repeat(80);
+    Block b =
+        memory.modify(
+            "human", Optional.of("New."), Optional.of(100), Optional.of(big), Optional.of(hash));
+    assertThat(b.value()).isEqualTo(big);
+    assertThat(file("human"))
+        .isEqualTo("---\n# mine\ndescription: New.\nlimit: 100\n---\n" + big + "\n");
+
+    // The value changed since the hash: nothing is saved, the description neither.
+    String before = file("human");
+    assertThatThrownBy(
+            () ->
+                memory.modify(
+                    "human",
+                    Optional.of("Newer."),
+                    Optional.empty(),
+                    Optional.of("z"),
+                    Optional.of(hash)))
+        .isInstanceOf(EditException.class)
+        .hasMessageContaining("changed since");
+    assertThat(file("human")).isEqualTo(before);
+    // A value over the new, lower limit: nothing is saved.
+    assertThatThrownBy(
+            () ->
+                memory.modify(
+                    "human",
+                    Optional.of("Newer."),
+                    Optional.of(10),
+                    Optional.of("x".repeat(20)),
+                    Optional.empty()))
+        .isInstanceOf(EditException.class);
+    assertThat(file("human")).isEqualTo(before);
+    // A shorter value and a lower limit at once.
+    memory.modify(
+        "human", Optional.empty(), Optional.of(10), Optional.of("Short."), Optional.empty());
+    assertThat(file("human")).isEqualTo("---\n# mine\ndescription: New.\nlimit: 10\n---\nShort.\n");
+  }
+
+  @Test
+  void modifyOfTheValueAloneAddsNoFrontMatter() throws Exception {
+    write("plain", "Just text.\n");
+    memory.modify(
+        "plain", Optional.empty(), Optional.empty(), Optional.of("Other text."), Optional.empty());
+    assertThat(file("plain")).isEqualTo("Other text.\n");
   }
 }

@@ -328,6 +328,32 @@ class LettaApiTest {
   }
 
   @Test
+  void agentModifyKeepsADocumentStartAndEndAndRefusesASecondDocument() throws Exception {
+    Path yaml = root.resolve("ada/agent.yaml");
+    String original = Files.readString(yaml);
+    Files.writeString(yaml, "# settings\n---\n" + original + "...\n# the end\n");
+    String id = Agents.idOf(root.resolve("ada"));
+    HttpResponse<String> r = call("PATCH", "/v1/agents/" + id, "{\"name\": \"Ada L\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    String now = Files.readString(yaml);
+    assertThat(now).startsWith("# settings\n---\n").endsWith("...\n# the end\n");
+    assertThat(now).contains("name: Ada L\n");
+    try (Agent a = Agent.open(root.resolve("ada"))) {
+      assertThat(a.config().name()).isEqualTo("Ada L");
+    }
+    // A marker between keys starts a second document: refused, the file left as it was.
+    String two = "---\n" + original + "---\nname: other\n";
+    Files.writeString(yaml, two);
+    HttpResponse<String> refused = call("PATCH", "/v1/agents/" + id, "{\"name\": \"Ada M\"}");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+    int line = original.split("\n").length + 2;
+    assertThat(json(refused).path("detail").asText())
+        .contains("agent.yaml line " + line)
+        .contains("document marker");
+    assertThat(Files.readString(yaml)).isEqualTo(two);
+  }
+
+  @Test
   void blockModifySetsLimitAndDescriptionInTheFrontMatterKeepingTheRest() throws Exception {
     Path file = root.resolve("ada/memory/human.md");
     Files.writeString(
