@@ -220,6 +220,13 @@ final class BenchCommand implements Runnable {
         description = "The query policy keeps the speakers' names in the query.")
     boolean keepNames;
 
+    @Option(
+        names = "--keep-frame-words",
+        description =
+            "The query policy keeps the question's frame words (how many, what kind of, ...) in"
+                + " the query.")
+    boolean keepFrameWords;
+
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
@@ -235,7 +242,8 @@ final class BenchCommand implements Runnable {
               Optional.ofNullable(speakerGate),
               Optional.ofNullable(hypernymWeight),
               !noSpeaker,
-              !keepNames);
+              !keepNames,
+              !keepFrameWords);
       // Before any download: every value is checked first.
       try {
         LocomoBenchmark.check(o);

@@ -32,6 +32,7 @@ public final class LocomoBenchmark {
    * @param hypernymWeight the weight of a query word found among a turn's hypernyms
    * @param speakerPolicy whether the query policy passes a speaker
    * @param dropNames whether the query policy drops the speakers' names from the query
+   * @param dropFrameWords whether the query policy drops the question's frame words
    */
   public record Options(
       String layout,
@@ -44,7 +45,8 @@ public final class LocomoBenchmark {
       Optional<Double> speakerGate,
       Optional<Double> hypernymWeight,
       boolean speakerPolicy,
-      boolean dropNames) {}
+      boolean dropNames,
+      boolean dropFrameWords) {}
 
   /**
    * What a run printed and measured.
@@ -316,6 +318,7 @@ public final class LocomoBenchmark {
         s.withSpeaker(
             o.speakerBoost().orElse(s.speakerBoost()), o.speakerGate().orElse(s.speakerGate()));
     s = s.withHypernymWeight(o.hypernymWeight().orElse(s.hypernymWeight()));
-    return new RunParams(layout, RunParams.DEFAULT_KS, s, o.speakerPolicy(), o.dropNames());
+    return new RunParams(
+        layout, RunParams.DEFAULT_KS, s, o.speakerPolicy(), o.dropNames(), o.dropFrameWords());
   }
 }

@@ -231,7 +231,12 @@ final class LocomoRun {
       Map<String, Integer> tokenCounts) {
     QueryPolicy.Query query =
         QueryPolicy.of(
-            q.question(), c.speakerA(), c.speakerB(), params.speakerPolicy(), params.dropNames());
+            q.question(),
+            c.speakerA(),
+            c.speakerB(),
+            params.speakerPolicy(),
+            params.dropNames(),
+            params.dropFrameWords());
     List<String> ranking = rank(search, map, query);
     int found = ranking.size();
     List<String> full = pad(ranking, c, params.maxK());

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param search the search settings written into every agent's agent.yaml
  * @param speakerPolicy whether the query policy passes the named speaker to the tool
  * @param dropNames whether the query policy removes the speakers' names from the query
+ * @param dropFrameWords whether the query policy removes the question's frame words ({@link
+ *     QueryPolicy#FRAME_WORDS})
  */
 record RunParams(
     LocomoIngest.Layout layout,
@@ -23,6 +25,7 @@ record RunParams(
     SearchSettings search,
     boolean speakerPolicy,
     boolean dropNames,
+    boolean dropFrameWords,
     Feedback feedback) {
 
   /** With the feedback of {@link #benchFeedback}. */
@@ -31,8 +34,9 @@ record RunParams(
       List<Integer> ks,
       SearchSettings search,
       boolean speakerPolicy,
-      boolean dropNames) {
-    this(layout, ks, search, speakerPolicy, dropNames, benchFeedback());
+      boolean dropNames,
+      boolean dropFrameWords) {
+    this(layout, ks, search, speakerPolicy, dropNames, dropFrameWords, benchFeedback());
   }
 
   /**
@@ -90,7 +94,7 @@ record RunParams(
   /** The defaults: files layout, k = 5, 10, 25, 50, {@link #benchSearch}, full query policy. */
   static RunParams defaults() {
     return new RunParams(
-        LocomoIngest.Layout.FILES, DEFAULT_KS, benchSearch(), true, true, benchFeedback());
+        LocomoIngest.Layout.FILES, DEFAULT_KS, benchSearch(), true, true, true, benchFeedback());
   }
 
   int maxK() {
@@ -124,6 +128,7 @@ record RunParams(
     ObjectNode p = o.putObject("query_policy");
     p.put("speaker", speakerPolicy);
     p.put("drop_speaker_names", dropNames);
+    p.put("drop_frame_words", dropFrameWords);
     return o;
   }
 }

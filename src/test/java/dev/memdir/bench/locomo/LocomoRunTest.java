@@ -208,6 +208,7 @@ class LocomoRunTest {
             RunParams.DEFAULT_KS,
             RunParams.defaults().search(),
             true,
+            true,
             true);
     assertThatThrownBy(() -> run(LocomoDataTest.fixture(), other, out))
         .isInstanceOf(MemdirException.class)
@@ -228,6 +229,7 @@ class LocomoRunTest {
             LocomoIngest.Layout.HISTORY,
             RunParams.DEFAULT_KS,
             RunParams.defaults().search(),
+            true,
             true,
             true);
     run(LocomoDataTest.fixture(), history, out);
@@ -276,7 +278,8 @@ class LocomoRunTest {
                 defaults.ks(),
                 defaults.search(),
                 defaults.speakerPolicy(),
-                defaults.dropNames()),
+                defaults.dropNames(),
+                defaults.dropFrameWords()),
             dir.resolve("history"));
     for (String group : List.of("overall", "cats_1_4", "1")) {
       assertThat(history.report().recall(group, 10))

@@ -36,4 +36,19 @@ class QueryPolicyTest {
   void aQueryOfOnlyANameKeepsTheName() {
     assertThat(QueryPolicy.of("Ines?", "Ines", "Marek").query()).isEqualTo("Ines?");
   }
+
+  @Test
+  void frameWordsLeaveTheQuery() {
+    assertThat(QueryPolicy.of("How many dogs does Ines have?", "Ines", "Marek").query())
+        .isEqualTo("How dogs does have?");
+    assertThat(QueryPolicy.of("What KIND of soup did Marek make?", "Ines", "Marek").query())
+        .isEqualTo("What of soup did make?");
+    assertThat(QueryPolicy.of("Is it likely that Ines likes kindness?", "Ines", "Marek").query())
+        .isEqualTo("Is it that likes kindness?");
+    // Switched off, they stay (names go as before).
+    assertThat(QueryPolicy.of("How many dogs does Ines have?", "Ines", "Marek", true, true, false))
+        .isEqualTo(new QueryPolicy.Query("How many dogs does have?", Optional.of("Ines")));
+    // A question of nothing else keeps its words.
+    assertThat(QueryPolicy.of("Many things?", "Ines", "Marek").query()).isEqualTo("Many things?");
+  }
 }
