@@ -1145,7 +1145,7 @@ final class HistoryIndex implements AutoCloseable {
         LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(docs[i], leaves));
         int end = leaf.docBase + leaf.reader().maxDoc();
         for (int k = 0; k < per; k++) {
-          int d = k < w ? k - w : k - w + 1;
+          int d = offset(k, w);
           int g = docs[i] + d;
           if (metas[i].ordinal() + d >= 0 && g >= leaf.docBase && g < end) {
             guess[guesses] = g;
@@ -1187,6 +1187,7 @@ final class HistoryIndex implements AutoCloseable {
       return new Neighbours(out, outMeta);
     }
 
+    /** The offset of slot {@code k} of a record's {@code 2w}: -w … -1, then 1 … w. */
     private static int offset(int k, int w) {
       return k < w ? k - w : k - w + 1;
     }
