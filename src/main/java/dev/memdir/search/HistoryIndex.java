@@ -934,8 +934,12 @@ final class HistoryIndex implements AutoCloseable {
         text.append(r.text()).append('\n');
       }
     }
-    text.append(
-        ConversationLog.spelledOut(self.record().ts().atZone(ZoneOffset.UTC).toLocalDate()));
+    java.time.LocalDate day = self.record().ts().atZone(ZoneOffset.UTC).toLocalDate();
+    String relative = RelativeDates.of(text.toString(), day);
+    if (!relative.isEmpty()) {
+      text.append(relative).append('\n');
+    }
+    text.append(ConversationLog.spelledOut(day));
     Document d =
         document(
             segmentField,

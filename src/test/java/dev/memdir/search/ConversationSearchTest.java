@@ -101,6 +101,24 @@ class ConversationSearchTest {
   }
 
   @Test
+  void aRecordIsFoundByTheDateItsRelativeTimeWordsStandFor() {
+    try (Agent a = Agent.open(dir)) {
+      a.history()
+          .append(
+              Message.user("We walked Biscuit by the river yesterday."),
+              Instant.parse("2026-11-25T09:00:00Z"));
+      a.history()
+          .append(
+              Message.user("We walked Biscuit by the river."),
+              Instant.parse("2026-11-26T09:00:00Z"));
+      // Equal scores would put the newer first; the older one's "yesterday" is 24 November.
+      assertThat(contents(find(a, "river 24 November", List.of(), null, null, 2)))
+          .containsExactly(
+              "We walked Biscuit by the river yesterday.", "We walked Biscuit by the river.");
+    }
+  }
+
+  @Test
   void rolesAndDatesFilter() {
     try (Agent a = Agent.open(dir)) {
       assertThat(contents(find(a, "Biscuit", List.of("assistant"), null, null, 10)))

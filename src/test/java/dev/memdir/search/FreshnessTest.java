@@ -176,7 +176,8 @@ class FreshnessTest {
       assertThat(r.notes())
           .containsExactly(
               "rebuilding the search index: .memdir/index/main is format 0, this memdir writes"
-                  + " format 3");
+                  + " format "
+                  + IndexStore.FORMAT);
     }
   }
 

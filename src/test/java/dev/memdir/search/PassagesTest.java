@@ -56,6 +56,8 @@ class PassagesTest {
             "I painted a lighthouse over the lake last week.\n"
                 + "I would love to see your painting!\n"
                 + "Painting keeps me calm. Knitting too.\n"
+                // "last week", said on 20 June 2023 (RelativeDates)
+                + "June 2023\n"
                 + "9:10 am on 20 June, 2023");
     assertThat(s.passages().get(0).indexText())
         .startsWith("I painted a lighthouse")

@@ -47,6 +47,29 @@ class SearchFilesTest {
   }
 
   @Test
+  void aTurnIsFoundByTheDateItsRelativeTimeWordsStandFor() {
+    Path agent = Fixtures.emptyAgent(tmp);
+    String head = "---\nkind: conversation\ndate: %s\nparticipants: [Ines, Marek]\n---\n";
+    // Said on 3 May: the film was watched that day. Said on 2 May: "last night" is 1 May.
+    Fixtures.write(
+        agent.resolve("files/a.md"),
+        head.formatted("2022-05-03") + "Ines: I watched a film at the cinema.\nMarek: Nice.\n");
+    Fixtures.write(
+        agent.resolve("files/b.md"),
+        head.formatted("2022-05-02") + "Ines: I watched a film last night.\nMarek: Nice.\n");
+    try (Search s = search(agent, plain())) {
+      // Equal scores would put a.md first; b.md's "1 May 2022" makes it the better match.
+      assertThat(locations(s.searchFiles("film 1 May 2022", 2, Optional.empty())))
+          .containsExactly("b.md:6", "a.md:6");
+      // What a hit shows is the text as written.
+      assertThat(s.searchFiles("film", 2, Optional.empty()).hits())
+          .extracting(FileHit::text)
+          .containsExactlyInAnyOrder(
+              "Ines: I watched a film at the cinema.", "Ines: I watched a film last night.");
+    }
+  }
+
+  @Test
   void hitsCarryFileLinesDateSpeakerAndText() {
     Path agent = Fixtures.conversationAgent(tmp);
     try (Search s = search(agent, plain())) {
