@@ -15,10 +15,11 @@ import java.util.regex.Pattern;
  *       a question is about is nearly always the one who said the answer;
  *   <li><b>query</b>: the question with both speakers' first names removed (they match everywhere
  *       in their own turns and so only add noise), and its frame words ({@link #FRAME_WORDS}: "how
- *       <i>many</i>", "what <i>kind</i> of", "in what <i>ways</i>", "is it <i>likely</i>"), which
- *       say what shape the answer has, not what it is about, and match turns through unrelated uses
- *       ("so many", "kind of you", "by the way"); a model would not search for them either. The
- *       question as it is when nothing else would remain.
+ *       <i>many</i>", "what <i>kind</i> of", "in what <i>ways</i>", "is it <i>likely</i>", "has she
+ *       <i>mentioned</i>"), which say what shape the answer has, not what it is about, or point at
+ *       the conversation itself, and match turns through unrelated uses ("so many", "kind of you",
+ *       "by the way"); a model would not search for them either. The question as it is when nothing
+ *       else would remain.
  * </ul>
  */
 public final class QueryPolicy {
@@ -38,8 +39,21 @@ public final class QueryPolicy {
    */
   public static final List<String> FRAME_WORDS =
       List.of(
-          "kind", "kinds", "sort", "sorts", "many", "much", "thing", "things", "way", "ways",
-          "likely");
+          "kind",
+          "kinds",
+          "sort",
+          "sorts",
+          "many",
+          "much",
+          "thing",
+          "things",
+          "way",
+          "ways",
+          "likely",
+          "mention",
+          "mentions",
+          "mentioned",
+          "mentioning");
 
   private static final Pattern FRAME =
       Pattern.compile(
