@@ -45,6 +45,8 @@ class QueryPolicyTest {
         .isEqualTo("What of soup did make?");
     assertThat(QueryPolicy.of("Is it likely that Ines likes kindness?", "Ines", "Marek").query())
         .isEqualTo("Is it that likes kindness?");
+    assertThat(QueryPolicy.of("Which cities has Ines mentioned visiting?", "Ines", "Marek").query())
+        .isEqualTo("Which cities has visiting?");
     // Switched off, they stay (names go as before).
     assertThat(QueryPolicy.of("How many dogs does Ines have?", "Ines", "Marek", true, true, false))
         .isEqualTo(new QueryPolicy.Query("How many dogs does have?", Optional.of("Ines")));
