@@ -46,6 +46,7 @@ final class FilesScanner implements AutoCloseable {
 
   private final Path root;
   private final Path watchDir;
+  private final boolean recursive;
   private final Map<Path, Folder> folders = new HashMap<>();
   private WatchService watcher;
   private WatchKey barrierKey;
@@ -81,9 +82,22 @@ final class FilesScanner implements AutoCloseable {
    *     on every scan
    */
   FilesScanner(Path root, Optional<Path> watchDir) {
+    this(root, watchDir, true);
+  }
+
+  /**
+   * A scanner of {@code root}'s own files only, its subfolders neither listed nor watched (for
+   * {@code archival/}, whose facts are the {@code .md} files directly in it).
+   */
+  static FilesScanner flat(Path root, Optional<Path> watchDir) {
+    return new FilesScanner(root, watchDir, false);
+  }
+
+  private FilesScanner(Path root, Optional<Path> watchDir, boolean recursive) {
     this.root = root;
     this.watchDir = watchDir.orElse(null);
     this.watchingFailed = watchDir.isEmpty();
+    this.recursive = recursive;
   }
 
   /**
@@ -289,7 +303,7 @@ final class FilesScanner implements AutoCloseable {
           new FilesRoot.Entry(
               c.name(), c.path(), ca.size(), ca.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
     }
-    for (Path sub : f.folders()) {
+    for (Path sub : recursive ? f.folders() : List.<Path>of()) {
       BasicFileAttributes sa = attrs(sub);
       if (sa == null || !sa.isDirectory()) {
         vanished = true;

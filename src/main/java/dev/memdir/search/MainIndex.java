@@ -119,9 +119,13 @@ final class MainIndex implements AutoCloseable {
   private PassageTable table;
   private IndexSearcher searcher;
   private final FilesScanner scanner;
+  private final FilesScanner factScanner;
 
   /** The listing the states of files/ last matched with nothing to update. */
   private FilesRoot.Listing compared;
+
+  /** The same for archival/. */
+  private FilesRoot.Listing factsCompared;
 
   MainIndex(Layout layout, SearchSettings settings, ArchivalStore archival) {
     this.layout = layout;
@@ -130,6 +134,8 @@ final class MainIndex implements AutoCloseable {
     this.files = new FilesRoot(layout);
     this.scanner =
         new FilesScanner(layout.filesDir(), Optional.of(layout.derivedDir().resolve("watch")));
+    this.factScanner =
+        FilesScanner.flat(layout.archivalDir(), Optional.of(layout.derivedDir().resolve("watch")));
     this.archival = archival;
     this.store =
         new IndexStore(
@@ -289,6 +295,7 @@ final class MainIndex implements AutoCloseable {
     states.clear();
     states.putAll(built);
     compared = null;
+    factsCompared = null;
     refreshTable();
     counts[1] = table.passageCount();
     return new ReindexReport(
@@ -304,11 +311,12 @@ final class MainIndex implements AutoCloseable {
   void freshenFiles(List<String> notes) {
     ensureOpen(notes);
     FilesRoot.Listing listing = scanner.scan();
-    if (listing == compared && !anyRacyFile()) {
+    if (listing == compared && !anyRacy("files/")) {
       // Nothing under files/ changed since the listing these states were last compared with.
       return;
     }
     compared = null;
+    factsCompared = null;
     skipped = listing.skipped();
     Set<String> seen = new HashSet<>();
     List<FilesRoot.Entry> changed = new ArrayList<>();
@@ -343,22 +351,28 @@ final class MainIndex implements AutoCloseable {
   /** Brings the facts of {@code archival/} up to date with the files. */
   void freshenFacts(List<String> notes) {
     ensureOpen(notes);
+    FilesRoot.Listing listing = factScanner.scan();
+    if (listing == factsCompared && !anyRacy("archival/")) {
+      // Nothing in archival/ changed since the listing these states were last compared with.
+      return;
+    }
+    factsCompared = null;
     Set<String> seen = new HashSet<>();
     List<Path> changed = new ArrayList<>();
-    for (Path p : factFiles()) {
-      String key = "archival/" + p.getFileName();
+    for (FilesRoot.Entry e : listing.files()) {
+      // Facts are the Markdown files directly in archival/ (the scanner lists no subfolder).
+      if (!e.name().endsWith(".md") || e.name().contains("/")) {
+        continue;
+      }
+      String key = "archival/" + e.name();
       seen.add(key);
-      try {
-        FilesRoot.Entry e = FilesRoot.stat(key, p);
-        if (needsRead(key, e.size(), e.mtimeNanos(), p)) {
-          changed.add(p);
-        }
-      } catch (IOException ex) {
-        // Deleted while listing: the next check sees it gone.
+      if (needsRead(key, e.size(), e.mtimeNanos(), e.path())) {
+        changed.add(e.path());
       }
     }
     List<String> deleted = gone("archival/", seen);
     if (changed.isEmpty() && deleted.isEmpty()) {
+      factsCompared = listing;
       return;
     }
     Optional<String> failed =
@@ -377,10 +391,10 @@ final class MainIndex implements AutoCloseable {
     afterUpdate(failed, notes);
   }
 
-  /** Whether some file of {@code files/} was indexed too close to its last change to trust. */
-  private boolean anyRacyFile() {
+  /** Whether some source under {@code prefix} was indexed too close to its last change to trust. */
+  private boolean anyRacy(String prefix) {
     for (SourceState s : states.values()) {
-      if (s.racy() && s.key().startsWith("files/")) {
+      if (s.racy() && s.key().startsWith(prefix)) {
         return true;
       }
     }
@@ -392,6 +406,7 @@ final class MainIndex implements AutoCloseable {
       // The states describe documents that may be lost with the index: start from the files.
       states.clear();
       compared = null;
+      factsCompared = null;
       rebuild(failed.get(), notes);
     } else {
       refreshTable();
@@ -608,6 +623,7 @@ final class MainIndex implements AutoCloseable {
 
   private void loadStates() {
     compared = null;
+    factsCompared = null;
     states.clear();
     DirectoryReader r = store.reader().orElseThrow();
     try {
@@ -661,6 +677,7 @@ final class MainIndex implements AutoCloseable {
   @Override
   public void close() {
     scanner.close();
+    factScanner.close();
     store.close();
   }
 }

@@ -31,6 +31,25 @@ class FilesScannerTest {
   }
 
   @Test
+  void aFlatScannerListsTheRootsOwnFilesAndSeesNewOnesThere() {
+    Path root = tmp.resolve("archival");
+    Fixtures.write(root.resolve("a.md"), "one\n");
+    Fixtures.write(root.resolve("sub/b.md"), "two\n");
+    try (FilesScanner s = FilesScanner.flat(root, Optional.of(tmp.resolve(".memdir/watch")))) {
+      assertThat(s.scan().files()).extracting(FilesRoot.Entry::name).containsExactly("a.md");
+      FilesRoot.Listing second = s.scan();
+      assertThat(s.scan()).isSameAs(second);
+      // A new file in a subfolder is neither listed nor reported; one in the root is.
+      Fixtures.write(root.resolve("sub/c.md"), "three\n");
+      assertThat(s.scan()).isSameAs(second);
+      Fixtures.write(root.resolve("d.md"), "four\n");
+      assertThat(s.scan().files())
+          .extracting(FilesRoot.Entry::name)
+          .containsExactly("a.md", "d.md");
+    }
+  }
+
+  @Test
   void anEditInPlaceInAFolderMadeAfterWatchingBeganIsSeenByTheNextScan() throws IOException {
     Path root = tmp.resolve("files");
     Fixtures.write(root.resolve("a.md"), "one\n");
