@@ -316,7 +316,6 @@ final class MainIndex implements AutoCloseable {
       return;
     }
     compared = null;
-    factsCompared = null;
     skipped = listing.skipped();
     Set<String> seen = new HashSet<>();
     List<FilesRoot.Entry> changed = new ArrayList<>();
@@ -360,8 +359,7 @@ final class MainIndex implements AutoCloseable {
     Set<String> seen = new HashSet<>();
     List<Path> changed = new ArrayList<>();
     for (FilesRoot.Entry e : listing.files()) {
-      // Facts are the Markdown files directly in archival/ (the scanner lists no subfolder).
-      if (!e.name().endsWith(".md") || e.name().contains("/")) {
+      if (!isFact(e.name())) {
         continue;
       }
       String key = "archival/" + e.name();
@@ -600,16 +598,24 @@ final class MainIndex implements AutoCloseable {
     return d;
   }
 
-  /** The fact files of {@code archival/}: unhidden regular {@code .md} files. */
+  /**
+   * Whether a file of {@code archival/}, named relative to it, is a fact: an unhidden Markdown file
+   * directly in the folder (the freshness check's scanner lists no subfolder either).
+   */
+  private static boolean isFact(String name) {
+    return name.endsWith(".md") && !name.startsWith(".") && !name.contains("/");
+  }
+
+  /** The fact files of {@code archival/}: regular files that {@link #isFact} names. */
   private List<Path> factFiles() {
     Path dir = layout.archivalDir();
     List<Path> out = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return out;
     }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.md")) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {
-        if (!p.getFileName().toString().startsWith(".")
+        if (isFact(p.getFileName().toString())
             && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           out.add(p);
         }
