@@ -935,10 +935,7 @@ final class HistoryIndex implements AutoCloseable {
       }
     }
     java.time.LocalDate day = self.record().ts().atZone(ZoneOffset.UTC).toLocalDate();
-    String relative = RelativeDates.of(text.toString(), day);
-    if (!relative.isEmpty()) {
-      text.append(relative).append('\n');
-    }
+    RelativeDates.appendTo(text, day);
     text.append(ConversationLog.spelledOut(day));
     Document d =
         document(

@@ -159,12 +159,7 @@ final class Passages {
       for (int j = Math.max(0, i - window); j <= Math.min(turns.size() - 1, i + window); j++) {
         index.append(turns.get(j).content()).append('\n');
       }
-      if (log.date().isPresent()) {
-        String relative = RelativeDates.of(index.toString(), log.date().get());
-        if (!relative.isEmpty()) {
-          index.append(relative).append('\n');
-        }
-      }
+      log.date().ifPresent(d -> RelativeDates.appendTo(index, d));
       index.append(dateText);
       out.add(
           new Passage(

@@ -49,7 +49,7 @@ final class RelativeDates {
    * The dates {@code text}'s relative time words stand for, said on {@code on}, each written out
    * once, separated by spaces; empty when there are none.
    */
-  static String of(String text, LocalDate on) {
+  static String of(CharSequence text, LocalDate on) {
     Set<String> out = new LinkedHashSet<>();
     Words w = new Words(text);
     for (int i = 0; i < w.size(); i++) {
@@ -93,6 +93,17 @@ final class RelativeDates {
       }
     }
     return String.join(" ", out);
+  }
+
+  /**
+   * Appends to a window document's {@code text} the dates its relative time words stand for, said
+   * on {@code on}, as a line of their own; nothing when there are none.
+   */
+  static void appendTo(StringBuilder text, LocalDate on) {
+    String dates = of(text, on);
+    if (!dates.isEmpty()) {
+      text.append(dates).append('\n');
+    }
   }
 
   /** {@code N days / weeks / months / years ago}, the word "ago" being word {@code i}. */
@@ -150,16 +161,16 @@ final class RelativeDates {
     private final String text;
     private final java.util.List<int[]> spans = new java.util.ArrayList<>();
 
-    Words(String text) {
-      this.text = text;
-      int n = text.length();
+    Words(CharSequence text) {
+      this.text = text.toString();
+      int n = this.text.length();
       int i = 0;
       while (i < n) {
-        while (i < n && !Character.isLetterOrDigit(text.charAt(i))) {
+        while (i < n && !Character.isLetterOrDigit(this.text.charAt(i))) {
           i++;
         }
         int start = i;
-        while (i < n && Character.isLetterOrDigit(text.charAt(i))) {
+        while (i < n && Character.isLetterOrDigit(this.text.charAt(i))) {
           i++;
         }
         if (i > start) {
