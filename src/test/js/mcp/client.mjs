@@ -131,10 +131,28 @@ async function overStdio() {
   });
   const client = new Client({ name: "memdir-ts-test", version: "1.0.0" });
   await client.connect(transport);
+  const pid = transport.pid;
   try {
     await exercise(client, "stdio");
   } finally {
     await client.close();
+    // The SDK's close ends stdin, then signals, and does not wait after SIGKILL: wait until the
+    // server process is gone, so it writes nothing into the agent folder after this script exits.
+    check("[stdio] the server process ended", await gone(pid, 30000), `pid ${pid}`);
+  }
+}
+
+/** Whether process `pid` has ended within `ms` milliseconds. */
+async function gone(pid, ms) {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -171,7 +189,18 @@ async function overHttp() {
       await client.close();
     }
   } finally {
+    // Wait for the server to end (it closes its index on SIGTERM), so nothing writes into the agent
+    // folder after this script exits and the test deletes it.
+    const exited = child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((r) => child.once("exit", r));
     child.kill("SIGTERM");
+    const ended = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 30000))]);
+    if (!ended) {
+      child.kill("SIGKILL");
+      await exited;
+    }
+    check("[http] the server ends on SIGTERM", ended);
   }
 }
 
