@@ -111,6 +111,14 @@ final class BenchCommand implements Runnable {
     Double neighbourWeight;
 
     @Option(
+        names = "--reply-weight",
+        converter = Opts.NonNegativeNumber.class,
+        description =
+            "The score of the turn after a hit that asks a question, as a fraction of the hit's"
+                + " (default: 1.0).")
+    Double replyWeight;
+
+    @Option(
         names = "--speaker-boost",
         converter = Opts.NonNegativeNumber.class,
         description = "Score factor for turns by the named speaker.")
@@ -238,6 +246,7 @@ final class BenchCommand implements Runnable {
               Optional.ofNullable(window),
               Optional.ofNullable(neighbours),
               Optional.ofNullable(neighbourWeight),
+              Optional.ofNullable(replyWeight),
               Optional.ofNullable(speakerBoost),
               Optional.ofNullable(speakerGate),
               Optional.ofNullable(hypernymWeight),

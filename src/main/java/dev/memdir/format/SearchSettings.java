@@ -26,6 +26,7 @@ import java.util.function.Consumer;
  *   window: 1               # a conversation turn is indexed with this many turns either side
  *   neighbours: 1           # a hit in a conversation log brings this many turns either side
  *   neighbour_weight: 1.0   # a neighbour's score, as a fraction of its hit's score
+ *   reply_weight: 1.0       # the same for the turn after a turn that asks a question
  *   speaker_boost: 1.5      # score factor for turns spoken by the person search_files names
  *   speaker_gate: 0.8       # boost only if that person's best turn scores >= gate x the others' best
  *   hypernym_weight: 0.5    # weight of a match through a WordNet hypernym (Chicago: city); 0 = off
@@ -45,6 +46,9 @@ import java.util.function.Consumer;
  * @param window turns on either side indexed with each conversation turn, 0 to 5
  * @param neighbours turns on either side a conversation hit brings, 0 to 5
  * @param neighbourWeight a neighbour's score as a fraction of its hit's, 0 to 1
+ * @param replyWeight the score of the turn after a hit that ends with a question (its likely
+ *     answer), as a fraction of the hit's, 0 to 1; it takes the place of {@code neighbourWeight}
+ *     for that one neighbour
  * @param speakerBoost score factor for turns by the named speaker, 1 to 10
  * @param speakerGate the speaker boost applies only when the named speaker's best turn scores at
  *     least this fraction of the best turn by anyone else, 0 to 1
@@ -63,6 +67,7 @@ public record SearchSettings(
     int window,
     int neighbours,
     double neighbourWeight,
+    double replyWeight,
     double speakerBoost,
     double speakerGate,
     int maxOpenFiles,
@@ -108,6 +113,7 @@ public record SearchSettings(
     check("window", window, 0, 5);
     check("neighbours", neighbours, 0, 5);
     check("neighbour_weight", neighbourWeight, 0, 1);
+    check("reply_weight", replyWeight, 0, 1);
     check("speaker_boost", speakerBoost, 1, 10);
     check("speaker_gate", speakerGate, 0, 1);
     check("max_open_files", maxOpenFiles, 1, 50);
@@ -125,6 +131,7 @@ public record SearchSettings(
         40,
         1,
         1,
+        1.0,
         1.0,
         1.5,
         0.8,
@@ -196,6 +203,11 @@ public record SearchSettings(
     return with(s -> s.neighbourWeight = newWeight);
   }
 
+  /** This with another reply weight. */
+  public SearchSettings withReplyWeight(double newWeight) {
+    return with(s -> s.replyWeight = newWeight);
+  }
+
   /** This with another limit on open file windows. */
   public SearchSettings withMaxOpenFiles(int newMax) {
     return with(s -> s.maxOpenFiles = newMax);
@@ -222,6 +234,7 @@ public record SearchSettings(
     int window;
     int neighbours;
     double neighbourWeight;
+    double replyWeight;
     double speakerBoost;
     double speakerGate;
     int maxOpenFiles;
@@ -237,6 +250,7 @@ public record SearchSettings(
       window = from.window;
       neighbours = from.neighbours;
       neighbourWeight = from.neighbourWeight;
+      replyWeight = from.replyWeight;
       speakerBoost = from.speakerBoost;
       speakerGate = from.speakerGate;
       maxOpenFiles = from.maxOpenFiles;
@@ -254,6 +268,7 @@ public record SearchSettings(
           window,
           neighbours,
           neighbourWeight,
+          replyWeight,
           speakerBoost,
           speakerGate,
           maxOpenFiles,
@@ -286,6 +301,7 @@ public record SearchSettings(
         case "window" -> s.window = integer(v, key, line, 0, 5);
         case "neighbours" -> s.neighbours = integer(v, key, line, 0, 5);
         case "neighbour_weight" -> s.neighbourWeight = number(v, key, line, 0, 1);
+        case "reply_weight" -> s.replyWeight = number(v, key, line, 0, 1);
         case "speaker_boost" -> s.speakerBoost = number(v, key, line, 1, 10);
         case "speaker_gate" -> s.speakerGate = number(v, key, line, 0, 1);
         case "max_open_files" -> s.maxOpenFiles = integer(v, key, line, 1, 50);
@@ -330,6 +346,9 @@ public record SearchSettings(
     }
     if (neighbourWeight != d.neighbourWeight) {
       n.put("neighbour_weight", neighbourWeight);
+    }
+    if (replyWeight != d.replyWeight) {
+      n.put("reply_weight", replyWeight);
     }
     if (speakerBoost != d.speakerBoost) {
       n.put("speaker_boost", speakerBoost);

@@ -129,6 +129,9 @@ final class HistoryIndex implements AutoCloseable {
   /** {@code <segment>#<ordinal>}: a record's place among the records of its segment. */
   static final String H_POS = "hpos";
 
+  /** 1 on a record whose content ends with a question ({@link Passages#isQuestion}). */
+  static final String H_QUESTION = "hquestion";
+
   /** The record's {@code name} (who spoke), lower-cased, when it has one. */
   static final String H_NAME = "hname";
 
@@ -982,6 +985,9 @@ final class HistoryIndex implements AutoCloseable {
         .ifPresent(
             n -> d.add(new SortedDocValuesField(H_NAME, new BytesRef(MainIndex.speakerKey(n)))));
     d.add(new Field(H_BODY, text, MainIndex.SCORED));
+    if (Passages.isQuestion(r.content())) {
+      d.add(new NumericDocValuesField(H_QUESTION, 1));
+    }
     String shown = Passages.shownText(r.content());
     d.add(new BinaryDocValuesField(H_CONTENT, new BytesRef(shown)));
     d.add(new Field(H_OWN, shown, OwnText.TYPE));
@@ -1003,8 +1009,16 @@ final class HistoryIndex implements AutoCloseable {
    * @param ordinal its place in the segment
    * @param role its role
    * @param name who spoke it, lower-cased, or null
+   * @param question whether its content ends with a question ({@link Passages#isQuestion})
    */
-  record Meta(long ts, String id, String segment, long ordinal, String role, String name) {}
+  record Meta(
+      long ts,
+      String id,
+      String segment,
+      long ordinal,
+      String role,
+      String name,
+      boolean question) {}
 
   /** The shown content of each of {@code docs} of the current view, read in doc order. */
   String[] contents(int[] docs) throws IOException {
@@ -1042,6 +1056,7 @@ final class HistoryIndex implements AutoCloseable {
     SortedDocValues pos = null;
     SortedDocValues role = null;
     SortedDocValues name = null;
+    NumericDocValues asks = null;
     int previous = -1;
     for (int i : order) {
       int doc = docs[i];
@@ -1060,6 +1075,7 @@ final class HistoryIndex implements AutoCloseable {
         pos = lr.getSortedDocValues(H_POS);
         role = lr.getSortedDocValues(H_ROLE);
         name = lr.getSortedDocValues(H_NAME);
+        asks = lr.getNumericDocValues(H_QUESTION);
       }
       int d = doc - leaf.docBase;
       String p = string(pos, d);
@@ -1071,7 +1087,8 @@ final class HistoryIndex implements AutoCloseable {
               hash < 0 ? "" : p.substring(0, hash),
               hash < 0 ? -1 : Long.parseLong(p.substring(hash + 1)),
               string(role, d),
-              string(name, d));
+              string(name, d),
+              asks != null && asks.advanceExact(d));
     }
     return out;
   }

@@ -47,7 +47,7 @@ import org.apache.lucene.store.FSDirectory;
  */
 final class IndexStore implements Closeable {
   /** The version of the documents this code writes; an index of another version is rebuilt. */
-  static final String FORMAT = "4";
+  static final String FORMAT = "5";
 
   /** How long a write waits for another instance's write to end, as long as agent writers wait. */
   static final Duration LOCK_WAIT = WriteLock.DEFAULT_WAIT;

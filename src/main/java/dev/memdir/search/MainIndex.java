@@ -76,6 +76,9 @@ final class MainIndex implements AutoCloseable {
   static final String F_HEADINGS = "headings";
   static final String F_BODY = "ftext";
 
+  /** 1 on a conversation turn that ends with a question ({@link Passages#isQuestion}). */
+  static final String F_QUESTION = "question";
+
   /** A conversation turn's own words (its {@link #F_BODY} holds its neighbours' too). */
   static final String F_OWN = "fown";
 
@@ -520,6 +523,9 @@ final class MainIndex implements AutoCloseable {
               d.add(new SortedDocValuesField(F_SPEAKER_KEY, new BytesRef(speakerKey(s))));
             });
     p.date().ifPresent(dt -> d.add(new SortedDocValuesField(F_DATE, new BytesRef(dt.toString()))));
+    if (p.question()) {
+      d.add(new NumericDocValuesField(F_QUESTION, 1));
+    }
     d.add(new BinaryDocValuesField(F_TEXT, new BytesRef(p.text())));
     if (!p.headings().isEmpty()) {
       // Heading titles never hold a line break: Passages collapses white space in them.

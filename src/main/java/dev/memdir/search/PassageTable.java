@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ final class PassageTable {
   private final int[] ordOf;
   private final int[] lineOf;
   private final int[] speakerOf;
+  private final BitSet question;
   private final List<String> speakers;
   private final int[][] docsByFile;
   private final int[] fileRank;
@@ -40,6 +42,7 @@ final class PassageTable {
       int[] ordOf,
       int[] lineOf,
       int[] speakerOf,
+      BitSet question,
       List<String> speakers,
       int[][] docsByFile,
       int passages) {
@@ -49,6 +52,7 @@ final class PassageTable {
     this.ordOf = ordOf;
     this.lineOf = lineOf;
     this.speakerOf = speakerOf;
+    this.question = question;
     this.speakers = speakers;
     this.docsByFile = docsByFile;
     this.passages = passages;
@@ -71,6 +75,7 @@ final class PassageTable {
     int[] speakerOf = new int[maxDoc];
     Arrays.fill(fileOf, -1);
     Arrays.fill(speakerOf, -1);
+    BitSet question = new BitSet();
     Map<String, Integer> fileIds = new HashMap<>();
     List<String> files = new ArrayList<>();
     Map<String, Integer> speakerIds = new HashMap<>();
@@ -87,6 +92,7 @@ final class PassageTable {
         NumericDocValues ord = leaf.getNumericDocValues(MainIndex.F_ORD);
         NumericDocValues line = leaf.getNumericDocValues(MainIndex.F_LINE);
         SortedDocValues speaker = leaf.getSortedDocValues(MainIndex.F_SPEAKER_KEY);
+        NumericDocValues asks = leaf.getNumericDocValues(MainIndex.F_QUESTION);
         Bits live = leaf.getLiveDocs();
         for (int d = path.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = path.nextDoc()) {
           if (live != null && !live.get(d)) {
@@ -115,6 +121,9 @@ final class PassageTable {
                       return speakers.size() - 1;
                     });
           }
+          if (asks != null && asks.advanceExact(d)) {
+            question.set(doc);
+          }
           count++;
         }
       }
@@ -134,7 +143,7 @@ final class PassageTable {
       }
     }
     return new PassageTable(
-        files, conv, fileOf, ordOf, lineOf, speakerOf, speakers, docsByFile, count);
+        files, conv, fileOf, ordOf, lineOf, speakerOf, question, speakers, docsByFile, count);
   }
 
   /** The number of live passages. */
@@ -165,6 +174,11 @@ final class PassageTable {
   /** The lower-cased speaker of a passage, or null. */
   String speakerKey(int doc) {
     return speakerOf[doc] < 0 ? null : speakers.get(speakerOf[doc]);
+  }
+
+  /** Whether a passage is a conversation turn that ends with a question. */
+  boolean isQuestion(int doc) {
+    return question.get(doc);
   }
 
   /** The passage {@code delta} positions away in the same file, or -1. */

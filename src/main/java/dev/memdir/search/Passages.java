@@ -37,6 +37,8 @@ final class Passages {
    * @param indexText what is indexed: for a turn, its words, its neighbours' and the date
    * @param headings the Markdown headings the passage sits under, outermost first (empty outside
    *     {@code .md} files and before a file's first heading)
+   * @param question whether the passage is a conversation turn that ends with a question ({@link
+   *     #isQuestion}); the turn after it is its reply
    */
   record Passage(
       int ordinal,
@@ -46,7 +48,8 @@ final class Passages {
       Optional<LocalDate> date,
       String text,
       String indexText,
-      List<String> headings) {
+      List<String> headings,
+      boolean question) {
     Passage {
       headings = List.copyOf(headings);
     }
@@ -170,7 +173,8 @@ final class Passages {
               log.date(),
               shown(t.text()),
               index.toString(),
-              List.of()));
+              List.of(),
+              isQuestion(t.content())));
     }
     return out;
   }
@@ -236,11 +240,52 @@ final class Passages {
             Optional.empty(),
             shown(text),
             text,
-            sections.pathAt(start)));
+            sections.pathAt(start),
+            false));
     para.setLength(0);
   }
 
   /** {@code text}, cut at {@link #MAX_SHOWN_CHARS}. */
+  /**
+   * Whether what a turn or message says ends with a question: its last characters, after white
+   * space, bracketed notes ({@code [image: a photo of a dog]}) and closing quotes or parentheses,
+   * are a run of {@code ?}, {@code !} and {@code .} holding a {@code ?} ("Any plans?", "Really?!",
+   * "… the one you mentioned?)"). The turn after a question is likely its answer (see {@code
+   * search.reply_weight}).
+   */
+  static boolean isQuestion(String text) {
+    int end = text.length();
+    while (true) {
+      while (end > 0
+          && (Character.isWhitespace(text.charAt(end - 1)) || closes(text.charAt(end - 1)))) {
+        end--;
+      }
+      if (end > 0 && text.charAt(end - 1) == ']') {
+        int open = text.lastIndexOf('[', end - 1);
+        if (open < 0) {
+          return false;
+        }
+        end = open;
+        continue;
+      }
+      break;
+    }
+    for (int i = end - 1; i >= 0; i--) {
+      char c = text.charAt(i);
+      if (c == '?') {
+        return true;
+      }
+      if (c != '!' && c != '.') {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static boolean closes(char c) {
+    return c == '"' || c == '\'' || c == ')' || c == '\u201d' || c == '\u2019' || c == '*';
+  }
+
   static String shownText(String text) {
     return shown(text);
   }

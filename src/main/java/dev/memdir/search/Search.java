@@ -314,16 +314,15 @@ public final class Search implements AutoCloseable {
     int owned = ranked.size;
     // Lend from the scores the passages earned themselves, never from what they were lent.
     double[] own = Arrays.copyOf(ranked.scores, owned);
-    if (settings.neighbours() > 0 && settings.neighbourWeight() > 0) {
+    if (settings.neighbours() > 0) {
       for (int i = 0; i < owned; i++) {
         int doc = ranked.docs[i];
         if (!table.inConversation(doc)) {
           continue;
         }
-        double s = own[i] * settings.neighbourWeight();
         for (int d = 1; d <= settings.neighbours(); d++) {
-          ranked.lend(table.neighbour(doc, -d), s);
-          ranked.lend(table.neighbour(doc, d), s);
+          lend(ranked, table.neighbour(doc, -d), own[i], settings.neighbourWeight());
+          lend(ranked, table.neighbour(doc, d), own[i], weight(d, table.isQuestion(doc)));
         }
       }
     }
@@ -397,6 +396,22 @@ public final class Search implements AutoCloseable {
     }
     if (changed) {
       Arrays.sort(order, 0, window, byScore);
+    }
+  }
+
+  /**
+   * The fraction of a hit's score lent to its neighbour {@code offset} turns later: {@code
+   * reply_weight} for the turn right after a hit that asks a question (its likely answer), {@code
+   * neighbour_weight} otherwise.
+   */
+  private double weight(int offset, boolean question) {
+    return offset == 1 && question ? settings.replyWeight() : settings.neighbourWeight();
+  }
+
+  /** Lends {@code weight} x {@code score} to {@code doc} (none when -1 or the weight is 0). */
+  private static void lend(Ranked ranked, int doc, double score, double weight) {
+    if (weight > 0) {
+      ranked.lend(doc, score * weight);
     }
   }
 
@@ -817,7 +832,9 @@ public final class Search implements AutoCloseable {
       meta.put(candidates[i], own[i]);
     }
     double[] ownScores = Arrays.copyOf(ranked.scores, m);
-    if (settings.neighbours() > 0 && settings.neighbourWeight() > 0 && m > 0) {
+    if (settings.neighbours() > 0
+        && (settings.neighbourWeight() > 0 || settings.replyWeight() > 0)
+        && m > 0) {
       // Lend from the scores the records earned themselves, never from what they were lent.
       int w = settings.neighbours();
       HistoryIndex.Neighbours near = h.new Places().neighbours(candidates, own, w);
@@ -832,8 +849,13 @@ public final class Search implements AutoCloseable {
             || (!roles.isEmpty() && !roles.contains(x.role()))) {
           continue;
         }
-        meta.putIfAbsent(near.docs()[slot], x);
-        ranked.lend(near.docs()[slot], ownScores[slot / (2 * w)] * settings.neighbourWeight());
+        // Slot k of a record's 2w is the neighbour at k - w (k < w) or k - w + 1: k == w is the
+        // next.
+        double weight = weight(slot % (2 * w) == w ? 1 : -1, c.question());
+        if (weight > 0) {
+          meta.putIfAbsent(near.docs()[slot], x);
+          ranked.lend(near.docs()[slot], ownScores[slot / (2 * w)] * weight);
+        }
       }
     }
     if (speaker.isPresent() && !speaker.get().isEmpty()) {

@@ -68,6 +68,8 @@ class BadOptionValuesTest {
             bad("--speaker-gate", "-1", "bench", "locomo"),
             // In the option's own range but not the setting's: still a usage error.
             bad("--neighbour-weight", "2", "bench", "locomo"),
+            bad("--reply-weight", "1.5", "bench", "locomo"),
+            bad("--reply-weight", "-1", "bench", "locomo"),
             bad("--speaker-boost", "0.5", "bench", "locomo"),
             bad("--hypernym-weight", "7", "bench", "locomo"),
             bad("--hypernym-weight", "-1", "bench", "locomo"));

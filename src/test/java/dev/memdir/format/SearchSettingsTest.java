@@ -22,6 +22,7 @@ class SearchSettingsTest {
         window: 0
         neighbours: 2
         neighbour_weight: 0.8
+        reply_weight: 0.9
         speaker_boost: 2
         speaker_gate: 0.5
         hypernym_weight: 0.25
@@ -44,6 +45,7 @@ class SearchSettingsTest {
                 0,
                 2,
                 0.8,
+                0.9,
                 2,
                 0.5,
                 3,
@@ -61,6 +63,7 @@ class SearchSettingsTest {
     assertThat(s.neighbours()).isEqualTo(1);
     assertThat(s.maxOpenFiles()).isEqualTo(5);
     assertThat(s.hypernymWeight()).isEqualTo(0.5);
+    assertThat(s.replyWeight()).isEqualTo(1.0);
   }
 
   @Test
@@ -83,6 +86,9 @@ class SearchSettingsTest {
     assertThatThrownBy(
             () -> AgentConfig.parse("search:\n  hypernym_weight: -1\n", "d", new ArrayList<>()))
         .hasMessage("agent.yaml:2: 'search.hypernym_weight' must be a number from 0 to 5, got -1");
+    assertThatThrownBy(
+            () -> AgentConfig.parse("search:\n  reply_weight: 1.5\n", "d", new ArrayList<>()))
+        .hasMessage("agent.yaml:2: 'search.reply_weight' must be a number from 0 to 1, got 1.5");
   }
 
   @Test

@@ -361,6 +361,39 @@ class ConversationSearchTest {
   }
 
   @Test
+  void theRecordAfterAQuestionIsLentTheReplyWeight() throws IOException {
+    Path d = tmp.resolve("asks");
+    Agent.init(d, InitOptions.defaults()).close();
+    Path yaml = d.resolve("agent.yaml");
+    String settings = "search:\n  window: 0\n  neighbour_weight: 0.5\n  hypernym_weight: 0\n";
+    Files.writeString(yaml, Files.readString(yaml) + settings);
+    try (Agent a = Agent.open(d)) {
+      a.history().append(Message.user("We went to the coast."), at("2026-12-01T10:00:00Z"));
+      a.history()
+          .append(Message.assistant("Did you see the lighthouse?"), at("2026-12-01T10:00:10Z"));
+      a.history()
+          .append(Message.user("Yes, we climbed all its stairs."), at("2026-12-01T10:00:20Z"));
+      // The reply is lent the question's whole score (reply_weight 1.0), the record before half.
+      Results<MessageHit> r = find(a, "lighthouse", List.of(), null, null, 3);
+      assertThat(contents(r))
+          .containsExactly(
+              "Did you see the lighthouse?",
+              "Yes, we climbed all its stairs.",
+              "We went to the coast.");
+      double top = r.hits().get(0).score();
+      assertThat(r.hits().get(1).score()).isCloseTo(top * Search.OWN_TEXT_MISS, within(0.01));
+      assertThat(r.hits().get(2).score()).isCloseTo(top * 0.5 * Search.OWN_TEXT_MISS, within(0.01));
+    }
+    Files.writeString(
+        yaml, Files.readString(yaml).replace(settings, settings + "  reply_weight: 0.5\n"));
+    try (Agent a = Agent.open(d)) {
+      // Equal scores: the newer first.
+      Results<MessageHit> r = find(a, "lighthouse", List.of(), null, null, 3);
+      assertThat(r.hits().get(1).score()).isEqualTo(r.hits().get(2).score());
+    }
+  }
+
+  @Test
   void aSpeakerIsPreferredByTheRecordsNameUnlessTheirBestIsFarBehind() {
     try (Agent a = Agent.open(dir)) {
       a.history()

@@ -65,6 +65,50 @@ class PassagesTest {
   }
 
   @Test
+  void aTurnThatEndsWithAQuestionIsMarked() {
+    for (String q :
+        List.of(
+            "Any plans for the weekend?",
+            "Congrats! How was it?  ",
+            "Really?!",
+            "Have you read \"Dune\"?",
+            "Did you see \"the one I mentioned?\"",
+            "(Or was it the other one?)",
+            "What do you think? [image: a photo of a dog on a beach]",
+            "Isn't it lovely? [image: a lake] [image: a boat]",
+            "Did you go?...")) {
+      assertThat(Passages.isQuestion(q)).as(q).isTrue();
+    }
+    for (String s :
+        List.of(
+            "",
+            "   ",
+            "What a day.",
+            "Why? Because I said so.",
+            "I asked her: why?! Then I left.",
+            "See [this?]",
+            "Fine? [image: a dog",
+            "broken]",
+            "? no")) {
+      assertThat(Passages.isQuestion(s)).as(s).isFalse();
+    }
+    // A turn is marked by what it says, not by its neighbours; other passages never are.
+    Passages.Split split = Passages.split(Fixtures.SESSION_2, "f", SearchSettings.defaults());
+    assertThat(split.passages())
+        .extracting(Passages.Passage::question)
+        .containsExactly(false, false, false, false, true, false); // "Which college?"
+    String log =
+        "---\nkind: conversation\nparticipants: [Ines, Marek]\n---\n"
+            + "Ines: Where did you go?\nMarek: To the coast.\n";
+    assertThat(Passages.split(log, "f", SearchSettings.defaults()).passages())
+        .extracting(Passages.Passage::question)
+        .containsExactly(true, false);
+    assertThat(Passages.split("Where?\n", "f", SearchSettings.defaults()).passages())
+        .extracting(Passages.Passage::question)
+        .containsExactly(false);
+  }
+
+  @Test
   void aVeryLongPassageIsShownCut() {
     String text = "y".repeat(10_000);
     Passages.Passage p = Passages.split(text, "f", SearchSettings.defaults()).passages().get(0);

@@ -196,6 +196,42 @@ class SearchFilesTest {
     }
   }
 
+  @Test
+  void theTurnAfterAQuestionIsLentTheReplyWeight() {
+    Path agent = Fixtures.emptyAgent(tmp);
+    Fixtures.write(
+        agent.resolve("files/a.md"),
+        "---\nkind: conversation\nparticipants: [Ines, Marek]\n---\n"
+            + "Ines: We went to the coast.\n"
+            + "Marek: Did you see the lighthouse?\n"
+            + "Ines: Yes, we climbed all its stairs.\n"
+            + "Marek: I saw the harbour.\n"
+            + "Ines: The boats were out.\n");
+    SearchSettings soft = plain().withWindow(0, 1).withNeighbourWeight(0.5);
+    try (Search s = search(agent, soft)) {
+      // The reply is lent the question's whole score (reply_weight 1.0), the turn before it half.
+      Results<FileHit> r = s.searchFiles("lighthouse", 3, Optional.empty());
+      assertThat(locations(r)).containsExactly("a.md:6", "a.md:7", "a.md:5");
+      double top = r.hits().get(0).score();
+      assertThat(r.hits().get(1).score()).isEqualTo(top * Search.OWN_TEXT_MISS, within());
+      assertThat(r.hits().get(2).score()).isEqualTo(top * 0.5 * Search.OWN_TEXT_MISS, within());
+      // A turn that does not ask lends both neighbours the neighbour weight: equal, file order.
+      Results<FileHit> plainTurn = s.searchFiles("harbour", 3, Optional.empty());
+      assertThat(locations(plainTurn)).containsExactly("a.md:8", "a.md:7", "a.md:9");
+      assertThat(plainTurn.hits().get(1).score()).isEqualTo(plainTurn.hits().get(2).score());
+    }
+    try (Search s = search(agent, soft.withReplyWeight(0.5))) {
+      Results<FileHit> r = s.searchFiles("lighthouse", 3, Optional.empty());
+      assertThat(locations(r)).containsExactly("a.md:6", "a.md:5", "a.md:7");
+      assertThat(r.hits().get(1).score()).isEqualTo(r.hits().get(2).score());
+    }
+    try (Search s = search(agent, soft.withNeighbourWeight(0))) {
+      // With no neighbour weight the reply still comes; the turn before does not.
+      assertThat(locations(s.searchFiles("lighthouse", 3, Optional.empty())))
+          .containsExactly("a.md:6", "a.md:7");
+    }
+  }
+
   private static org.assertj.core.data.Offset<Double> within() {
     return org.assertj.core.data.Offset.offset(1e-3);
   }

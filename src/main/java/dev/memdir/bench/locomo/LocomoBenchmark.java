@@ -27,6 +27,7 @@ public final class LocomoBenchmark {
    * @param window turns either side indexed with each turn
    * @param neighbours turns either side a hit brings
    * @param neighbourWeight a neighbour's score as a fraction of its hit's
+   * @param replyWeight the same for the turn after a hit that asks a question
    * @param speakerBoost score factor for the named speaker's turns
    * @param speakerGate the boost's gate
    * @param hypernymWeight the weight of a query word found among a turn's hypernyms
@@ -41,6 +42,7 @@ public final class LocomoBenchmark {
       Optional<Integer> window,
       Optional<Integer> neighbours,
       Optional<Double> neighbourWeight,
+      Optional<Double> replyWeight,
       Optional<Double> speakerBoost,
       Optional<Double> speakerGate,
       Optional<Double> hypernymWeight,
@@ -314,6 +316,7 @@ public final class LocomoBenchmark {
     s = s.withBm25(o.k1().orElse(s.k1()), o.b().orElse(s.b()));
     s = s.withWindow(o.window().orElse(s.window()), o.neighbours().orElse(s.neighbours()));
     s = s.withNeighbourWeight(o.neighbourWeight().orElse(s.neighbourWeight()));
+    s = s.withReplyWeight(o.replyWeight().orElse(s.replyWeight()));
     s =
         s.withSpeaker(
             o.speakerBoost().orElse(s.speakerBoost()), o.speakerGate().orElse(s.speakerGate()));

@@ -116,6 +116,7 @@ record RunParams(
     s.put("window", search.window());
     s.put("neighbours", search.neighbours());
     s.put("neighbour_weight", search.neighbourWeight());
+    s.put("reply_weight", search.replyWeight());
     s.put("hypernym_weight", search.hypernymWeight());
     s.put("speaker_boost", search.speakerBoost());
     s.put("speaker_gate", search.speakerGate());
