@@ -119,6 +119,12 @@ final class BenchCommand implements Runnable {
     Double replyWeight;
 
     @Option(
+        names = "--question-weight",
+        converter = Opts.NonNegativeNumber.class,
+        description = "Score factor for a turn that asks a question (default: 0.75).")
+    Double questionWeight;
+
+    @Option(
         names = "--speaker-boost",
         converter = Opts.NonNegativeNumber.class,
         description = "Score factor for turns by the named speaker.")
@@ -247,6 +253,7 @@ final class BenchCommand implements Runnable {
               Optional.ofNullable(neighbours),
               Optional.ofNullable(neighbourWeight),
               Optional.ofNullable(replyWeight),
+              Optional.ofNullable(questionWeight),
               Optional.ofNullable(speakerBoost),
               Optional.ofNullable(speakerGate),
               Optional.ofNullable(hypernymWeight),

@@ -27,6 +27,7 @@ import java.util.function.Consumer;
  *   neighbours: 1           # a hit in a conversation log brings this many turns either side
  *   neighbour_weight: 1.0   # a neighbour's score, as a fraction of its hit's score
  *   reply_weight: 1.0       # the same for the turn after a turn that asks a question
+ *   question_weight: 1.0    # score factor for a turn that asks a question (rarely the answer)
  *   speaker_boost: 1.5      # score factor for turns spoken by the person search_files names
  *   speaker_gate: 0.8       # boost only if that person's best turn scores >= gate x the others' best
  *   hypernym_weight: 0.5    # weight of a match through a WordNet hypernym (Chicago: city); 0 = off
@@ -49,6 +50,8 @@ import java.util.function.Consumer;
  * @param replyWeight the score of the turn after a hit that ends with a question (its likely
  *     answer), as a fraction of the hit's, 0 to 1; it takes the place of {@code neighbourWeight}
  *     for that one neighbour
+ * @param questionWeight score factor for a conversation turn (or history record) that ends with a
+ *     question, 0 to 1: a question is seldom what a search is after, its answer is
  * @param speakerBoost score factor for turns by the named speaker, 1 to 10
  * @param speakerGate the speaker boost applies only when the named speaker's best turn scores at
  *     least this fraction of the best turn by anyone else, 0 to 1
@@ -68,6 +71,7 @@ public record SearchSettings(
     int neighbours,
     double neighbourWeight,
     double replyWeight,
+    double questionWeight,
     double speakerBoost,
     double speakerGate,
     int maxOpenFiles,
@@ -114,6 +118,7 @@ public record SearchSettings(
     check("neighbours", neighbours, 0, 5);
     check("neighbour_weight", neighbourWeight, 0, 1);
     check("reply_weight", replyWeight, 0, 1);
+    check("question_weight", questionWeight, 0, 1);
     check("speaker_boost", speakerBoost, 1, 10);
     check("speaker_gate", speakerGate, 0, 1);
     check("max_open_files", maxOpenFiles, 1, 50);
@@ -131,6 +136,7 @@ public record SearchSettings(
         40,
         1,
         1,
+        1.0,
         1.0,
         1.0,
         1.5,
@@ -208,6 +214,11 @@ public record SearchSettings(
     return with(s -> s.replyWeight = newWeight);
   }
 
+  /** This with another question weight. */
+  public SearchSettings withQuestionWeight(double newWeight) {
+    return with(s -> s.questionWeight = newWeight);
+  }
+
   /** This with another limit on open file windows. */
   public SearchSettings withMaxOpenFiles(int newMax) {
     return with(s -> s.maxOpenFiles = newMax);
@@ -235,6 +246,7 @@ public record SearchSettings(
     int neighbours;
     double neighbourWeight;
     double replyWeight;
+    double questionWeight;
     double speakerBoost;
     double speakerGate;
     int maxOpenFiles;
@@ -251,6 +263,7 @@ public record SearchSettings(
       neighbours = from.neighbours;
       neighbourWeight = from.neighbourWeight;
       replyWeight = from.replyWeight;
+      questionWeight = from.questionWeight;
       speakerBoost = from.speakerBoost;
       speakerGate = from.speakerGate;
       maxOpenFiles = from.maxOpenFiles;
@@ -269,6 +282,7 @@ public record SearchSettings(
           neighbours,
           neighbourWeight,
           replyWeight,
+          questionWeight,
           speakerBoost,
           speakerGate,
           maxOpenFiles,
@@ -302,6 +316,7 @@ public record SearchSettings(
         case "neighbours" -> s.neighbours = integer(v, key, line, 0, 5);
         case "neighbour_weight" -> s.neighbourWeight = number(v, key, line, 0, 1);
         case "reply_weight" -> s.replyWeight = number(v, key, line, 0, 1);
+        case "question_weight" -> s.questionWeight = number(v, key, line, 0, 1);
         case "speaker_boost" -> s.speakerBoost = number(v, key, line, 1, 10);
         case "speaker_gate" -> s.speakerGate = number(v, key, line, 0, 1);
         case "max_open_files" -> s.maxOpenFiles = integer(v, key, line, 1, 50);
@@ -349,6 +364,9 @@ public record SearchSettings(
     }
     if (replyWeight != d.replyWeight) {
       n.put("reply_weight", replyWeight);
+    }
+    if (questionWeight != d.questionWeight) {
+      n.put("question_weight", questionWeight);
     }
     if (speakerBoost != d.speakerBoost) {
       n.put("speaker_boost", speakerBoost);

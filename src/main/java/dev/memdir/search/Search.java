@@ -326,6 +326,14 @@ public final class Search implements AutoCloseable {
         }
       }
     }
+    if (settings.questionWeight() < 1) {
+      // A turn that asks is seldom the answer (after it has lent its score to its reply).
+      for (int i = 0; i < ranked.size; i++) {
+        if (table.isQuestion(ranked.docs[i])) {
+          ranked.scores[i] *= settings.questionWeight();
+        }
+      }
+    }
     if (sessionWeight > 0) {
       routeSessions(ranked, own, table);
     }
@@ -855,6 +863,14 @@ public final class Search implements AutoCloseable {
         if (weight > 0) {
           meta.putIfAbsent(near.docs()[slot], x);
           ranked.lend(near.docs()[slot], ownScores[slot / (2 * w)] * weight);
+        }
+      }
+    }
+    if (settings.questionWeight() < 1) {
+      // A record that asks is seldom the answer (after it has lent its score to its reply).
+      for (int i = 0; i < ranked.size; i++) {
+        if (meta.get(ranked.docs[i]).question()) {
+          ranked.scores[i] *= settings.questionWeight();
         }
       }
     }

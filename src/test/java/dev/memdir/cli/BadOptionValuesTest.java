@@ -70,6 +70,7 @@ class BadOptionValuesTest {
             bad("--neighbour-weight", "2", "bench", "locomo"),
             bad("--reply-weight", "1.5", "bench", "locomo"),
             bad("--reply-weight", "-1", "bench", "locomo"),
+            bad("--question-weight", "1.5", "bench", "locomo"),
             bad("--speaker-boost", "0.5", "bench", "locomo"),
             bad("--hypernym-weight", "7", "bench", "locomo"),
             bad("--hypernym-weight", "-1", "bench", "locomo"));

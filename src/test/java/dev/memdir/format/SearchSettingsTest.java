@@ -23,6 +23,7 @@ class SearchSettingsTest {
         neighbours: 2
         neighbour_weight: 0.8
         reply_weight: 0.9
+        question_weight: 0.7
         speaker_boost: 2
         speaker_gate: 0.5
         hypernym_weight: 0.25
@@ -46,6 +47,7 @@ class SearchSettingsTest {
                 2,
                 0.8,
                 0.9,
+                0.7,
                 2,
                 0.5,
                 3,
@@ -64,6 +66,7 @@ class SearchSettingsTest {
     assertThat(s.maxOpenFiles()).isEqualTo(5);
     assertThat(s.hypernymWeight()).isEqualTo(0.5);
     assertThat(s.replyWeight()).isEqualTo(1.0);
+    assertThat(s.questionWeight()).isEqualTo(1.0);
   }
 
   @Test
@@ -89,6 +92,9 @@ class SearchSettingsTest {
     assertThatThrownBy(
             () -> AgentConfig.parse("search:\n  reply_weight: 1.5\n", "d", new ArrayList<>()))
         .hasMessage("agent.yaml:2: 'search.reply_weight' must be a number from 0 to 1, got 1.5");
+    assertThatThrownBy(
+            () -> AgentConfig.parse("search:\n  question_weight: 2\n", "d", new ArrayList<>()))
+        .hasMessage("agent.yaml:2: 'search.question_weight' must be a number from 0 to 1, got 2");
   }
 
   @Test

@@ -386,10 +386,30 @@ class ConversationSearchTest {
     }
     Files.writeString(
         yaml, Files.readString(yaml).replace(settings, settings + "  reply_weight: 0.5\n"));
+    double asked;
     try (Agent a = Agent.open(d)) {
       // Equal scores: the newer first.
       Results<MessageHit> r = find(a, "lighthouse", List.of(), null, null, 3);
       assertThat(r.hits().get(1).score()).isEqualTo(r.hits().get(2).score());
+      a.history()
+          .append(
+              Message.user("I painted the lighthouse on a grey morning."),
+              at("2026-12-02T10:00:00Z"));
+      // A record that says the words without asking ranks after the question by BM25 alone here
+      // (a longer record); the question weight puts it first.
+      Results<MessageHit> both = find(a, "lighthouse", List.of(), null, null, 2);
+      assertThat(contents(both))
+          .containsExactly(
+              "Did you see the lighthouse?", "I painted the lighthouse on a grey morning.");
+      asked = both.hits().get(0).score();
+    }
+    Files.writeString(yaml, Files.readString(yaml) + "  question_weight: 0.5\n");
+    try (Agent a = Agent.open(d)) {
+      Results<MessageHit> r = find(a, "lighthouse", List.of(), null, null, 2);
+      assertThat(contents(r))
+          .containsExactly(
+              "I painted the lighthouse on a grey morning.", "Did you see the lighthouse?");
+      assertThat(r.hits().get(1).score()).isCloseTo(asked * 0.5, within(0.02));
     }
   }
 

@@ -232,6 +232,28 @@ class SearchFilesTest {
     }
   }
 
+  @Test
+  void aTurnThatAsksScoresTheQuestionWeightLess() {
+    Path agent = Fixtures.emptyAgent(tmp);
+    Fixtures.write(
+        agent.resolve("files/a.md"),
+        "---\nkind: conversation\nparticipants: [Ines, Marek]\n---\n"
+            + "Ines: Did you see the old lighthouse?\n"
+            + "Marek: I painted the old lighthouse.\n");
+    try (Search s = search(agent, plain())) {
+      // The question says the words more densely: first by BM25 alone.
+      Results<FileHit> r = s.searchFiles("old lighthouse", 2, Optional.empty());
+      assertThat(locations(r)).containsExactly("a.md:5", "a.md:6");
+      double asked = r.hits().get(0).score();
+      try (Search q = search(agent, plain().withQuestionWeight(0.5))) {
+        Results<FileHit> r2 = q.searchFiles("old lighthouse", 2, Optional.empty());
+        assertThat(locations(r2)).containsExactly("a.md:6", "a.md:5");
+        assertThat(r2.hits().get(1).score()).isEqualTo(asked * 0.5, within());
+        assertThat(r2.hits().get(0).score()).isEqualTo(r.hits().get(1).score(), within());
+      }
+    }
+  }
+
   private static org.assertj.core.data.Offset<Double> within() {
     return org.assertj.core.data.Offset.offset(1e-3);
   }

@@ -28,6 +28,7 @@ public final class LocomoBenchmark {
    * @param neighbours turns either side a hit brings
    * @param neighbourWeight a neighbour's score as a fraction of its hit's
    * @param replyWeight the same for the turn after a hit that asks a question
+   * @param questionWeight score factor for a turn that asks a question
    * @param speakerBoost score factor for the named speaker's turns
    * @param speakerGate the boost's gate
    * @param hypernymWeight the weight of a query word found among a turn's hypernyms
@@ -43,6 +44,7 @@ public final class LocomoBenchmark {
       Optional<Integer> neighbours,
       Optional<Double> neighbourWeight,
       Optional<Double> replyWeight,
+      Optional<Double> questionWeight,
       Optional<Double> speakerBoost,
       Optional<Double> speakerGate,
       Optional<Double> hypernymWeight,
@@ -317,6 +319,7 @@ public final class LocomoBenchmark {
     s = s.withWindow(o.window().orElse(s.window()), o.neighbours().orElse(s.neighbours()));
     s = s.withNeighbourWeight(o.neighbourWeight().orElse(s.neighbourWeight()));
     s = s.withReplyWeight(o.replyWeight().orElse(s.replyWeight()));
+    s = s.withQuestionWeight(o.questionWeight().orElse(s.questionWeight()));
     s =
         s.withSpeaker(
             o.speakerBoost().orElse(s.speakerBoost()), o.speakerGate().orElse(s.speakerGate()));

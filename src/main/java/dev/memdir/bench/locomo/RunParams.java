@@ -83,12 +83,16 @@ record RunParams(
 
   /**
    * The search settings of a LoCoMo run: the agent defaults with BM25 b = 0.4, neighbours at 0.8 of
-   * their hit's score ("soft neighbours") and a speaker gate of 0.7, chosen by recall@10 on the dev
-   * file (benchmarks/RESULTS.md has the sweep). Retrieval never reads answers or evidence.
+   * their hit's score ("soft neighbours"), turns that ask a question at 0.75 of their score and a
+   * speaker gate of 0.7, chosen by recall@10 on the dev file (benchmarks/RESULTS.md has the
+   * sweeps). Retrieval never reads answers or evidence.
    */
   static SearchSettings benchSearch() {
     SearchSettings d = SearchSettings.defaults();
-    return d.withBm25(d.k1(), 0.4).withNeighbourWeight(0.8).withSpeaker(d.speakerBoost(), 0.7);
+    return d.withBm25(d.k1(), 0.4)
+        .withNeighbourWeight(0.8)
+        .withQuestionWeight(0.75)
+        .withSpeaker(d.speakerBoost(), 0.7);
   }
 
   /** The defaults: files layout, k = 5, 10, 25, 50, {@link #benchSearch}, full query policy. */
@@ -117,6 +121,7 @@ record RunParams(
     s.put("neighbours", search.neighbours());
     s.put("neighbour_weight", search.neighbourWeight());
     s.put("reply_weight", search.replyWeight());
+    s.put("question_weight", search.questionWeight());
     s.put("hypernym_weight", search.hypernymWeight());
     s.put("speaker_boost", search.speakerBoost());
     s.put("speaker_gate", search.speakerGate());
