@@ -170,11 +170,13 @@ public final class Search implements AutoCloseable {
    * {@code search_files}: BM25-ranked passages of the files under {@code files/}.
    *
    * <p>Each hit in a conversation log brings its neighbouring turns ({@code neighbours} either
-   * side, scored {@code neighbour_weight} x the hit), all within {@code limit}. With a {@code
-   * speaker}, turns spoken by that person score {@code speaker_boost} x more, unless that person's
-   * best turn scores under {@code speaker_gate} x the best turn by anyone else. Among the first 3 x
-   * {@code limit}, a conversation turn whose own text has none of the query's terms scores {@link
-   * #OWN_TEXT_MISS} x less. Equal scores are ordered by file, then line.
+   * side, scored {@code neighbour_weight} x the hit, or {@code reply_weight} x for the turn after a
+   * hit that ends with a question), all within {@code limit}; then a turn that ends with a question
+   * scores {@code question_weight} x. With a {@code speaker}, turns spoken by that person score
+   * {@code speaker_boost} x more, unless that person's best turn scores under {@code speaker_gate}
+   * x the best turn by anyone else. Among the first 3 x {@code limit}, a conversation turn whose
+   * own text has none of the query's terms scores {@link #OWN_TEXT_MISS} x less. Equal scores are
+   * ordered by file, then line.
    *
    * @param query words to look for
    * @param limit the most passages returned, 1 to {@link #MAX_LIMIT}
@@ -707,11 +709,12 @@ public final class Search implements AutoCloseable {
    * search_files} are: each is indexed with {@code search.window} records either side (of the same
    * monthly segment, written within an hour of it) and its date, and each candidate lends {@code
    * search.neighbour_weight} x its score to the {@code search.neighbours} records either side that
-   * pass the filters. With a {@code speaker}, records whose {@code name} is that person score
-   * {@code search.speaker_boost} x more, unless that person's best record scores under {@code
-   * search.speaker_gate} x the best by anyone else. Among the first 3 x {@code limit}, a record
-   * whose own text has none of the query's terms scores {@link #OWN_TEXT_MISS} x less. Equal scores
-   * put the newer record first.
+   * pass the filters ({@code search.reply_weight} x to the record after one that ends with a
+   * question, which then scores {@code search.question_weight} x). With a {@code speaker}, records
+   * whose {@code name} is that person score {@code search.speaker_boost} x more, unless that
+   * person's best record scores under {@code search.speaker_gate} x the best by anyone else. Among
+   * the first 3 x {@code limit}, a record whose own text has none of the query's terms scores
+   * {@link #OWN_TEXT_MISS} x less. Equal scores put the newer record first.
    *
    * @param speaker prefer records whose {@code name} is this person (compared without case)
    */
