@@ -248,27 +248,32 @@ final class Passages {
   /** {@code text}, cut at {@link #MAX_SHOWN_CHARS}. */
   /**
    * Whether what a turn or message says ends with a question: its last characters, after white
-   * space, bracketed notes ({@code [image: a photo of a dog]}) and closing quotes or parentheses,
-   * are a run of {@code ?}, {@code !} and {@code .} holding a {@code ?} ("Any plans?", "Really?!",
-   * "… the one you mentioned?)"). The turn after a question is likely its answer (see {@code
-   * search.reply_weight}).
+   * space, bracketed notes ({@code [image: a photo of a dog]}), closing quotes or parentheses,
+   * emoji and smileys ({@code :)}), are a run of {@code ?}, {@code !} and {@code .} holding a
+   * {@code ?} ("Any plans?", "Really?!", "… the one you mentioned?)"). The turn after a question is
+   * likely its answer (see {@code search.reply_weight}).
    */
   static boolean isQuestion(String text) {
     int end = text.length();
-    while (true) {
-      while (end > 0
-          && (Character.isWhitespace(text.charAt(end - 1)) || closes(text.charAt(end - 1)))) {
-        end--;
+    while (end > 0) {
+      int cp = text.codePointBefore(end);
+      int token = end;
+      while (token > 0 && !Character.isWhitespace(text.charAt(token - 1))) {
+        token--;
       }
-      if (end > 0 && text.charAt(end - 1) == ']') {
+      if (EMOTICON.matcher(text).region(token, end).matches()) {
+        end = token;
+      } else if (Character.isWhitespace(cp) || closes(cp) || decoration(cp)) {
+        end -= Character.charCount(cp);
+      } else if (cp == ']') {
         int open = text.lastIndexOf('[', end - 1);
         if (open < 0) {
           return false;
         }
         end = open;
-        continue;
+      } else {
+        break;
       }
-      break;
     }
     for (int i = end - 1; i >= 0; i--) {
       char c = text.charAt(i);
@@ -282,8 +287,22 @@ final class Passages {
     return false;
   }
 
-  private static boolean closes(char c) {
+  /** A smiley written in characters, as a word of its own: {@code :) ;-) :D =P <3 ^^ xD}. */
+  private static final java.util.regex.Pattern EMOTICON =
+      java.util.regex.Pattern.compile("[:;=][-'^o]?[)(\\]\\[DPpO3/\\\\|*]+|<3+|\\^_*\\^|[xX]D+");
+
+  private static boolean closes(int c) {
     return c == '"' || c == '\'' || c == ')' || c == '\u201d' || c == '\u2019' || c == '*';
+  }
+
+  /** Emoji and other symbols, and the joiners and marks that build them. */
+  private static boolean decoration(int cp) {
+    int type = Character.getType(cp);
+    return type == Character.OTHER_SYMBOL
+        || type == Character.MODIFIER_SYMBOL
+        || type == Character.FORMAT
+        || type == Character.NON_SPACING_MARK
+        || type == Character.ENCLOSING_MARK;
   }
 
   static String shownText(String text) {

@@ -76,7 +76,14 @@ class PassagesTest {
             "(Or was it the other one?)",
             "What do you think? [image: a photo of a dog on a beach]",
             "Isn't it lovely? [image: a lake] [image: a boat]",
-            "Did you go?...")) {
+            "Did you go?...",
+            "How are you? \uD83D\uDE0A",
+            "Ready? \uD83D\uDC4D\uD83C\uDFFD",
+            "Coming too?\u2764\uFE0F",
+            "Fancy a walk? :)",
+            "Was it you? ;-) ",
+            "Pizza tonight? <3",
+            "*Really?*")) {
       assertThat(Passages.isQuestion(q)).as(q).isTrue();
     }
     for (String s :
@@ -89,7 +96,10 @@ class PassagesTest {
             "See [this?]",
             "Fine? [image: a dog",
             "broken]",
-            "? no")) {
+            "? no",
+            "Great news :)",
+            "Love it \uD83D\uDE0A",
+            ":)")) {
       assertThat(Passages.isQuestion(s)).as(s).isFalse();
     }
     // A turn is marked by what it says, not by its neighbours; other passages never are.
