@@ -257,11 +257,16 @@ final class Passages {
     int end = text.length();
     while (end > 0) {
       int cp = text.codePointBefore(end);
+      // The last word, if it is short enough to be a smiley: looked at only that far back, so a
+      // long run of emoji or closing marks is stripped in linear time.
       int token = end;
-      while (token > 0 && !Character.isWhitespace(text.charAt(token - 1))) {
+      while (token > 0
+          && end - token <= MAX_EMOTICON_CHARS
+          && !Character.isWhitespace(text.charAt(token - 1))) {
         token--;
       }
-      if (EMOTICON.matcher(text).region(token, end).matches()) {
+      boolean word = token == 0 || Character.isWhitespace(text.charAt(token - 1));
+      if (word && EMOTICON.matcher(text).region(token, end).matches()) {
         end = token;
       } else if (Character.isWhitespace(cp) || closes(cp) || decoration(cp)) {
         end -= Character.charCount(cp);
@@ -286,6 +291,8 @@ final class Passages {
     }
     return false;
   }
+
+  private static final int MAX_EMOTICON_CHARS = 8;
 
   /** A smiley written in characters, as a word of its own: {@code :) ;-) :D =P <3 ^^ xD}. */
   private static final java.util.regex.Pattern EMOTICON =

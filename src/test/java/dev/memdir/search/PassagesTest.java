@@ -102,6 +102,14 @@ class PassagesTest {
             ":)")) {
       assertThat(Passages.isQuestion(s)).as(s).isFalse();
     }
+    // Long runs of what is stripped, or of a word with no space, are read once each (a quadratic
+    // scan of 400,000 characters would not finish).
+    String emoji = "\uD83D\uDE0A".repeat(100_000);
+    assertThat(Passages.isQuestion("Really?" + emoji)).isTrue();
+    assertThat(Passages.isQuestion("Really?" + ")".repeat(200_000))).isTrue();
+    assertThat(Passages.isQuestion("x".repeat(400_000))).isFalse();
+    assertThat(Passages.isQuestion("Why?" + "[a]".repeat(100_000))).isTrue();
+    assertThat(Passages.isQuestion("Why?" + "]".repeat(200_000))).isFalse();
     // A turn is marked by what it says, not by its neighbours; other passages never are.
     Passages.Split split = Passages.split(Fixtures.SESSION_2, "f", SearchSettings.defaults());
     assertThat(split.passages())
